@@ -1,0 +1,119 @@
+"""Run the rules over a document, and fix it to a fixed point."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from dedup.config import Config
+from dedup.fixer import FixResult, Skipped, apply_fixes
+from dedup.model import Document, Finding
+from dedup.normalize import normalize
+from dedup.rules.base import Context
+
+__all__ = ["CheckResult", "CleanResult", "check_document", "clean_document"]
+
+
+@dataclass
+class CheckResult:
+    """Findings on one document."""
+
+    doc: Document
+    findings: list[Finding]
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        by_kind = Counter(f.kind for f in self.findings)
+        by_severity = Counter(f.severity.value for f in self.findings)
+        return {
+            "characters": len(self.doc.text),
+            "blocks": len(self.doc.blocks),
+            "findings": len(self.findings),
+            "fixable": sum(1 for f in self.findings if f.fix is not None and f.fix.safe),
+            "by_kind": dict(sorted(by_kind.items())),
+            "by_severity": dict(sorted(by_severity.items())),
+        }
+
+
+@dataclass
+class CleanResult(CheckResult):
+    """Findings, and the corrected text with what was applied and skipped."""
+
+    text: str = ""
+    applied: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    passes: int = 1
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.doc.text
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        stats = super().stats
+        stats.update(
+            {
+                "applied": len(self.applied),
+                "skipped": len(self.skipped),
+                "characters_removed": max(0, len(self.doc.text) - len(self.text)),
+                "paragraphs_joined": sum(1 for f in self.applied if f.kind == "broken-paragraph"),
+                "passes": self.passes,
+            }
+        )
+        return stats
+
+
+def _fingerprint(doc: Document, finding: Finding) -> str:
+    matched = normalize(finding.span.slice(doc.text)).text
+    twins = "|".join(normalize(r.slice(doc.text)).text for r in finding.related)
+    return f"{finding.rule}:{matched}:{twins}"
+
+
+def check_document(doc: Document, config: Config | None = None) -> CheckResult:
+    """All enabled rules over ``doc``; findings sorted by position."""
+    config = (config or Config()).for_path(doc.path)
+    rules = config.enabled_rules()
+    ctx = Context(doc=doc, config=config, enabled=frozenset(r.code for r in rules))
+    for rule_cls in rules:
+        rule = rule_cls()
+        for finding in rule.check(ctx):
+            _validate(doc, finding)
+            finding.fingerprint = _fingerprint(doc, finding)
+            ctx.findings.append(finding)
+    findings = sorted(ctx.findings, key=lambda f: f.sort_key)
+    return CheckResult(doc, findings)
+
+
+def _validate(doc: Document, finding: Finding) -> None:
+    n = len(doc.text)
+    spans = [finding.span, *finding.related]
+    if finding.fix is not None:
+        spans.extend(e.span for e in finding.fix.edits)
+    for span in spans:
+        if span.end > n:
+            raise AssertionError(f"{finding.rule} produced a span past the end of the text: {span}")
+
+
+def clean_document(doc: Document, config: Config | None = None) -> CleanResult:
+    """Check ``doc`` and apply the safe fixes; repeat on the output until nothing changes.
+
+    The report describes the first pass (its offsets refer to the input).  Later
+    passes exist as a safety net and are capped by ``config.max_passes``.
+    """
+    config = config or Config()
+    first = check_document(doc, config)
+    fixed: FixResult = apply_fixes(doc.text, first.findings)
+    result = CleanResult(doc, first.findings, text=fixed.text, applied=fixed.applied, skipped=fixed.skipped)
+    text = fixed.text
+    for _ in range(config.max_passes - 1):
+        if text == doc.text:
+            break
+        again = check_document(Document(text, doc.path, doc.encoding, doc.bom, doc.newline), config)
+        step = apply_fixes(text, again.findings)
+        if not step.applied or step.text == text:
+            break
+        result.passes += 1
+        text = step.text
+    result.text = text
+    return result

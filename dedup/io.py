@@ -1,0 +1,198 @@
+"""Bytes to text and back: BOM, encoding detection, newline style, atomic writes."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dedup.model import Document
+
+__all__ = ["InputError", "decode_bytes", "encode_text", "read_document", "write_atomic"]
+
+
+class InputError(Exception):
+    """A file that cannot be read as text; the message is one line naming the cause."""
+
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Codecs whose BOM we strip on read and write back on save.
+_BOM_FOR = {
+    "utf-8": codecs.BOM_UTF8,
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+    "utf-32-le": codecs.BOM_UTF32_LE,
+    "utf-32-be": codecs.BOM_UTF32_BE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    bom: bool
+
+
+def _normalise_codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise InputError(f"unknown encoding {name!r}") from None
+
+
+def _looks_binary(data: bytes) -> bool:
+    # NUL bytes never occur in the 8-bit text encodings we read; UTF-16/32 are caught by BOM or
+    # by the decoder before this check runs.
+    return b"\x00" in data
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NUL in every other byte for mostly-ASCII text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even_nul = data[0::2].count(0)
+    odd_nul = data[1::2].count(0)
+    half = len(data) // 2
+    if odd_nul > 0.3 * half and even_nul == 0:
+        return "utf-16-le"
+    if even_nul > 0.3 * half and odd_nul == 0:
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode ``data``: an explicit ``encoding``, else BOM, else strict UTF-8, else detection.
+
+    Raises:
+        InputError: the bytes are binary or undecodable.
+    """
+    if encoding:
+        codec = _normalise_codec(encoding)
+        bom = False
+        if codec in ("utf-8", "utf-8-sig"):
+            codec = "utf-8"
+            if data.startswith(codecs.BOM_UTF8):
+                data, bom = data[len(codecs.BOM_UTF8) :], True
+        elif codec in ("utf-16", "utf-32"):
+            for mark, name in _BOMS:
+                if data.startswith(mark) and name.startswith(codec):
+                    data, codec, bom = data[len(mark) :], name, True
+                    break
+        try:
+            return Decoded(data.decode(codec), codec, bom)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"cannot decode as {encoding}: invalid byte at offset {exc.start}") from None
+
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            try:
+                return Decoded(data[len(mark) :].decode(name), name, True)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"invalid {name} after its byte-order mark at offset {exc.start}") from None
+
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            return Decoded(data.decode(utf16), utf16, False)
+        except UnicodeDecodeError:
+            pass
+
+    if _looks_binary(data):
+        raise InputError("binary file (contains NUL bytes)")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", False)
+    except UnicodeDecodeError:
+        pass
+
+    from charset_normalizer import from_bytes  # lazy: only non-UTF-8 input pays for it
+
+    best = from_bytes(data, cp_isolation=None).best()
+    if best is None:
+        raise InputError("not text: no encoding decodes it (pass --encoding)")
+    codec = _normalise_codec(best.encoding)
+    # GBK is a subset of GB18030: decode with the superset so rare characters survive.
+    if codec in ("gbk", "gb2312"):
+        codec = "gb18030"
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        raise InputError(f"not text: detected {codec} but it does not decode (pass --encoding)") from None
+    if _control_ratio(text) > 0.05:
+        raise InputError("binary file (mostly control characters)")
+    return Decoded(text, codec, False)
+
+
+def _control_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return bad / len(text)
+
+
+def encode_text(text: str, encoding: str, bom: bool) -> bytes:
+    """The inverse of :func:`decode_bytes` for the same encoding and BOM flag."""
+    data = text.encode(encoding)
+    if bom:
+        data = _BOM_FOR.get(encoding, b"") + data
+    return data
+
+
+def read_document(path: str | os.PathLike[str], encoding: str | None = None) -> Document:
+    """Read a file (``-`` for stdin) into a :class:`Document`.
+
+    Raises:
+        InputError: with a one-line cause (missing, a directory, unreadable, binary, undecodable).
+    """
+    name = os.fspath(path)
+    if name == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(name).read_bytes()
+        except FileNotFoundError:
+            raise InputError("no such file") from None
+        except IsADirectoryError:
+            raise InputError("is a directory") from None
+        except PermissionError:
+            raise InputError("permission denied") from None
+        except OSError as exc:
+            raise InputError(exc.strerror or str(exc)) from None
+    decoded = decode_bytes(data, encoding)
+    return Document(decoded.text, path=name, encoding=decoded.encoding, bom=decoded.bom)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync, then rename.
+
+    The original mode is kept; on any failure the original file is untouched.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,287 @@
+"""Plain data records shared by every layer: spans, blocks, documents, edits, fixes, findings.
+
+All offsets are Unicode code points into the ORIGINAL decoded text, half-open
+(``end`` exclusive).  Nothing here ever mutates the original text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import Any
+
+__all__ = [
+    "KINDS",
+    "Block",
+    "Document",
+    "Edit",
+    "Finding",
+    "Fix",
+    "Severity",
+    "Span",
+]
+
+#: Finding kinds; part of the JSON contract, never rename one.
+KINDS: tuple[str, ...] = (
+    "duplicate-paragraph",
+    "duplicate-section",
+    "repeated-phrase",
+    "stutter",
+    "repeated-name",
+    "broken-paragraph",
+    "splice",
+    "running-header",
+    "page-marker",
+    "orphan-fragment",
+    "boundary-overlap",
+    "numbering-gap",
+)
+
+
+class Severity(str, Enum):
+    """How serious a finding is; ordered ``info < warning < error``."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls(value.lower())
+        except ValueError:
+            raise ValueError(f"unknown severity {value!r} (expected info, warning or error)") from None
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A half-open range of code points ``[start, end)`` into the original text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"invalid span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def slice(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph: a run of non-blank lines.  ``start``/``end`` exclude the line break after it."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class Document:
+    """Decoded text plus where it came from; blocks and line positions are computed lazily.
+
+    Args:
+        text: the decoded text, exactly as read (BOM removed, newlines untouched).
+        path: display name of the source (``"-"`` for stdin).
+        encoding: the codec the bytes were decoded with.
+        bom: whether the source started with a byte-order mark.
+        newline: the dominant line break of the source (``"\\n"``, ``"\\r\\n"`` or ``"\\r"``).
+    """
+
+    __slots__ = ("__dict__", "bom", "encoding", "newline", "path", "text")
+
+    def __init__(
+        self,
+        text: str,
+        path: str = "<text>",
+        encoding: str = "utf-8",
+        bom: bool = False,
+        newline: str | None = None,
+    ) -> None:
+        self.text = text
+        self.path = path
+        self.encoding = encoding
+        self.bom = bom
+        self.newline = newline if newline is not None else detect_newline(text)
+
+    def __repr__(self) -> str:
+        return f"Document(path={self.path!r}, chars={len(self.text)}, encoding={self.encoding!r})"
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
+        return starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and 1-based column (in code points) of ``offset``."""
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
+
+    @cached_property
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(split_blocks(self.text))
+
+
+def detect_newline(text: str) -> str:
+    """The most frequent line break in ``text`` (LF when there is none).
+
+    >>> detect_newline("a\\r\\nb\\r\\nc\\nd")
+    '\\r\\n'
+    """
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    cr = text.count("\r") - crlf
+    best = max((lf, "\n"), (crlf, "\r\n"), (cr, "\r"), key=lambda pair: pair[0])
+    return best[1] if best[0] else "\n"
+
+
+def split_blocks(text: str) -> Iterable[Block]:
+    """Paragraphs separated by blank (whitespace-only) lines, with offsets kept.
+
+    >>> [(b.start, b.end, b.text) for b in split_blocks("\\na\\nb\\n\\n c \\n")]
+    [(1, 4, 'a\\nb'), (6, 9, ' c ')]
+    """
+    index = 0
+    block_start = -1
+    block_end = -1
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        m = _LINE_BREAK.search(text, pos)
+        line_end = m.start() if m else n
+        if text[pos:line_end].strip():
+            if block_start < 0:
+                block_start = pos
+            block_end = line_end
+        elif block_start >= 0:
+            yield Block(index, block_start, block_end, text[block_start:block_end])
+            index += 1
+            block_start = -1
+        if m is None:
+            break
+        pos = m.end()
+    if block_start >= 0:
+        yield Block(index, block_start, block_end, text[block_start:block_end])
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``[start, end)`` of the original, which must read ``expected``, by ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+    expected: str
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"invalid edit range [{self.start}, {self.end})")
+        if len(self.expected) != self.end - self.start:
+            raise ValueError("edit.expected must have the length of its range")
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+    @classmethod
+    def delete(cls, text: str, start: int, end: int) -> Edit:
+        return cls(start, end, "", text[start:end])
+
+    @classmethod
+    def replace(cls, text: str, start: int, end: int, replacement: str) -> Edit:
+        return cls(start, end, replacement, text[start:end])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "replacement": self.replacement}
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """Edits applied all-or-nothing.
+
+    ``keeps`` are the retained twins of deleted text: the fixer refuses the fix
+    if any of them would not survive into the output unchanged.
+    ``safe`` fixes are applied by ``clean``; unsafe ones are only proposed.
+    """
+
+    edits: tuple[Edit, ...]
+    keeps: tuple[Span, ...] = ()
+    safe: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.edits:
+            raise ValueError("a fix needs at least one edit")
+        ordered = sorted(self.edits, key=lambda e: (e.start, e.end))
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b.start < a.end:
+                raise ValueError("edits of one fix overlap")
+        object.__setattr__(self, "edits", tuple(ordered))
+
+    @property
+    def removed(self) -> int:
+        return sum(e.end - e.start - len(e.replacement) for e in self.edits)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"edits": [e.to_dict() for e in self.edits], "safe": self.safe}
+
+
+@dataclass(slots=True)
+class Finding:
+    """One thing a rule noticed.  ``related`` holds the twin or the other end."""
+
+    rule: str
+    kind: str
+    severity: Severity
+    confidence: float
+    message: str
+    span: Span
+    related: tuple[Span, ...] = ()
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    fix: Fix | None = None
+    #: the matched text (and twin text) that identify the finding across edits; set by the engine.
+    fingerprint: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown finding kind {self.kind!r}")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError("confidence must lie in [0, 1]")
+        self.severity = Severity.parse(self.severity)
+
+    @property
+    def sort_key(self) -> tuple[int, int, str]:
+        return (self.span.start, self.span.end, self.rule)
