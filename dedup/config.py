@@ -47,7 +47,7 @@ class Config:
         chosen: dict[str, type[Rule]] = {}
         for selector in self.select:
             matched = registry.match(selector)
-            if not matched:
+            if not matched and selector.lower() != "all":
                 raise ConfigError(f"select: no rule, kind or group named {selector!r}")
             for rule in matched:
                 chosen[rule.code] = rule
