@@ -1,0 +1,404 @@
+"""Duplicated blocks: candidate pairs, verification, runs of consecutive copies, keeper choice.
+
+Shared by the rules DUP001 (single paragraphs), DUP002 (sections: runs of blocks)
+and DUP003 (duplicated splices).  Computed once per document through
+``Context.shared``.
+
+Candidates come from exact matching of the matching form, a prefix/suffix key
+for truncated copies, and near-duplicate search: all pairs with rapidfuzz's
+``cdist`` for ordinary documents, MinHash LSH over character or word shingles
+for large ones.  Every candidate is verified with rapidfuzz before it counts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from dedup.model import Block, Edit, Finding, Fix, Span
+from dedup.normalize import normalize
+from dedup.rules._text import (
+    ends_mid_sentence,
+    heading_number,
+    is_bracketed,
+    looks_like_continuation,
+    looks_like_heading,
+    strip_enumeration,
+)
+from dedup.rules.base import Context, Rule
+
+__all__ = ["DuplicateAnalysis", "Pair", "Run", "analyse", "brute_force_pairs", "find_pairs"]
+
+#: blocks shorter than this (matching form) never count as duplicates on their own
+MIN_CHARS = 10
+#: near-duplicate threshold on rapidfuzz ratio (0-100): a few OCR errors per paragraph
+NEAR_RATIO = 85.0
+#: a truncated copy must be at least this share of its twin and align this well
+CONTAINED_MIN_SHARE = 0.3
+CONTAINED_RATIO = 92.0
+#: a truncated copy is found through its first/last characters
+KEY_CHARS = 12
+#: above this many long blocks, all-pairs comparison gives way to MinHash LSH
+ALL_PAIRS_LIMIT = 1200
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Block ``a`` (earlier) and block ``b`` (later) are copies of each other."""
+
+    a: int
+    b: int
+    score: float
+    how: str  # "exact", "near", "contained", "heading"
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.a, self.b)
+
+
+@dataclass
+class Run:
+    """Consecutive blocks ``removed`` duplicating consecutive blocks ``kept``."""
+
+    removed: list[int]
+    kept: list[int]
+    pairs: list[Pair]
+    kind: str = "duplicate-paragraph"
+    reason: str = ""
+    confidence: float = 0.9
+    scores: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class DuplicateAnalysis:
+    pairs: list[Pair]
+    runs: list[Run]
+
+
+def _norm_texts(blocks: Sequence[Block]) -> list[str]:
+    return [normalize(b.text).text for b in blocks]
+
+
+def _verify(x: str, y: str) -> tuple[float, str] | None:
+    """Score two matching-form texts as copies: identical, near, or one a truncated copy."""
+    from rapidfuzz import fuzz
+
+    if x == y:
+        return 100.0, "exact"
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if not short:
+        return None
+    share = len(short) / len(long_)
+    if share >= 0.8:
+        score = fuzz.ratio(x, y)
+        if score >= NEAR_RATIO and _few_enough_edits(x, y):
+            return score, "near"
+    if share >= CONTAINED_MIN_SHARE and len(short) >= 2 * MIN_CHARS:
+        # a copy cut off at either end: it aligns with the start or the end of its twin
+        head = fuzz.ratio(short, long_[: len(short)])
+        tail = fuzz.ratio(short, long_[-len(short) :])
+        score = max(head, tail)
+        if score >= CONTAINED_RATIO:
+            return score, "contained"
+    return None
+
+
+def _few_enough_edits(x: str, y: str) -> bool:
+    """Short blocks tolerate fewer OCR errors: two different short headings differ by two characters."""
+    from rapidfuzz.distance import Levenshtein
+
+    shortest = min(len(x), len(y))
+    if shortest >= 60:
+        return True
+    return Levenshtein.distance(x, y) <= max(1, int(0.08 * shortest))
+
+
+def brute_force_pairs(norms: Sequence[str]) -> list[Pair]:
+    """Reference implementation: verify every pair of long blocks (quadratic; for tests)."""
+    pairs = []
+    for i in range(len(norms)):
+        if len(norms[i]) < MIN_CHARS:
+            continue
+        for j in range(i + 1, len(norms)):
+            if len(norms[j]) < MIN_CHARS:
+                continue
+            verdict = _verify(norms[i], norms[j])
+            if verdict:
+                pairs.append(Pair(i, j, verdict[0], verdict[1]))
+    return pairs
+
+
+def _candidates_all_pairs(norms: Sequence[str], long_ids: Sequence[int]) -> Iterable[tuple[int, int]]:
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    texts = [norms[i] for i in long_ids]
+    # ratio finds near copies; the cutoff is loose because verification decides
+    matrix = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=NEAR_RATIO - 1, dtype=np.uint8, workers=1)
+    rows, cols = np.nonzero(np.triu(matrix, k=1))
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        yield long_ids[r], long_ids[c]
+
+
+def _candidates_lsh(norms: Sequence[str], long_ids: Sequence[int]) -> Iterable[tuple[int, int]]:
+    from dedup.similarity.blocks import near_duplicate_candidates
+
+    yield from near_duplicate_candidates([norms[i] for i in long_ids], ids=long_ids, threshold=0.5)
+
+
+def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> list[Pair]:
+    """Verified duplicate pairs among blocks given in matching form."""
+    long_ids = [i for i, t in enumerate(norms) if len(t) >= MIN_CHARS]
+    candidates: set[tuple[int, int]] = set()
+
+    # exact copies through a dict (linear even for thousands of copies: each joins its leader chain)
+    by_text: dict[str, list[int]] = defaultdict(list)
+    for i, t in enumerate(norms):
+        if t:
+            by_text[t].append(i)
+    for ids in by_text.values():
+        for x, y in zip(ids, ids[1:], strict=False):
+            candidates.add((x, y))
+        if len(ids) > 2:
+            candidates.update((ids[0], y) for y in ids[2:])
+
+    # truncated copies share their first or last characters
+    for key_of in (lambda t: t[:KEY_CHARS], lambda t: t[-KEY_CHARS:]):
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i in long_ids:
+            groups[key_of(norms[i])].append(i)
+        for ids in groups.values():
+            if 1 < len(ids) <= 50:
+                candidates.update((x, y) for k, x in enumerate(ids) for y in ids[k + 1 :])
+
+    # headings that differ only in their number: （七）X and （九）X
+    if blocks is not None:
+        by_heading: dict[str, list[int]] = defaultdict(list)
+        for i, b in enumerate(blocks):
+            if heading_number(b.text) is not None and looks_like_heading(b.text):
+                key = normalize(strip_enumeration(b.text)).text
+                if len(key) >= 4:
+                    by_heading[key].append(i)
+        heading_pairs = {
+            (x, y) for ids in by_heading.values() if len(ids) <= 50 for k, x in enumerate(ids) for y in ids[k + 1 :]
+        }
+    else:
+        heading_pairs = set()
+
+    if len(long_ids) <= ALL_PAIRS_LIMIT:
+        candidates.update(_candidates_all_pairs(norms, long_ids))
+    else:
+        candidates.update(_candidates_lsh(norms, long_ids))
+
+    pairs: list[Pair] = []
+    for a, b in sorted(candidates):
+        if a == b:
+            continue
+        a, b = min(a, b), max(a, b)
+        verdict = _verify(norms[a], norms[b]) if min(len(norms[a]), len(norms[b])) else None
+        if verdict and (verdict[1] == "exact" or min(len(norms[a]), len(norms[b])) >= MIN_CHARS):
+            pairs.append(Pair(a, b, verdict[0], verdict[1]))
+    seen = {p.key for p in pairs}
+    for a, b in sorted(heading_pairs):
+        if (a, b) not in seen:
+            pairs.append(Pair(a, b, 95.0, "heading"))
+    pairs.sort(key=lambda p: p.key)
+    return pairs
+
+
+# --- runs and keepers ---------------------------------------------------------------------
+
+
+def _build_runs(pairs: Sequence[Pair], norms: Sequence[str]) -> list[Run]:
+    by_key = {p.key: p for p in pairs}
+    used: set[tuple[int, int]] = set()
+    runs: list[Run] = []
+    for pair in pairs:
+        if pair.key in used:
+            continue
+        # extend backwards first, so a run is found from its first pair whatever order we meet it in
+        a, b = pair.a, pair.b
+        while (a - 1, b - 1) in by_key and (a - 1, b - 1) not in used and b - 1 > a:
+            a, b = a - 1, b - 1
+        run_pairs = []
+        while (a, b) in by_key and (a, b) not in used and a < pair.b and (not run_pairs or a < run_pairs[0].b):
+            run_pairs.append(by_key[(a, b)])
+            used.add((a, b))
+            a, b = a + 1, b + 1
+        # a run made only of short blocks (headings, "(完)") is not a duplicate on its own
+        if not any(len(norms[p.a]) >= MIN_CHARS and p.how != "heading" for p in run_pairs):
+            continue
+        runs.append(Run(removed=[p.b for p in run_pairs], kept=[p.a for p in run_pairs], pairs=run_pairs))
+    return runs
+
+
+class _Keeper:
+    """Decides which copy of a run to keep, looking at how each copy sits in the text."""
+
+    def __init__(self, blocks: Sequence[Block], duplicated: set[int]) -> None:
+        self.blocks = blocks
+        self.duplicated = duplicated
+        self.dropped: set[int] = set()
+
+    def _neighbour(self, index: int, step: int, skip: set[int]) -> Block | None:
+        i = index + step
+        while 0 <= i < len(self.blocks):
+            if i not in skip and i not in self.dropped:
+                block = self.blocks[i]
+                # short unpunctuated lines (page headers) sit between a sentence and its rest
+                if looks_like_heading(block.text) and heading_number(block.text) is None and len(block) <= 20:
+                    i += step
+                    continue
+                return block
+            i += step
+        return None
+
+    def score(self, copy: Sequence[int], other: Sequence[int]) -> tuple[int, list[str]]:
+        skip = set(copy)
+        first, last = self.blocks[copy[0]], self.blocks[copy[-1]]
+        points = 0
+        notes: list[str] = []
+        before = self._neighbour(copy[0], -1, skip)
+        if (
+            before is not None
+            and before.index not in self.duplicated
+            and ends_mid_sentence(before.text)
+            and looks_like_continuation(first.text)
+        ):
+            points += 2
+            notes.append("it continues the sentence before it")
+        if ends_mid_sentence(last.text):
+            after = self._neighbour(copy[-1], +1, skip)
+            if after is not None and after.index not in self.duplicated and looks_like_continuation(after.text):
+                points += 2
+                notes.append("its last sentence continues in the next paragraph")
+            else:
+                points -= 1
+                notes.append("it is cut off mid-sentence")
+        return points, notes
+
+    def decide(self, run: Run, norms: Sequence[str]) -> None:
+        a_score, a_notes = self.score(run.kept, run.removed)
+        b_score, b_notes = self.score(run.removed, run.kept)
+        a_len = sum(len(norms[i]) for i in run.kept)
+        b_len = sum(len(norms[i]) for i in run.removed)
+        if any(p.how == "contained" for p in run.pairs) and a_len != b_len:
+            longer_is_a = a_len > b_len
+            a_score += 1 if longer_is_a else 0
+            b_score += 0 if longer_is_a else 1
+            (a_notes if longer_is_a else b_notes).append("it is the complete copy; the other is truncated")
+        swap = b_score > a_score
+        if swap:
+            run.kept, run.removed = run.removed, run.kept
+            a_notes, b_notes = b_notes, a_notes
+        run.scores = {"kept": max(a_score, b_score), "removed": min(a_score, b_score)}
+        kept_first = self.blocks[run.kept[0]]
+        if a_score == b_score:
+            run.reason = "keeps the first copy (both copies are equally complete)"
+            run.confidence = 0.9
+        else:
+            why_kept = "; ".join(a_notes) if a_notes else "the other copy is less complete"
+            why_removed = "; ".join(b_notes) if b_notes else "it is the less complete copy"
+            run.reason = f"removes this copy because {why_removed}, and keeps the copy at offset {kept_first.start} because {why_kept}"
+            run.confidence = 0.95
+        # a duplicated fragment that belongs after a sentence cut elsewhere was spliced in here
+        before_kept = self._neighbour(run.kept[0], -1, set(run.kept))
+        if (
+            before_kept is not None
+            and ends_mid_sentence(before_kept.text)
+            and looks_like_continuation(self.blocks[run.kept[0]].text)
+            and not looks_like_heading(self.blocks[run.removed[0]].text)
+        ):
+            run.kind = "splice"
+        elif len(run.removed) > 1:
+            run.kind = "duplicate-section"
+        else:
+            run.kind = "duplicate-paragraph"
+        self.dropped.update(run.removed)
+
+
+def analyse(ctx: Context) -> DuplicateAnalysis:
+    """Duplicate pairs and decided runs for the document of ``ctx`` (memoise via ctx.shared)."""
+    blocks = ctx.blocks
+    # blocks that phase-10 rules (page markers) delete whole are furniture, not content
+    gone = ctx.removed_blocks()
+    norms = ["" if b.index in gone else t for b, t in zip(blocks, _norm_texts(blocks), strict=True)]
+    pairs = [p for p in find_pairs(norms, blocks) if p.a not in gone and p.b not in gone]
+    runs = _build_runs(pairs, norms)
+    duplicated = {i for p in pairs for i in (p.a, p.b)}
+    keeper = _Keeper(blocks, duplicated)
+    # longer runs first: they carry the most evidence, and their decisions shape the context of the rest
+    runs.sort(key=lambda r: (-len(r.removed), r.kept[0]))
+    decided: list[Run] = []
+    claimed: set[int] = set()
+    for run in runs:
+        if claimed & set(run.removed) or claimed & set(run.kept):
+            # one copy of a 3+-fold repeat: keep the leader already retained, drop only unclaimed blocks
+            if set(run.kept) <= keeper.dropped or set(run.removed) <= keeper.dropped:
+                continue
+            if claimed & set(run.kept) and not (claimed & set(run.removed)) and not set(run.kept) & keeper.dropped:
+                run.reason = "keeps the copy already retained for an earlier repeat"
+                keeper.dropped.update(run.removed)
+                run.kind = "duplicate-section" if len(run.removed) > 1 else "duplicate-paragraph"
+                claimed.update(run.removed)
+                decided.append(run)
+            continue
+        keeper.decide(run, norms)
+        claimed.update(run.removed)
+        claimed.update(run.kept)
+        decided.append(run)
+    decided.sort(key=lambda r: r.removed[0])
+    return DuplicateAnalysis(pairs, decided)
+
+
+def is_byline(text: str) -> bool:
+    return is_bracketed(text) and len(text.strip()) <= 20
+
+
+def block_deletion(ctx: Context, first: int, last: int) -> tuple[int, int]:
+    """Range that deletes blocks ``first..last`` and one separator, so no blank lines pile up."""
+    blocks = ctx.blocks
+    if last + 1 < len(blocks):
+        return blocks[first].start, blocks[last + 1].start
+    if first > 0:
+        return blocks[first - 1].end, blocks[last].end
+    return blocks[first].start, blocks[last].end
+
+
+class DuplicateRunRule(Rule):
+    """Shared body of the rules that report decided duplicate runs of one kind."""
+
+    phase = 20
+    fixable = True
+    groups = ("duplicates",)
+    noun = "paragraph"
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        analysis: DuplicateAnalysis = ctx.shared("duplicates", analyse)
+        blocks = ctx.blocks
+        for run in analysis.runs:
+            if run.kind != self.kind:
+                continue
+            removed = Span(blocks[run.removed[0]].start, blocks[run.removed[-1]].end)
+            kept = Span(blocks[run.kept[0]].start, blocks[run.kept[-1]].end)
+            start, end = block_deletion(ctx, run.removed[0], run.removed[-1])
+            k_line, _ = ctx.doc.line_col(kept.start)
+            count = len(run.removed)
+            what = self.noun if count == 1 else f"{self.noun} of {count} paragraphs"
+            message = f"{what} duplicated (twin at line {k_line}): {run.reason}"
+            fix = Fix(edits=(Edit.delete(ctx.text, start, end),), keeps=(kept,), safe=True)
+            yield self.finding(
+                ctx,
+                removed,
+                message,
+                confidence=run.confidence,
+                related=(kept,),
+                evidence={
+                    "similarity": [round(p.score / 100, 3) for p in run.pairs],
+                    "match": [p.how for p in run.pairs],
+                    "blocks": count,
+                    "completeness": run.scores,
+                },
+                fix=fix,
+            )
