@@ -1,0 +1,73 @@
+"""Output formats.  Each module here defines one ``Reporter`` subclass decorated with ``@register``.
+
+Adding a format is one new module: it is discovered by name (modules not starting
+with an underscore) and imported only when formats are listed or used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from dedup.records import FileRecord
+
+__all__ = ["Reporter", "ReportOptions", "get_reporter", "register", "reporter_names"]
+
+
+@dataclass
+class ReportOptions:
+    """What a reporter may need beyond the records."""
+
+    color: bool = False
+    quiet: bool = False
+    tool_version: str = ""
+    #: rule code -> (name, description, kind) for formats that carry rule metadata
+    rules: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Reporter:
+    """Formats records as text.  ``render`` must not read files or run rules."""
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    def render(self, records: Sequence[FileRecord], options: ReportOptions) -> str:
+        raise NotImplementedError
+
+
+_REPORTERS: dict[str, type[Reporter]] = {}
+_loaded = False
+
+
+def register(cls: type[Reporter]) -> type[Reporter]:
+    if cls.name in _REPORTERS and _REPORTERS[cls.name] is not cls:
+        raise ValueError(f"duplicate reporter {cls.name}")
+    _REPORTERS[cls.name] = cls
+    return cls
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+def reporter_names() -> list[str]:
+    _load()
+    return sorted(_REPORTERS)
+
+
+def get_reporter(name: str) -> Reporter:
+    _load()
+    try:
+        return _REPORTERS[name]()
+    except KeyError:
+        raise ValueError(f"unknown format {name!r} (choose from {', '.join(sorted(_REPORTERS))})") from None
