@@ -1,0 +1,431 @@
+"""Predicates and shared analyses for the layout rules (LAY001-LAY007).
+
+Pure functions on block text: which script a block is written in, whether it ends
+a sentence, whether it looks like a heading, a list item, a page marker or page
+furniture, whether it starts like the continuation of a cut sentence, and how
+plausible it is that two blocks were one paragraph (junction evidence).
+
+Nothing here knows about a particular document: every threshold is a named
+constant with the reason it has its value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dedup.model import Block, Edit, Span
+from dedup.normalize import CLOSERS, is_cjk
+
+if TYPE_CHECKING:
+    from dedup.rules.base import Context
+
+__all__ = [
+    "Script",
+    "block_deletion",
+    "continues",
+    "deleted_by_kind",
+    "ends_sentence",
+    "has_sentence_punct",
+    "is_furniture_text",
+    "is_heading",
+    "is_list_item",
+    "is_sentence_tail",
+    "join_edit",
+    "junction_score",
+    "match_marker",
+    "script_of",
+]
+
+Script = str  # "cjk" or "latin"
+
+#: What may end a paragraph legitimately (a sentence end, or a colon introducing what follows).
+BLOCK_END = frozenset("。！？!?；;…．.：:")
+#: Sentence punctuation anywhere in a block: a block without any is a heading or a headline.
+_SENTENCE_PUNCT_RE = re.compile(r"[。！？；!?;]|\.(?:\s|$|[\"'”’)）])")
+#: CJK headings are short: the longest numbered heading in 23 government reports has 45 characters.
+CJK_HEADING_MAX = 50
+LATIN_HEADING_MAX_WORDS = 12
+
+_CJK_NUM = "一二三四五六七八九十百零〇两"
+#: Numbered items and headings: （一） (1) 一、 1. 1、 第一章 I. A. ① and bullets.
+_ITEM_RE = re.compile(
+    rf"""^\s*(?:
+        [（(]\s*[{_CJK_NUM}\d０-９]{{1,4}}\s*[)）]
+      | [{_CJK_NUM}]{{1,4}}\s*[、．.]
+      | \d{{1,3}}(?:[.．]\d{{1,3}})*\s*[、．.)）]\s*(?!\d)
+      | 第\s*[{_CJK_NUM}\d]{{1,4}}\s*[章节部分条篇编款项]
+      | [IVXLC]{{1,5}}\.\s
+      | [A-Za-z]\)\s
+      | [①-⑳㈠-㈩⑴-⒇]
+      | [-–—•·*▪●○◆■□►✓]\s*\S
+      | (?:其[一二三四五六七八九十]|[一二三四五六七八九十]是|首先|其次|再次|最后)[，,、：:]?
+    )""",
+    re.VERBOSE,
+)
+
+#: Characters a Chinese sentence does not begin with: a block that starts with one continues a sentence.
+_CJK_NON_INITIAL = frozenset("的了着过们和与及或等并而且但却则就也都又还之其所被把向于在对、，。；：？！）」』”’》〕】")
+
+
+def script_of(text: str) -> Script:
+    """``"cjk"`` when Han/kana/hangul characters outnumber Latin letters, else ``"latin"``.
+
+    >>> script_of("高新区"), script_of("the end"), script_of("")
+    ('cjk', 'latin', 'latin')
+    """
+    cjk = latin = 0
+    for ch in text:
+        if is_cjk(ch):
+            cjk += 1
+        elif ch.isalpha():
+            latin += 1
+    return "cjk" if cjk > latin else "latin"
+
+
+def _strip_closers(text: str) -> str:
+    stripped = text.rstrip()
+    while stripped and stripped[-1] in CLOSERS:
+        stripped = stripped[:-1].rstrip()
+    return stripped
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a block ends where a paragraph may end (terminal punctuation, closers allowed).
+
+    >>> ends_sentence("他说：“好。”"), ends_sentence("高新"), ends_sentence("as follows:")
+    (True, False, True)
+    """
+    stripped = _strip_closers(text)
+    return bool(stripped) and stripped[-1] in BLOCK_END
+
+
+def has_sentence_punct(text: str) -> bool:
+    """Whether ``text`` holds sentence punctuation anywhere (headlines have none).
+
+    >>> has_sentence_punct("十年奋进路,建设银行 精心搭建"), has_sentence_punct("改革。推进")
+    (False, True)
+    """
+    return bool(_SENTENCE_PUNCT_RE.search(text))
+
+
+def is_list_item(text: str) -> bool:
+    """A numbered or bulleted item or heading: ``（一）``, ``一、``, ``1.``, ``- x``, ``一是``.
+
+    >>> is_list_item("（十）坚持民生幸福共享"), is_list_item("区的硬核支撑"), is_list_item("2. Apples")
+    (True, False, True)
+    """
+    return bool(_ITEM_RE.match(text))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text)
+
+
+def is_heading(text: str) -> bool:
+    """A heading or headline: short, and no sentence punctuation at all (or a numbered title).
+
+    >>> is_heading("四、全面提升政府治理现代化水平"), is_heading("抓好重点区域开发建设。强化高新")
+    (True, False)
+    >>> is_heading("THE WAR IN EUROPE"), is_heading("and the men who went")
+    (True, False)
+    """
+    body = text.strip()
+    if not body or has_sentence_punct(body):
+        return False
+    if script_of(body) == "cjk":
+        return len(body) <= CJK_HEADING_MAX
+    words = _words(body)
+    if not words or len(words) > LATIN_HEADING_MAX_WORDS:
+        return False
+    if len(words) <= 3 and "\n" not in body:
+        return True
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised >= 0.6 * len(words) or is_list_item(body)
+
+
+def continues(prev: str, nxt: str) -> bool:
+    """Whether block ``nxt`` can continue the sentence block ``prev`` leaves open.
+
+    CJK: anything but a heading, marker or new item.  Latin: a lowercase start, or
+    a word hyphenated across the break (``exam-`` | ``ple``).
+
+    >>> continues("强化经济技术开发区、前湾新区、高新", "区的硬核支撑能力，增强门户枢纽功能。")
+    True
+    >>> continues("the Senate voted to", "approve the bill."), continues("the Senate voted", "The bill.")
+    (True, False)
+    """
+    body = nxt.lstrip()
+    if not body or is_list_item(body) or match_marker(body.splitlines()[0]) is not None:
+        return False
+    if script_of(prev[-40:]) == "cjk":
+        first = body[0]
+        if first in _CJK_NON_INITIAL:
+            return True
+        if is_heading(body):
+            return False
+        return is_cjk(first) or first.isalnum() or first in "“‘\"'《（("
+    first = body[0]
+    if first.islower():
+        return True
+    return bool(re.search(r"[^\W\d_]-$", prev.rstrip())) and first.isalpha()
+
+
+def is_sentence_tail(text: str) -> bool:
+    """A tiny block that only ends a sentence (``上。``, ``tion.``): no sentence of its own.
+
+    >>> is_sentence_tail("上。"), is_sentence_tail("各位代表！"), is_sentence_tail("ing the war.")
+    (True, False, True)
+    """
+    body = text.strip()
+    if not body or not ends_sentence(body) or "\n" in body:
+        return False
+    core = _strip_closers(body)
+    if core and core[-1] in "！？!?：:":  # exclamations and salutations are legitimately short
+        return False
+    if script_of(body) == "cjk":
+        letters = [ch for ch in core if is_cjk(ch) or ch.isalnum()]
+        return 0 < len(letters) <= 3 and not has_sentence_punct(core[:-1])
+    words = _words(core)
+    return 0 < len(words) <= 3 and body[0].islower()
+
+
+# --- page markers ------------------------------------------------------------------------
+
+_PAGE_TOKEN = r"[0-9０-９lIO|!\]\[一二三四五六七八九十A-Da-d]{1,4}"
+_CJK_MARKER = (
+    rf"(?:紧接|接上|上接|下转|转至|转接|接|转|续|承|见)\s*(?:第|笫|弟|苐)?\s*{_PAGE_TOKEN}\s*[版页頁面]"
+    rf"(?:\s*[，,]?\s*(?:第|笫)?\s*{_PAGE_TOKEN}\s*栏)?"
+)
+_CONT = r"(?:[CcG][o0][nm][tl1f][il1|!]?[nmu]{1,2}[eco]?[dl]\.?|[Cc]ont'?d\.?|[Cc]oncluded)"
+_PAGE_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|first|second|third|last)"
+_PAGE_REF = rf"(?:[Pp][Aa][Gg][Ee]|[Pp]g\.?|[Pp]\.)\s*(?:[0-9lIO]{{1,3}}|[A-Z]\d{{0,2}}|{_PAGE_WORD})"
+_EN_MARKER = (
+    rf"(?i:{_CONT})\s+(?i:on|from|to|in|at)\s+(?i:{_PAGE_REF})(?:\s*,?\s*(?i:col(?:umn|\.)?)\s*\w{{1,2}})?"
+    rf"|(?i:from|see|turn\s+to)\s+(?i:{_PAGE_REF})"
+    rf"|(?i:page)\s+\d{{1,3}}\s+(?i:of)\s+\d{{1,3}}"
+)
+_OPEN = r"[【（(〔\[［]"
+_CLOSE = r"[】）)〕\]］]"
+#: A bracketed marker may stand at the start or end of a block; a bare one only on its own line.
+_BRACKETED_RE = re.compile(rf"{_OPEN}\s*(?:{_CJK_MARKER}|{_EN_MARKER})\s*\.?\s*{_CLOSE}")
+_BARE_LINE_RE = re.compile(rf"^\s*(?:{_CJK_MARKER}|{_EN_MARKER})\s*[.。]?\s*$")
+_PAGE_NUMBER_RE = re.compile(r"\d{1,4}")
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerMatch:
+    """A continuation/jump marker at ``[start, end)`` of the searched text, with its page."""
+
+    start: int
+    end: int
+    text: str
+    page: str
+    direction: str
+
+
+def _describe(marker: str) -> tuple[str, str]:
+    lowered = marker.lower()
+    if any(k in marker for k in ("接", "承")) or re.search(r"\bfrom\b", lowered):
+        direction = "from"
+    elif any(k in marker for k in ("转", "续", "见")) or re.search(r"\b(on|to|in|at|see)\b", lowered):
+        direction = "to"
+    else:
+        direction = "page"
+    found = re.search(r"(?:第|笫|弟|苐|page|pg\.?|p\.)\s*(\S{1,4}?)\s*(?:[版页頁面]|$|\W|of)", marker, re.I)
+    page = found.group(1) if found else ""
+    return page.strip(" ,"), direction
+
+
+def match_marker(line: str) -> MarkerMatch | None:
+    """A page marker alone on ``line``, or bracketed at its start or end.
+
+    >>> m = match_marker("【紧接第3版】统筹推进")
+    >>> (m.start, m.end, m.page, m.direction)
+    (0, 7, '3', 'from')
+    >>> match_marker("(Contlnued on page 4)").page, match_marker("Page 3 of 12") is not None
+    ('4', True)
+    >>> match_marker("他直接第3版面设计") is None
+    True
+    """
+    bare = _BARE_LINE_RE.match(line)
+    if bare:
+        start = len(line) - len(line.lstrip())
+        end = len(line.rstrip())
+        text = line[start:end]
+        return MarkerMatch(start, end, text, *_describe(text))
+    for m in _BRACKETED_RE.finditer(line):
+        before = line[: m.start()]
+        after = line[m.end() :]
+        if not before.strip() or not after.strip():
+            return MarkerMatch(m.start(), m.end(), m.group(), *_describe(m.group()))
+    return None
+
+
+# --- furniture ---------------------------------------------------------------------------
+
+#: A running header or footer is short: a title, a section name, a page number, a date.
+FURNITURE_MAX_CJK = 20
+FURNITURE_MAX_WORDS = 8
+
+
+def furniture_key(text: str) -> str:
+    """The form under which repeated headers are compared: digits masked, spaces dropped.
+
+    >>> furniture_key("— 12 —"), furniture_key("Page 3")
+    ('—#—', 'page#')
+    """
+    body = re.sub(r"\s+", "", text.strip().lower())
+    return re.sub(r"[0-9０-９]+", "#", body)
+
+
+def is_page_number(text: str) -> bool:
+    """A bare page number, possibly dashed or labelled (``- 4 -``, ``第3页``, ``Page 7``).
+
+    >>> is_page_number("- 4 -"), is_page_number("第 3 页"), is_page_number("1916")
+    (True, True, False)
+    """
+    body = text.strip()
+    m = re.fullmatch(r"[-—–·\s]*(?:第|page|p\.)?\s*(\d{1,3})\s*(?:页|頁)?[-—–·\s]*", body, re.I)
+    return m is not None
+
+
+def is_furniture_text(text: str) -> bool:
+    """Short, one line, no sentence punctuation, not a numbered heading: could be page furniture.
+
+    >>> is_furniture_text("政府工作报告"), is_furniture_text("（八）推进绿色低碳发展"), is_furniture_text("好。")
+    (True, False, False)
+    """
+    body = text.strip()
+    if not body or "\n" in body or has_sentence_punct(body) or ends_sentence(body):
+        return False
+    if is_page_number(body):
+        return True
+    if is_list_item(body):
+        return False
+    if script_of(body) == "cjk":
+        return len(body) <= FURNITURE_MAX_CJK
+    return 0 < len(body.split()) <= FURNITURE_MAX_WORDS and len(body) <= 60
+
+
+# --- what earlier phases decided -------------------------------------------------------------
+
+
+def deleted_by_kind(ctx: Context, kinds: Iterable[str]) -> set[int]:
+    """Blocks that a safe fix of an earlier-phase finding of one of ``kinds`` deletes whole."""
+    wanted = set(kinds)
+    spans = sorted(
+        e.span
+        for f in ctx.findings
+        if f.kind in wanted and f.fix is not None and f.fix.safe
+        for e in f.fix.edits
+        if not e.replacement
+    )
+    out: set[int] = set()
+    for block in ctx.blocks:
+        if any(s.start <= block.start and block.end <= s.end for s in spans):
+            out.add(block.index)
+    return out
+
+
+def block_deletion(text: str, blocks: Sequence[Block], index: int) -> Edit:
+    """The edit that deletes block ``index`` with its separator (the team convention).
+
+    ``[block.start, next.start)``; for the last block ``[prev.end, block.end)``.
+    """
+    block = blocks[index]
+    if index + 1 < len(blocks):
+        return Edit.delete(text, block.start, blocks[index + 1].start)
+    if index > 0:
+        return Edit.delete(text, blocks[index - 1].end, block.end)
+    return Edit.delete(text, block.start, block.end)
+
+
+# --- joining ---------------------------------------------------------------------------------
+
+_WORD_TAIL_RE = re.compile(r"([^\W\d_]+)-$")
+_WORD_HEAD_RE = re.compile(r"^([^\W\d_]+)")
+
+
+def _hard_wrapped(a: Block, b: Block) -> bool:
+    return "\n" in a.text or "\r" in a.text or "\n" in b.text or "\r" in b.text
+
+
+def join_edit(text: str, a: Block, b: Block, newline: str = "\n") -> tuple[Edit, dict[str, str]]:
+    """The edit joining block ``a`` to the later block ``b`` (everything between is replaced).
+
+    CJK joins without a space; Latin with a space; hard-wrapped blocks (several
+    lines) keep a line break where the blank line was, like every other printed
+    line end.  A Latin word hyphenated across the break is rejoined when the
+    joined word is the more plausible one (it occurs elsewhere unhyphenated, or
+    the hyphenated form never does).
+    """
+    evidence: dict[str, str] = {}
+    tail = a.text.rstrip()
+    a_end = a.start + len(tail)
+    head = b.text.lstrip()
+    b_start = b.end - len(head)
+    hyph = _WORD_TAIL_RE.search(tail)
+    word = _WORD_HEAD_RE.match(head)
+    if script_of(tail[-40:] + head[:40]) == "latin" and hyph and word:
+        left, right = hyph.group(1), word.group(1)
+        joined = left + right
+        body = text[: a.start] + " " + text[b.end :]
+        joined_seen = re.search(rf"(?<![\w-]){re.escape(joined)}(?![\w-])", body, re.I) is not None
+        hyph_seen = re.search(rf"(?<!\w){re.escape(left)}-\s*{re.escape(right)}(?!\w)", body, re.I) is not None
+        if joined_seen or not hyph_seen:
+            evidence["dehyphenated"] = joined
+            return Edit.delete(text, a_end - 1, b_start), evidence
+        evidence["kept_hyphen"] = f"{left}-{right}"
+        return Edit.delete(text, a_end, b_start), evidence
+    if _hard_wrapped(a, b):
+        joiner = newline
+    elif script_of(tail[-1:] + head[:1]) == "cjk" or (tail and is_cjk(tail[-1])):
+        joiner = ""
+    else:
+        joiner = " "
+    return Edit.replace(text, a_end, b_start, joiner), evidence
+
+
+# --- junction evidence --------------------------------------------------------------------------
+
+_JUNCTION_SHAPES = ((1, 1, 1), (1, 2, 3), (2, 1, 3), (2, 2, 6))
+
+
+def _clean_chars(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+def junction_score(corpus: str, prev: str, nxt: str) -> int:
+    """How much the rest of the document supports reading ``prev`` + ``nxt`` as one text.
+
+    CJK: occurrences elsewhere of the character n-grams that straddle the break
+    (longer ones weigh more).  Latin: occurrences of the word pair that straddles it.
+    ``corpus`` is the document with the two blocks' own junction not in it.
+
+    >>> junction_score("重大场景应用。场景应用落地", "治理场", "景应用落地")
+    8
+    """
+    a = _clean_chars(prev)
+    b = _clean_chars(nxt)
+    if not a or not b:
+        return 0
+    if script_of(prev[-20:] + nxt[:20]) == "cjk":
+        score = 0
+        for left, right, weight in _JUNCTION_SHAPES:
+            if len(a) >= left and len(b) >= right:
+                gram = a[-left:] + b[:right]
+                score += weight * corpus.count(gram)
+        return score
+    wa = _words(prev)
+    wb = _words(nxt)
+    if not wa or not wb:
+        return 0
+    pair = rf"\b{re.escape(wa[-1])}\s+{re.escape(wb[0])}\b"
+    return 3 * len(re.findall(pair, corpus, re.I))
+
+
+def span_of(block: Block) -> Span:
+    return Span(block.start, block.end)

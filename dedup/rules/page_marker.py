@@ -1,0 +1,91 @@
+"""LAY004 page-marker: continuation and jump lines (``【紧接第3版】``, ``Continued on page 4``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import ClassVar
+
+from dedup.model import Edit, Finding, Fix, Span
+from dedup.rules import register
+from dedup.rules._layout import block_deletion, match_marker
+from dedup.rules.base import Context, Rule
+
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+
+@register
+class PageMarker(Rule):
+    """Continuation or jump marker of the page layout, not part of the text.
+
+    Newspapers and reports print where an article continues (``（下转第4版）``,
+    ``Continued on page 4``) or where it came from (``【紧接第3版】``, ``(From page 1)``),
+    and page counters (``Page 3 of 12``).  OCR reads them into the running text.
+    The marker is removed, whether alone on a line or at the start or end of a
+    block; the page it refers to is kept in the finding's evidence.  OCR noise in
+    the marker is tolerated (``第]版``, ``笫3版``, ``Contlnued``).
+
+    Anti-pattern:
+        ``【紧接第3版】统筹推进重大场景应用计划。``
+
+    Best practice:
+        ``统筹推进重大场景应用计划。`` (the marker is reported with page 3)
+    """
+
+    code = "LAY004"
+    name = "page-marker"
+    kind = "page-marker"
+    groups = ("layout",)
+    fixable = True
+    phase = 10
+    examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
+        ("【紧接第3版】统筹推进重大场景应用计划。", "统筹推进重大场景应用计划。"),
+        ("The council met on Monday.\n\n(Continued on page 4)", "The council met on Monday."),
+        ("加快建设现代化滨海大都市。（下转第4版）", "加快建设现代化滨海大都市。"),
+    )
+    examples_good: ClassVar[tuple[str, ...]] = (
+        "他直接第3版面设计提出意见。",
+        "See the table on page 4 for the figures.",
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        text = ctx.text
+        blocks = ctx.blocks
+        for block in blocks:
+            lines = [
+                (block.start + m.start(), block.start + m.start() + len(m.group().rstrip("\r\n")))
+                for m in _LINE_RE.finditer(block.text)
+                if m.group()
+            ]
+            for li, (ls, le) in enumerate(lines):
+                found = match_marker(text[ls:le])
+                if found is None:
+                    continue
+                m_start, m_end = ls + found.start, ls + found.end
+                whole_line = not text[ls:m_start].strip() and not text[m_end:le].strip()
+                if whole_line and len(lines) == 1:
+                    edit = block_deletion(text, blocks, block.index)
+                elif whole_line:
+                    if li + 1 < len(lines):
+                        edit = Edit.delete(text, ls, lines[li + 1][0])
+                    else:
+                        edit = Edit.delete(text, lines[li - 1][1], le)
+                elif not text[ls:m_start].strip():
+                    # marker opens the line: take the spaces after it with it
+                    end = m_end
+                    while end < le and text[end] in " \t\u3000":
+                        end += 1
+                    edit = Edit.delete(text, m_start, end)
+                else:
+                    start = m_start
+                    while start > ls and text[start - 1] in " \t\u3000":
+                        start -= 1
+                    edit = Edit.delete(text, start, m_end)
+                yield self.finding(
+                    ctx,
+                    Span(m_start, m_end),
+                    f"page marker {found.text!r} (page {found.page or '?'}, {found.direction})",
+                    confidence=0.95,
+                    evidence={"marker": found.text, "page": found.page, "direction": found.direction},
+                    fix=Fix((edit,)),
+                )
