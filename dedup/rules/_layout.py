@@ -429,3 +429,139 @@ def junction_score(corpus: str, prev: str, nxt: str) -> int:
 
 def span_of(block: Block) -> Span:
     return Span(block.start, block.end)
+
+
+# --- the break analysis LAY001 and LAY002 share ------------------------------------------------
+
+#: how many live blocks past the cut a spliced run may span before its continuation
+SPLICE_WINDOW = 6
+#: junction evidence a continuation past a splice needs (a straddling 3-gram seen once, or more)
+SPLICE_MIN_SCORE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """Block ``a`` ends mid-sentence and block ``b`` (next live block) continues it."""
+
+    a: Block
+    b: Block
+    score: int
+
+
+@dataclass(frozen=True, slots=True)
+class Splice:
+    """Blocks ``run`` interrupt the sentence ``a`` leaves open; ``d`` continues it.
+
+    ``target`` is a block elsewhere that ends mid-sentence where the run's first
+    block fits (the run is moved there), or None (the run is kept right after ``d``).
+    """
+
+    a: Block
+    run: tuple[Block, ...]
+    d: Block
+    target: Block | None
+    score_run: int
+    score_d: int
+    score_target: int
+
+
+@dataclass
+class Breaks:
+    """Decisions on every block that ends mid-sentence."""
+
+    joins: list[Join]
+    splices: list[Splice]
+    live: list[Block]
+
+
+def is_cut(block: Block) -> bool:
+    """A block that ends mid-sentence and is not a heading, headline or marker."""
+    body = block.text.strip()
+    if not body or ends_sentence(body) or is_heading(body):
+        return False
+    return match_marker(body.splitlines()[-1]) is None
+
+
+def _complete(block: Block) -> bool:
+    return ends_sentence(block.text) or is_heading(block.text)
+
+
+def analyse_breaks(ctx: Context) -> Breaks:
+    """Where each cut sentence continues: the next live block, or past a spliced run.
+
+    Memoise through ``ctx.shared("layout.breaks", analyse_breaks)`` so LAY001 and
+    LAY002 agree on every decision.
+    """
+    removed = ctx.removed_blocks()
+    live = [b for b in ctx.blocks if b.index not in removed]
+    corpus = "\n".join(_clean_chars(b.text) for b in live)
+    joins: list[Join] = []
+    splices: list[Splice] = []
+    claimed: set[int] = set()
+    pending: list[tuple[int, int]] = []  # (cut position, continuation position past a run)
+
+    def score(x: Block, y: Block) -> int:
+        return junction_score(corpus, x.text, y.text)
+
+    for i, a in enumerate(live[:-1]):
+        if not is_cut(a):
+            continue
+        b = live[i + 1]
+        b_continues = continues(a.text, b.text)
+        s_b = score(a, b) if b_continues else 0
+        latin = script_of(a.text[-40:]) == "latin"
+        for k in range(i + 2, min(len(live), i + 2 + SPLICE_WINDOW)):
+            d = live[k]
+            if not continues(a.text, d.text) or not _complete(live[k - 1]):
+                continue
+            s_d = score(a, d)
+            if latin and not b_continues and d.text.lstrip()[:1].islower():
+                pending.append((i, k))
+                break
+            if s_b == 0 and s_d >= SPLICE_MIN_SCORE:
+                pending.append((i, k))
+                break
+        else:
+            if b_continues:
+                joins.append(Join(a, b, s_b))
+                claimed.update((a.index, b.index))
+    for i, k in pending:
+        a, d = live[i], live[k]
+        run = tuple(live[i + 1 : k])
+        if any(x.index in claimed for x in (a, d, *run)):
+            continue
+        first = run[0]
+        target: Block | None = None
+        best = 0
+        for j, e in enumerate(live):
+            if e.index in claimed or e in run or e is a or not is_cut(e) or not continues(e.text, first.text):
+                continue
+            nxt = live[j + 1] if j + 1 < len(live) else None
+            if nxt is not None and nxt not in run and continues(e.text, nxt.text) and score(e, nxt) > 0:
+                continue  # e has its own continuation
+            s_e = score(e, first)
+            if s_e >= SPLICE_MIN_SCORE and s_e > best:
+                target, best = e, s_e
+        splices.append(Splice(a, run, d, target, score(a, first), score(a, d), best))
+        claimed.update(x.index for x in (a, d, *run))
+        if target is not None:
+            claimed.add(target.index)
+    # a join whose blocks a splice claims yields to the splice (the splice decides both ends)
+    taken = {x.index for s in splices for x in (s.a, s.d, *s.run, *((s.target,) if s.target else ()))}
+    joins = [j for j in joins if j.a.index not in taken and j.b.index not in taken]
+    return Breaks(joins, splices, live)
+
+
+def gap_edit(text: str, a: Block, b: Block, blocks: Sequence[Block], newline: str) -> tuple[Edit, dict[str, str]]:
+    """The join edit of ``a`` and ``b``, stopping where blocks deleted by others begin.
+
+    Blocks between ``a`` and ``b`` are deleted by earlier-phase fixes up to ``b``'s
+    start (the block-deletion convention); the join edit must not overlap them, so
+    it covers only the gap from ``a``'s end to the first deleted block.
+    """
+    edit, evidence = join_edit(text, a, b, newline)
+    if b.index == a.index + 1:
+        return edit, evidence
+    stop = blocks[a.index + 1].start
+    joined = edit.replacement
+    return Edit.replace(text, edit.start, stop, joined), evidence

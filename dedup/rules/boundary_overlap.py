@@ -1,0 +1,156 @@
+"""LAY006 boundary-overlap: the end of one block repeated at the start of the next."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from dedup.model import Block, Edit, Finding, Fix, Span
+from dedup.normalize import is_cjk, normalize
+from dedup.rules import register
+from dedup.rules._layout import ends_sentence, is_heading, script_of
+from dedup.rules.base import Context, Rule
+
+#: shortest exact overlap (matching-form characters) worth a finding, per script
+MIN_EXACT = {"cjk": 4, "latin": 12}
+#: shortest overlap accepted with OCR noise, and the similarity it needs (0-100)
+MIN_FUZZY = {"cjk": 8, "latin": 20}
+FUZZY_RATIO = 90.0
+#: longest overlap searched: a stitched tile repeats a line or two, not a page
+MAX_OVERLAP = 300
+_OWNED_ELSEWHERE = ("repeated-phrase", "stutter", "duplicate-paragraph", "duplicate-section", "splice")
+
+
+def _at_boundary(text: str, offset: int) -> bool:
+    """Whether a word/clause may begin at ``offset`` (start of text, after space or punctuation)."""
+    if offset <= 0:
+        return True
+    before = text[offset - 1]
+    if before.isspace():
+        return True
+    if is_cjk(before) or before.isalnum():
+        return False
+    return True
+
+
+@register
+class BoundaryOverlap(Rule):
+    """The end of one block repeated at the start of the next (stitched scan tiles).
+
+    When scans are stitched, the strip where two tiles overlap is read twice: the
+    last words of one block come again at the start of the next.  The second copy
+    is removed when it starts where a word may start and the first block is not a
+    headline.  When the second block starts mid-word (``科|创金融``), text before it
+    is missing: the overlap is reported, and nothing is changed.
+
+    Anti-pattern:
+        ``The mayor opened the new bridge.\\n\\nopened the new bridge. Crowds cheered.``
+
+    Best practice:
+        ``The mayor opened the new bridge.\\n\\nCrowds cheered.``
+    """
+
+    code = "LAY006"
+    name = "boundary-overlap"
+    kind = "boundary-overlap"
+    groups = ("layout",)
+    fixable = True
+    phase = 50
+    examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
+        (
+            "The mayor opened the new bridge on the river.\n\nopened the new bridge on the river. Crowds cheered.",
+            "The mayor opened the new bridge on the river.\n\nCrowds cheered.",
+        ),
+        ("精心搭建科创金融“生态圈”\n\n创金融“生态圈”、助力科创企业。", None),
+    )
+    examples_good: ClassVar[tuple[str, ...]] = (
+        "He came home.\n\nHome was quiet.",
+        "加快建设现代化滨海大都市。\n\n都市的魅力在于开放。",
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        removed = ctx.removed_blocks()
+        live = [b for b in ctx.blocks if b.index not in removed]
+        owned = [
+            s
+            for f in ctx.findings
+            if f.kind in _OWNED_ELSEWHERE
+            for s in (f.span, *(e.span for e in (f.fix.edits if f.fix else ())))
+        ]
+        for a, b in zip(live, live[1:], strict=False):
+            found = self._overlap(ctx.text, a, b)
+            if found is None:
+                continue
+            a_span, b_span, similarity = found
+            if any(s.overlaps(b_span) for s in owned):
+                continue
+            text = ctx.text
+            mid_word = not _at_boundary(text, a_span.start)
+            headline = is_heading(a.text)
+            evidence = {
+                "overlap": b_span.slice(text),
+                "similarity": round(similarity, 1),
+                "starts_mid_word": mid_word,
+                "first_block_complete": ends_sentence(a.text),
+            }
+            if mid_word or headline:
+                why = "the second block starts mid-word: text before it is missing" if mid_word else (
+                    "the first block is a headline the body may repeat"
+                )
+                yield self.finding(
+                    ctx,
+                    b_span,
+                    f"block starts with the end of the previous block ({why}); left for review",
+                    confidence=0.7,
+                    related=(a_span,),
+                    evidence=evidence,
+                )
+                continue
+            end = b_span.end
+            while end < b.end and text[end] in " \t\u3000":
+                end += 1
+            yield self.finding(
+                ctx,
+                b_span,
+                "block starts with the end of the previous block (scan tiles stitched with overlap)",
+                confidence=0.9 if similarity >= 99 else 0.8,
+                related=(a_span,),
+                evidence=evidence,
+                fix=Fix((Edit.delete(text, b_span.start, end),), keeps=(a_span,)),
+            )
+
+    @staticmethod
+    def _overlap(text: str, a: Block, b: Block) -> tuple[Span, Span, float] | None:
+        na = normalize(a.text, base=a.start)
+        nb = normalize(b.text, base=b.start)
+        script = script_of(a.text[-60:] + b.text[:60])
+        limit = min(len(na.text) - 1, len(nb.text) - 1, MAX_OVERLAP)
+        if limit < MIN_EXACT[script]:
+            return None
+        best: tuple[int, float] | None = None
+        for k in range(limit, MIN_EXACT[script] - 1, -1):
+            if na.text[-k:] == nb.text[:k]:
+                best = (k, 100.0)
+                break
+        if best is None:
+            from rapidfuzz.distance import Levenshtein
+
+            for k in range(limit, MIN_FUZZY[script] - 1, -1):
+                sim = 100.0 * Levenshtein.normalized_similarity(na.text[-k:], nb.text[:k])
+                if sim >= FUZZY_RATIO:
+                    best = (k, sim)
+                    break
+        if best is None:
+            return None
+        k, sim = best
+        if script == "latin":
+            # a word shared by chance ("the") is no overlap: require two words and word edges
+            a_start, _ = na.to_original(len(na.text) - k, len(na.text))
+            _, b_end = nb.to_original(0, k)
+            if not _at_boundary(text, b_end) and b_end < b.end and text[b_end].isalnum():
+                return None
+            if len(text[a_start : a.end].split()) < 2:
+                return None
+        a_s, a_e = na.to_original(len(na.text) - k, len(na.text))
+        b_s, b_e = nb.to_original(0, k)
+        return Span(a_s, a_e), Span(b_s, b_e), sim
