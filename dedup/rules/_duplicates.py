@@ -109,8 +109,7 @@ def _few_enough_edits(x: str, y: str) -> bool:
     from rapidfuzz.distance import Levenshtein
 
     shortest = min(len(x), len(y))
-    if shortest >= 60:
-        return True
+    # OCR damages characters here and there; paragraphs written from one template differ in whole words
     return Levenshtein.distance(x, y) <= max(1, int(0.08 * shortest))
 
 
@@ -284,10 +283,13 @@ class _Keeper:
         a_len = sum(len(norms[i]) for i in run.kept)
         b_len = sum(len(norms[i]) for i in run.removed)
         if any(p.how == "contained" for p in run.pairs) and a_len != b_len:
+            # a truncated copy's apparent continuation is not credible: the rest of its twin is what
+            # should follow it, and that stands in the other copy
             longer_is_a = a_len > b_len
-            a_score += 1 if longer_is_a else 0
-            b_score += 0 if longer_is_a else 1
-            (a_notes if longer_is_a else b_notes).append("it is the complete copy; the other is truncated")
+            a_score += 3 if longer_is_a else 0
+            b_score += 0 if longer_is_a else 3
+            (a_notes if longer_is_a else b_notes).append("it is the complete copy")
+            (b_notes if longer_is_a else a_notes).append("it is a truncated copy")
         swap = b_score > a_score
         if swap:
             run.kept, run.removed = run.removed, run.kept
