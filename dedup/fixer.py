@@ -62,7 +62,15 @@ def _conflicts(edit: Edit, taken: Sequence[Edit]) -> bool:
 
 
 def _twin_survives(keep: Span, taken: Sequence[Edit]) -> bool:
-    return not any(e.start < keep.end and keep.start < e.end for e in taken)
+    """The retained twin stays in the output: untouched, or only mended inside (a doubled word
+    fixed within it), never cut at its edges nor shortened by more than a tenth."""
+    inside = 0
+    for e in taken:
+        if e.start < keep.end and keep.start < e.end:
+            if e.start < keep.start or e.end > keep.end:
+                return False
+            inside += (e.end - e.start) - len(e.replacement)
+    return inside <= 0.1 * len(keep)
 
 
 def apply_fixes(text: str, findings: Iterable[Finding], *, only_safe: bool = True) -> FixResult:
