@@ -67,7 +67,10 @@ _ITEM_RE = re.compile(
 )
 
 #: Characters a Chinese sentence does not begin with: a block that starts with one continues a sentence.
-_CJK_NON_INITIAL = frozenset("的了着过们和与及或等并而且但却则就也都又还之其所被把向于在对、，。；：？！）」』”’》〕】")
+CJK_NON_INITIAL = frozenset(
+    "的了着过们和与及或等并而且但却则就也都又还之其所被把向于在对"
+    "、，。；：？！）」』”’》〕】"
+)
 
 
 def script_of(text: str) -> Script:
@@ -162,7 +165,7 @@ def continues(prev: str, nxt: str) -> bool:
         return False
     if script_of(prev[-40:]) == "cjk":
         first = body[0]
-        if first in _CJK_NON_INITIAL:
+        if first in CJK_NON_INITIAL:
             return True
         if is_heading(body):
             return False
@@ -295,8 +298,10 @@ def is_page_number(text: str) -> bool:
 def is_furniture_text(text: str) -> bool:
     """Short, one line, no sentence punctuation, not a numbered heading: could be page furniture.
 
-    >>> is_furniture_text("政府工作报告"), is_furniture_text("（八）推进绿色低碳发展"), is_furniture_text("好。")
-    (True, False, False)
+    >>> is_furniture_text("政府工作报告"), is_furniture_text("（八）推进绿色低碳发展")
+    (True, False)
+    >>> is_furniture_text("好。")
+    False
     """
     body = text.strip()
     if not body or "\n" in body or has_sentence_punct(body) or ends_sentence(body):
@@ -374,7 +379,8 @@ def join_edit(text: str, a: Block, b: Block, newline: str = "\n") -> tuple[Edit,
         joined = left + right
         body = text[: a.start] + " " + text[b.end :]
         joined_seen = re.search(rf"(?<![\w-]){re.escape(joined)}(?![\w-])", body, re.I) is not None
-        hyph_seen = re.search(rf"(?<!\w){re.escape(left)}-\s*{re.escape(right)}(?!\w)", body, re.I) is not None
+        hyphenated = rf"(?<!\w){re.escape(left)}-\s*{re.escape(right)}(?!\w)"
+        hyph_seen = re.search(hyphenated, body, re.I) is not None
         if joined_seen or not hyph_seen:
             evidence["dehyphenated"] = joined
             return Edit.delete(text, a_end - 1, b_start), evidence
@@ -552,7 +558,9 @@ def analyse_breaks(ctx: Context) -> Breaks:
     return Breaks(joins, splices, live)
 
 
-def gap_edit(text: str, a: Block, b: Block, blocks: Sequence[Block], newline: str) -> tuple[Edit, dict[str, str]]:
+def gap_edit(
+    text: str, a: Block, b: Block, blocks: Sequence[Block], newline: str
+) -> tuple[Edit, dict[str, str]]:
     """The join edit of ``a`` and ``b``, stopping where blocks deleted by others begin.
 
     Blocks between ``a`` and ``b`` are deleted by earlier-phase fixes up to ``b``'s

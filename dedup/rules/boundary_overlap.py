@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -28,9 +29,7 @@ def _at_boundary(text: str, offset: int) -> bool:
     before = text[offset - 1]
     if before.isspace():
         return True
-    if is_cjk(before) or before.isalnum():
-        return False
-    return True
+    return not (is_cjk(before) or before.isalnum())
 
 
 @register
@@ -58,7 +57,8 @@ class BoundaryOverlap(Rule):
     phase = 50
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
         (
-            "The mayor opened the new bridge on the river.\n\nopened the new bridge on the river. Crowds cheered.",
+            "The mayor opened the new bridge on the river.\n\n"
+            "opened the new bridge on the river. Crowds cheered.",
             "The mayor opened the new bridge on the river.\n\nCrowds cheered.",
         ),
         ("精心搭建科创金融“生态圈”\n\n创金融“生态圈”、助力科创企业。", None),
@@ -77,7 +77,7 @@ class BoundaryOverlap(Rule):
             if f.kind in _OWNED_ELSEWHERE
             for s in (f.span, *(e.span for e in (f.fix.edits if f.fix else ())))
         ]
-        for a, b in zip(live, live[1:], strict=False):
+        for a, b in itertools.pairwise(live):
             found = self._overlap(ctx.text, a, b)
             if found is None:
                 continue
