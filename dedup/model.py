@@ -7,10 +7,11 @@ All offsets are Unicode code points into the ORIGINAL decoded text, half-open
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -42,7 +43,7 @@ KINDS: tuple[str, ...] = (
 )
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a finding is; ordered ``info < warning < error``."""
 
     INFO = "info"
@@ -246,7 +247,7 @@ class Fix:
         if not self.edits:
             raise ValueError("a fix needs at least one edit")
         ordered = sorted(self.edits, key=lambda e: (e.start, e.end))
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        for a, b in itertools.pairwise(ordered):
             if b.start < a.end:
                 raise ValueError("edits of one fix overlap")
         object.__setattr__(self, "edits", tuple(ordered))

@@ -88,6 +88,8 @@ def _assemble(blocks: list[tuple[str, int, int, str]]) -> GeneratedDoc:
         first, last = members[0], members[-1]
         twin_first, twin_last = where[blocks[first][1]], where[blocks[last][1]]
         doc.injected.append(
-            Injected(blocks[first][3], (offsets[first][0], offsets[last][1]), (offsets[twin_first][0], offsets[twin_last][1]))
+            Injected(
+                blocks[first][3], (offsets[first][0], offsets[last][1]), (offsets[twin_first][0], offsets[twin_last][1])
+            )
         )
     return doc

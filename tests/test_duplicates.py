@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from corpora import chinese_paragraphs, english_paragraphs
+from gen_dups import make_document
 
 import dedup
-from corpora import chinese_paragraphs, english_paragraphs
 from dedup.model import Document
 from dedup.normalize import normalize
 from dedup.rules._duplicates import brute_force_pairs, find_pairs
-from gen_dups import make_document
 
 DUP_KINDS = {"duplicate-paragraph", "duplicate-section", "splice"}
 
@@ -39,8 +39,14 @@ def test_injected_duplicates_are_found(lang: str) -> None:
         for injected in doc.injected:
             total += 1
             hit = any(
-                (_covers((f.span.start, f.span.end), injected.copy) and any(_covers((r.start, r.end), injected.twin) for r in f.related))
-                or (_covers((f.span.start, f.span.end), injected.twin) and any(_covers((r.start, r.end), injected.copy) for r in f.related))
+                (
+                    _covers((f.span.start, f.span.end), injected.copy)
+                    and any(_covers((r.start, r.end), injected.twin) for r in f.related)
+                )
+                or (
+                    _covers((f.span.start, f.span.end), injected.twin)
+                    and any(_covers((r.start, r.end), injected.copy) for r in f.related)
+                )
                 for f in findings
             )
             found += hit
@@ -78,7 +84,9 @@ def test_a_short_line_repeated_on_its_own_is_not_a_duplicate() -> None:
 
 def test_three_copies_keep_one() -> None:
     p = "持续优化营商环境，深化放管服改革，进一步降低制度性交易成本，激发市场主体活力。"
-    text = "\n\n".join([p, "中间段落一，讲的是另外一件事情，与上文无关。", p, "中间段落二，仍然是不同的内容，继续推进工作。", p])
+    text = "\n\n".join(
+        [p, "中间段落一，讲的是另外一件事情，与上文无关。", p, "中间段落二，仍然是不同的内容，继续推进工作。", p]
+    )
     result = dedup.clean_text(text)
     assert result.text.count(p) == 1
     assert "中间段落一" in result.text and "中间段落二" in result.text

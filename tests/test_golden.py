@@ -13,7 +13,7 @@ from dedup.model import Edit
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     # an empty or point-like span still counts when it touches the other
-    return a[0] < b[1] and b[0] < a[1] or a == b
+    return (a[0] < b[1] and b[0] < a[1]) or a == b
 
 
 def test_clean_gives_expected_text_byte_for_byte(page_text: str, expected_text: str) -> None:
@@ -30,9 +30,7 @@ def test_every_defect_is_reported_with_its_kind_and_action(index: int, page_text
     defect: dict[str, Any] = defects["defects"][index]
     findings = dedup.check_text(page_text)
     span = tuple(defect["span"])
-    matching = [
-        f for f in findings if f.kind == defect["kind"] and _overlaps((f.span.start, f.span.end), span)
-    ]
+    matching = [f for f in findings if f.kind == defect["kind"] and _overlaps((f.span.start, f.span.end), span)]
     if defect["kind"] == "broken-paragraph":
         # a join is reported on the break it removes
         matching = [

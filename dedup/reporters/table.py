@@ -39,8 +39,16 @@ class TableReporter(Reporter):
                 elif f.fix is not None and f.fix.safe:
                     action = "fixable"
                 rows.append(
-                    [record.path, f"{pos.line}:{pos.column}", f.rule, f.kind, f.severity.value,
-                     f"{f.confidence:.2f}", action, _short(f.message)]
+                    [
+                        record.path,
+                        f"{pos.line}:{pos.column}",
+                        f.rule,
+                        f.kind,
+                        f.severity.value,
+                        f"{f.confidence:.2f}",
+                        action,
+                        _short(f.message),
+                    ]
                 )
         out: list[str] = []
         if rows and not options.quiet:
@@ -51,7 +59,10 @@ class TableReporter(Reporter):
         counts = Counter(f.severity.value for r in records for f in r.findings)
         n_docs = sum(1 for r in records if r.error is None)
         n_find = sum(counts.values())
-        parts = [f"{n_docs} document{'s' if n_docs != 1 else ''} checked", f"{n_find} finding{'s' if n_find != 1 else ''}"]
+        parts = [
+            f"{n_docs} document{'s' if n_docs != 1 else ''} checked",
+            f"{n_find} finding{'s' if n_find != 1 else ''}",
+        ]
         if n_find:
             parts.append(", ".join(f"{counts[s]} {s}" for s in ("error", "warning", "info") if counts[s]))
         fixed = sum(len(r.applied) for r in records)

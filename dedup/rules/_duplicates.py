@@ -12,6 +12,7 @@ for large ones.  Every candidate is verified with rapidfuzz before it counts.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -134,7 +135,9 @@ def _candidates_all_pairs(norms: Sequence[str], long_ids: Sequence[int]) -> Iter
 
     texts = [norms[i] for i in long_ids]
     # ratio finds near copies; the cutoff is loose because verification decides
-    matrix = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=NEAR_RATIO - 1, dtype=np.uint8, workers=1)
+    matrix = process.cdist(
+        texts, texts, scorer=fuzz.ratio, score_cutoff=NEAR_RATIO - 1, dtype=np.uint8, workers=1
+    )
     rows, cols = np.nonzero(np.triu(matrix, k=1))
     for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
         yield long_ids[r], long_ids[c]
@@ -157,16 +160,16 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
         if t:
             by_text[t].append(i)
     for ids in by_text.values():
-        for x, y in zip(ids, ids[1:], strict=False):
+        for x, y in itertools.pairwise(ids):
             candidates.add((x, y))
         if len(ids) > 2:
             candidates.update((ids[0], y) for y in ids[2:])
 
     # truncated copies share their first or last characters
-    for key_of in (lambda t: t[:KEY_CHARS], lambda t: t[-KEY_CHARS:]):
+    for head in (True, False):
         groups: dict[str, list[int]] = defaultdict(list)
         for i in long_ids:
-            groups[key_of(norms[i])].append(i)
+            groups[norms[i][:KEY_CHARS] if head else norms[i][-KEY_CHARS:]].append(i)
         for ids in groups.values():
             if 1 < len(ids) <= 50:
                 candidates.update((x, y) for k, x in enumerate(ids) for y in ids[k + 1 :])
@@ -174,9 +177,9 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
     # headings that differ only in their number: （七）X and （九）X
     if blocks is not None:
         by_heading: dict[str, list[int]] = defaultdict(list)
-        for i, b in enumerate(blocks):
-            if heading_number(b.text) is not None and looks_like_heading(b.text):
-                key = normalize(strip_enumeration(b.text)).text
+        for i, block in enumerate(blocks):
+            if heading_number(block.text) is not None and looks_like_heading(block.text):
+                key = normalize(strip_enumeration(block.text)).text
                 if len(key) >= 4:
                     by_heading[key].append(i)
         heading_pairs = {
@@ -220,7 +223,7 @@ def _build_runs(pairs: Sequence[Pair], norms: Sequence[str]) -> list[Run]:
         a, b = pair.a, pair.b
         while (a - 1, b - 1) in by_key and (a - 1, b - 1) not in used and b - 1 > a:
             a, b = a - 1, b - 1
-        run_pairs = []
+        run_pairs: list[Pair] = []
         while (a, b) in by_key and (a, b) not in used and a < pair.b and (not run_pairs or a < run_pairs[0].b):
             run_pairs.append(by_key[(a, b)])
             used.add((a, b))
@@ -302,7 +305,10 @@ class _Keeper:
         else:
             why_kept = "; ".join(a_notes) if a_notes else "the other copy is less complete"
             why_removed = "; ".join(b_notes) if b_notes else "it is the less complete copy"
-            run.reason = f"removes this copy because {why_removed}, and keeps the copy at offset {kept_first.start} because {why_kept}"
+            run.reason = (
+                f"removes this copy because {why_removed}, "
+                f"and keeps the copy at offset {kept_first.start} because {why_kept}"
+            )
             run.confidence = 0.95
         # a duplicated fragment that belongs after a sentence cut elsewhere was spliced in here
         before_kept = self._neighbour(run.kept[0], -1, set(run.kept))

@@ -51,7 +51,6 @@ class NumberingGap(Rule):
     groups = ("structure",)
     phase = 80
     default_severity = Severity.WARNING
-    options = {"min_sequence": 2}
     examples_bad = (("一、总体要求\n\n内容。\n\n三、主要任务\n\n内容。", None),)
     examples_good = ("一、总体要求\n\n（一）目标\n\n二、主要任务\n\n（一）重点",)
 
@@ -75,7 +74,9 @@ class NumberingGap(Rule):
             if number.value == expected or number.value == 1:
                 continue
             # only heading-like blocks or consistently numbered items count: a stray "3." in prose does not
-            if not looks_like_heading(first_line) and not looks_like_heading(ctx.blocks[prev_index].text.split("\n", 1)[0]):
+            if not looks_like_heading(first_line) and not looks_like_heading(
+                ctx.blocks[prev_index].text.split("\n", 1)[0]
+            ):
                 if number.style in ("arabic-dot", "arabic-paren"):
                     continue
             line_end = block.start + len(first_line)
