@@ -89,6 +89,9 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
                 if data.startswith(mark) and name.startswith(codec):
                     data, codec, bom = data[len(mark) :], name, True
                     break
+        elif codec in _BOM_FOR and data.startswith(_BOM_FOR[codec]):
+            # an explicit byte order with its own BOM: strip it (and write it back), never decode it as U+FEFF
+            data, bom = data[len(_BOM_FOR[codec]) :], True
         try:
             return Decoded(data.decode(codec), codec, bom)
         except UnicodeDecodeError as exc:
@@ -182,15 +185,17 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        mode = None
+        # a new file gets the permissions open() would give it, not mkstemp's private 0600
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

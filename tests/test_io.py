@@ -83,3 +83,13 @@ def test_utf8_bom_codec_name() -> None:
     data = codecs.BOM_UTF8 + SAMPLE.encode()
     decoded = decode_bytes(data)
     assert decoded.encoding == "utf-8" and decoded.bom
+
+
+def test_new_output_file_gets_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "new.txt"
+    write_atomic(target, b"x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
