@@ -203,19 +203,26 @@ _CJK_MARKER = (
     rf"(?:\s*[，,]?\s*(?:第|笫)?\s*{_PAGE_TOKEN}\s*栏)?"
 )
 _CONT = r"(?:[CcG][o0][nm][tl1f][il1|!]?[nmu]{1,2}[eco]?[dl]\.?|[Cc]ont'?d\.?|[Cc]oncluded)"
-_PAGE_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|first|second|third|last)"
-_PAGE_REF = rf"(?:[Pp][Aa][Gg][Ee]|[Pp]g\.?|[Pp]\.)\s*(?:[0-9lIO]{{1,3}}|[A-Z]\d{{0,2}}|{_PAGE_WORD})"
+#: the page: a number, a letter section (B3), or a number word, however OCR spelled it (Bight)
+_PAGE_REF = r"(?:[Pp][Aa][Gg][Ee]|[Pp]g\.?|[Pp]\.)\s*(?:[0-9lIO]{1,3}|[A-Z]\d{0,2}|[A-Za-z]{3,7})\b"
+_COLUMN = r"(?:\s*[,.]?\s*(?i:col(?:umn|\.)?)\s*[\w]{1,6})?"
 _EN_MARKER = (
-    rf"(?i:{_CONT})\s+(?i:on|from|to|in|at)\s+(?i:{_PAGE_REF})(?:\s*,?\s*(?i:col(?:umn|\.)?)\s*\w{{1,2}})?"
-    rf"|(?i:from|see|turn\s+to)\s+(?i:{_PAGE_REF})"
+    rf"(?i:{_CONT})\s+(?i:on|from|to|in|at)\s+(?i:{_PAGE_REF}){_COLUMN}"
+    rf"|(?i:from|see|turn\s+to)\s+(?i:{_PAGE_REF}){_COLUMN}"
     rf"|(?i:page)\s+\d{{1,3}}\s+(?i:of)\s+\d{{1,3}}"
 )
-_OPEN = r"[【（(〔\[［]"
-_CLOSE = r"[】）)〕\]］]"
-#: A bracketed marker may stand at the start or end of a block; a bare one only on its own line.
-_BRACKETED_RE = re.compile(rf"{_OPEN}\s*(?:{_CJK_MARKER}|{_EN_MARKER})\s*\.?\s*{_CLOSE}")
-_BARE_LINE_RE = re.compile(rf"^\s*(?:{_CJK_MARKER}|{_EN_MARKER})\s*[.。]?\s*$")
-_PAGE_NUMBER_RE = re.compile(r"\d{1,4}")
+_OPEN = "【（(〔[［"
+_CLOSE = "】）)〕]］"
+_CORE_RE = re.compile(
+    rf"(?P<open>[{re.escape(_OPEN)}]\s*)?(?P<core>{_CJK_MARKER}|{_EN_MARKER})"
+    rf"(?P<close>\s*[.。]?\s*[{re.escape(_CLOSE)}])?"
+)
+#: a marker too garbled for the page part (``Continued on Page ».]``) still fills its short line
+_LOOSE_LINE_RE = re.compile(
+    rf"^[\W_]{{0,4}}(?:\b\w\b[\W_]{{0,3}})?(?P<core>(?i:{_CONT})\s+(?i:on|from|to)\s+(?i:p[a-z]?ge|pg)\b.{{0,24}})$"
+)
+#: what may surround a marker on its line and still count as noise: a few stray marks or letters
+_JUNK_RE = re.compile(r"[\W_]*(?:\b\w\b[\W_]*){0,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +234,7 @@ class MarkerMatch:
     text: str
     page: str
     direction: str
+    whole_line: bool = False
 
 
 def _describe(marker: str) -> tuple[str, str]:
@@ -237,33 +245,47 @@ def _describe(marker: str) -> tuple[str, str]:
         direction = "to"
     else:
         direction = "page"
-    found = re.search(r"(?:第|笫|弟|苐|page|pg\.?|p\.)\s*(\S{1,4}?)\s*(?:[版页頁面]|$|\W|of)", marker, re.I)
+    found = re.search(r"(?:第|笫|弟|苐)\s*(\S{1,4}?)\s*[版页頁面]", marker) or re.search(
+        r"(?:page|pg\.?|p\.)\s*([0-9A-Za-z]{1,7})", marker, re.I
+    )
     page = found.group(1) if found else ""
-    return page.strip(" ,"), direction
+    return page, direction
+
+
+def _is_junk(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) <= 5 and _JUNK_RE.fullmatch(stripped) is not None and not any(
+        is_cjk(ch) for ch in stripped
+    )
 
 
 def match_marker(line: str) -> MarkerMatch | None:
-    """A page marker alone on ``line``, or bracketed at its start or end.
+    """A page marker alone on ``line`` (give or take stray marks), or bracketed at its start or end.
 
     >>> m = match_marker("【紧接第3版】统筹推进")
-    >>> (m.start, m.end, m.page, m.direction)
-    (0, 7, '3', 'from')
+    >>> (m.start, m.end, m.page, m.direction, m.whole_line)
+    (0, 7, '3', 'from', False)
     >>> match_marker("(Contlnued on page 4)").page, match_marker("Page 3 of 12") is not None
     ('4', True)
-    >>> match_marker("他直接第3版面设计") is None
+    >>> match_marker("V y (Continued on Page Bight.)").whole_line
     True
+    >>> match_marker("他直接第3版面设计") is None, match_marker("as read from page 4 of the act") is None
+    (True, True)
     """
-    bare = _BARE_LINE_RE.match(line)
-    if bare:
+    loose = _LOOSE_LINE_RE.match(line.strip())
+    if loose and len(line.strip()) <= 50 and not any(is_cjk(ch) for ch in line):
         start = len(line) - len(line.lstrip())
         end = len(line.rstrip())
-        text = line[start:end]
-        return MarkerMatch(start, end, text, *_describe(text))
-    for m in _BRACKETED_RE.finditer(line):
-        before = line[: m.start()]
-        after = line[m.end() :]
-        if not before.strip() or not after.strip():
-            return MarkerMatch(m.start(), m.end(), m.group(), *_describe(m.group()))
+        return MarkerMatch(start, end, line[start:end], *_describe(loose.group("core")), whole_line=True)
+    for m in _CORE_RE.finditer(line):
+        before, after = line[: m.start()], line[m.end() :]
+        if _is_junk(before) and _is_junk(after):
+            start = len(line) - len(line.lstrip())
+            end = len(line.rstrip())
+            return MarkerMatch(start, end, line[start:end], *_describe(m.group("core")), whole_line=True)
+        bracketed = m.group("open") is not None and m.group("close") is not None
+        if bracketed and (not before.strip() or not after.strip()):
+            return MarkerMatch(m.start(), m.end(), m.group(), *_describe(m.group("core")))
     return None
 
 

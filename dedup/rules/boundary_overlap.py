@@ -9,7 +9,7 @@ from typing import ClassVar
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import is_cjk, normalize
 from dedup.rules import register
-from dedup.rules._layout import ends_sentence, is_heading, script_of
+from dedup.rules._layout import ends_sentence, is_heading, is_list_item, script_of
 from dedup.rules.base import Context, Rule
 
 #: shortest exact overlap (matching-form characters) worth a finding, per script
@@ -19,6 +19,8 @@ MIN_FUZZY = {"cjk": 8, "latin": 20}
 FUZZY_RATIO = 90.0
 #: longest overlap searched: a stitched tile repeats a line or two, not a page
 MAX_OVERLAP = 300
+#: an overlap this share of either block is a contained duplicate, not a seam between two blocks
+CONTAINED_SHARE = 0.8
 _OWNED_ELSEWHERE = ("repeated-phrase", "stutter", "duplicate-paragraph", "duplicate-section", "splice")
 
 
@@ -30,6 +32,18 @@ def _at_boundary(text: str, offset: int) -> bool:
     if before.isspace():
         return True
     return not (is_cjk(before) or before.isalnum())
+
+
+def _word_evidence(text: str, offset: int) -> bool:
+    """Whether the two characters across ``offset`` occur together elsewhere (they form a word).
+
+    >>> _word_evidence("科创企业。精心搭建科创金融", 10)
+    True
+    """
+    pair = text[offset - 1 : offset + 1]
+    if len(pair) < 2 or not pair.strip():
+        return False
+    return text.count(pair) >= 2
 
 
 @register
@@ -87,6 +101,10 @@ class BoundaryOverlap(Rule):
             text = ctx.text
             mid_word = not _at_boundary(text, a_span.start)
             headline = is_heading(a.text)
+            if headline and (is_list_item(a.text) or not (mid_word and _word_evidence(text, a_span.start))):
+                # a heading whose words the body repeats is normal writing; only a body that
+                # starts inside a word of it (科|创, a word seen whole elsewhere) lost its start
+                continue
             evidence = {
                 "overlap": b_span.slice(text),
                 "similarity": round(similarity, 1),
@@ -135,14 +153,25 @@ class BoundaryOverlap(Rule):
         if best is None:
             from rapidfuzz.distance import Levenshtein
 
+            def sim_at(k: int) -> float:
+                return 100.0 * Levenshtein.normalized_similarity(na.text[-k:], nb.text[:k])
+
             for k in range(limit, MIN_FUZZY[script] - 1, -1):
-                sim = 100.0 * Levenshtein.normalized_similarity(na.text[-k:], nb.text[:k])
+                sim = sim_at(k)
                 if sim >= FUZZY_RATIO:
+                    # the longest noisy match may be off by a character or two: settle on the
+                    # nearby length whose copies start alike
+                    for k2 in range(min(limit, k + 6), max(MIN_FUZZY[script], k - 6) - 1, -1):
+                        if na.text[-k2 : -k2 + 2] == nb.text[:2] and sim_at(k2) >= FUZZY_RATIO:
+                            k, sim = k2, sim_at(k2)
+                            break
                     best = (k, sim)
                     break
         if best is None:
             return None
         k, sim = best
+        if k >= CONTAINED_SHARE * min(len(na.text), len(nb.text)):
+            return None  # one block (nearly) inside the other: a duplicate paragraph, DUP001's
         if script == "latin":
             # a word shared by chance ("the") is no overlap: require two words and word edges
             a_start, _ = na.to_original(len(na.text) - k, len(na.text))

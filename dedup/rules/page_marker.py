@@ -62,7 +62,7 @@ class PageMarker(Rule):
                 if found is None:
                     continue
                 m_start, m_end = ls + found.start, ls + found.end
-                whole_line = not text[ls:m_start].strip() and not text[m_end:le].strip()
+                whole_line = found.whole_line
                 if whole_line and len(lines) == 1:
                     edit = block_deletion(text, blocks, block.index)
                 elif whole_line:
