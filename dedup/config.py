@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -13,7 +15,7 @@ from dedup.model import Severity
 if TYPE_CHECKING:
     from dedup.rules.base import Rule
 
-__all__ = ["Config", "ConfigError", "find_config_file", "load_config"]
+__all__ = ["Config", "ConfigError", "find_config_file", "glob_match", "load_config"]
 
 CONFIG_FILES = ("dedup.toml", "pyproject.toml")
 
@@ -113,9 +115,19 @@ class Config:
             elif attr == "per_path":
                 if not isinstance(value, Mapping):
                     raise ConfigError("per-path must be a table of glob tables")
-                changes["per_path"] = {**self.per_path, **{k: dict(v) for k, v in value.items()}}
+                tables: dict[str, dict[str, Any]] = {}
+                for pattern, table in value.items():
+                    if not isinstance(table, Mapping):
+                        raise ConfigError(f"per-path.{pattern!r} must be a table")
+                    if {"per-path", "per_path", "include"} & set(table):
+                        raise ConfigError(f"per-path.{pattern!r}: per-path and include cannot be nested")
+                    Config().merged(table)  # fail early on unknown keys, not when a file matches
+                    tables[pattern] = dict(table)
+                changes["per_path"] = {**self.per_path, **tables}
             elif attr == "max_passes":
-                changes["max_passes"] = int(value)
+                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                    raise ConfigError("max-passes must be a positive integer")
+                changes["max_passes"] = value
             elif attr == "source":
                 changes["source"] = str(value)
             else:
@@ -123,15 +135,131 @@ class Config:
         return replace(self, **changes)
 
     def for_path(self, path: str | Path) -> Config:
-        """This config with the per-path overrides whose glob matches ``path`` applied."""
+        """This config with the per-path overrides whose glob matches ``path`` applied.
+
+        Globs are matched against the path relative to the config file's folder (see
+        :func:`glob_match`); tables are applied in file order, later ones winning.
+        """
         if not self.per_path:
             return self
-        candidate = Path(path)
+        relative = self.relative_path(path)
         config = self
         for pattern, table in self.per_path.items():
-            if candidate.match(pattern) or candidate.name == pattern:
+            if glob_match(relative, pattern):
                 config = config.merged(table)
         return config
+
+    @property
+    def root(self) -> Path:
+        """The folder globs are relative to: the config file's folder, else the working directory."""
+        return Path(self.source).resolve().parent if self.source else Path.cwd()
+
+    def relative_path(self, path: str | Path) -> str:
+        """``path`` as a POSIX path relative to :attr:`root` (as given when it lies outside)."""
+        candidate = Path(path)
+        try:
+            return candidate.resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            return candidate.as_posix()
+
+    def is_excluded(self, path: str | Path) -> bool:
+        """Whether ``path`` (a file or a folder) matches one of the ``exclude`` globs."""
+        return any(glob_match(self.relative_path(path), p) for p in self.exclude)
+
+    def is_included(self, path: str | Path) -> bool:
+        """Whether a file found in a folder is checked: matches ``include`` and not ``exclude``."""
+        relative = self.relative_path(path)
+        return any(glob_match(relative, p) for p in self.include) and not self.is_excluded(path)
+
+    def without_per_path(self) -> Config:
+        """This config with the per-path tables dropped (once they have been applied)."""
+        return replace(self, per_path={}) if self.per_path else self
+
+    # --- validation -----------------------------------------------------------------------
+
+    def validate(self) -> Config:
+        """Check rule selectors and the ``rules`` tables against the registry; return self.
+
+        Raises:
+            ConfigError: a selector, rule table or option that names nothing.
+        """
+        from dedup.rules import registry
+
+        self.enabled_rules()
+        for key, table in self.rules.items():
+            matched = [r for r in registry.all() if key.lower() in (r.code.lower(), r.name, r.kind)]
+            if not matched:
+                raise ConfigError(f"rules.{key}: no rule or kind of that name")
+            known = {"severity"} | {o for r in matched for o in r.options}
+            for option, value in table.items():
+                if option not in known and option.replace("-", "_") not in known:
+                    choices = ", ".join(sorted(known))
+                    raise ConfigError(f"rules.{key}: unknown option {option!r} (known: {choices})")
+                if option == "severity":
+                    try:
+                        Severity.parse(value)
+                    except (ValueError, AttributeError):
+                        raise ConfigError(f"rules.{key}.severity: {value!r} is not info, warning or error") from None
+        return self
+
+
+@functools.lru_cache(maxsize=512)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif ch == "*":
+            out.append("[^/]*")
+            i += 1
+        elif ch == "?":
+            out.append("[^/]")
+            i += 1
+        elif ch == "[" and pattern.find("]", i + 2) > 0:
+            close = pattern.find("]", i + 2)
+            body = pattern[i + 1 : close]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            i = close + 1
+        else:
+            out.append(re.escape(ch))
+            i += 1
+    return re.compile("".join(out))
+
+
+def glob_match(path: str, pattern: str) -> bool:
+    """Whether the POSIX relative ``path`` matches ``pattern``, as .gitignore patterns do.
+
+    ``*`` and ``?`` stay within one folder, ``**`` crosses folders, and a pattern
+    without a slash matches a file or folder name at any depth (a leading slash
+    anchors it to the top); a folder pattern covers everything under the folder.
+
+    >>> glob_match("docs/2022/a.txt", "*.txt"), glob_match("docs/2022/a.txt", "docs/*.txt")
+    (True, False)
+    >>> glob_match("docs/2022/a.txt", "docs/**/*.txt"), glob_match("a/drafts/x.txt", "drafts")
+    (True, True)
+    """
+    path = path.strip("/")
+    pattern = pattern.strip()
+    if not pattern:
+        return False
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    anchored = pattern.startswith("/")
+    pattern = pattern.strip("/")
+    parts = path.split("/")
+    regex = _glob_regex(pattern)
+    if not anchored and "/" not in pattern:
+        return any(regex.fullmatch(part) for part in parts)
+    # a folder pattern covers what lies under the folder
+    return any(regex.fullmatch("/".join(parts[:k])) for k in range(len(parts), 0, -1))
 
 
 def _str_tuple(key: str, value: Any) -> tuple[str, ...]:

@@ -55,10 +55,18 @@ class FileRecord:
     #: findings whose fixes were applied by clean (a subset of ``findings``)
     applied: list[Finding] = field(default_factory=list)
     doc: Document | None = None
+    #: the severity from which a finding fails the check, as configured for this document
+    fail_on: Severity = Severity.WARNING
+    #: findings left out because a baseline accepts them (their count only)
+    baselined: int = 0
 
     def position(self, span: Span) -> Position:
         assert self.doc is not None
         return Position.of(self.doc, span)
+
+    def failing(self) -> list[Finding]:
+        """Findings at or above this document's ``fail_on`` severity."""
+        return [f for f in self.findings if f.severity.rank >= self.fail_on.rank]
 
     def max_severity(self) -> Severity | None:
         if not self.findings:

@@ -1,9 +1,9 @@
-"""What ``check`` and ``clean`` share: finding the files, reading config, running the core."""
+"""What ``check`` and ``clean`` share: finding the files, resolving config per file, running the core."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
+import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +14,16 @@ import click
 from dedup.config import Config, ConfigError, find_config_file, load_config
 from dedup.records import FileRecord, build_record, error_record
 
-__all__ = ["Target", "collect_targets", "effective_config", "process_targets", "shared_options"]
+__all__ = [
+    "ConfigResolver",
+    "RunOutcome",
+    "Target",
+    "changed_files",
+    "collect_targets",
+    "process_targets",
+    "shared_options",
+    "split_multi",
+]
 
 
 @dataclass(frozen=True)
@@ -25,14 +34,56 @@ class Target:
     error: str | None = None
 
 
-def _matches(path: Path, patterns: Sequence[str]) -> bool:
-    name = path.name
-    posix = path.as_posix()
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(posix, p) or path.match(p) for p in patterns)
+class ConfigResolver:
+    """The config of each file: defaults < nearest config file (and its per-path tables) < command line.
+
+    The config file is the one given with ``--config``, else the nearest ``dedup.toml``
+    or ``pyproject.toml`` with ``[tool.dedup]`` upward from the file's folder, so a
+    folder may carry its own settings.  Files are read once per run.
+    """
+
+    def __init__(self, config_path: str | None, overrides: dict[str, Any]) -> None:
+        self.config_path = config_path
+        self.overrides = {k: v for k, v in overrides.items() if v not in (None, ())}
+        self._files: dict[Path | None, Config] = {}
+        self._found: dict[Path, Path | None] = {}
+
+    def file_config(self, anchor: str) -> Config:
+        """The config file that governs ``anchor`` (a file or folder; ``-`` is the working directory)."""
+        if self.config_path:
+            file: Path | None = Path(self.config_path)
+        else:
+            start = Path(anchor if anchor != "-" else ".")
+            folder = start if start.is_dir() else start.parent
+            key = folder.resolve() if str(folder) else Path.cwd()
+            if key not in self._found:
+                self._found[key] = find_config_file(key)
+            file = self._found[key]
+        if file not in self._files:
+            self._files[file] = load_config(file)
+        return self._files[file]
+
+    def for_folder(self, folder: str) -> Config:
+        """Settings that decide which files of ``folder`` are checked (include/exclude)."""
+        return self.file_config(folder).merged(self.overrides)
+
+    def for_file(self, path: str) -> Config:
+        """The settings a file is checked with; per-path tables already applied.
+
+        Raises:
+            ConfigError: the config file, a selector or a rule option is invalid.
+        """
+        file_config = self.file_config(path)
+        config = file_config.for_path(path) if path != "-" else file_config
+        return config.merged(self.overrides).without_per_path().validate()
 
 
-def collect_targets(paths: Sequence[str], include: Sequence[str], exclude: Sequence[str]) -> list[Target]:
-    """Files named directly, and files under named directories matching ``include`` and not ``exclude``."""
+def collect_targets(paths: Sequence[str], resolver: ConfigResolver) -> list[Target]:
+    """Files named directly, and files under named directories matching ``include`` and not ``exclude``.
+
+    ``exclude`` applies to files named directly too (pre-commit passes every
+    staged file), ``include`` only to files found in directories.
+    """
     targets: list[Target] = []
     for raw in paths:
         if raw == "-":
@@ -40,18 +91,20 @@ def collect_targets(paths: Sequence[str], include: Sequence[str], exclude: Seque
             continue
         path = Path(raw)
         if path.is_dir():
-            found = sorted(_walk(path, include, exclude))
+            config = resolver.for_folder(raw)
+            found = sorted(_walk(path, config))
             if not found:
-                targets.append(Target(raw, f"no files matching {', '.join(include)} in this directory"))
+                targets.append(Target(raw, f"no files matching {', '.join(config.include)} in this directory"))
             targets.extend(Target(str(p)) for p in found)
         elif path.exists() or path.is_symlink():
-            targets.append(Target(raw))
+            if not resolver.for_folder(str(path.parent)).is_excluded(path):
+                targets.append(Target(raw))
         else:
             targets.append(Target(raw, "no such file or directory"))
     return targets
 
 
-def _walk(root: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterator[Path]:
+def _walk(root: Path, config: Config) -> Iterator[Path]:
     seen: set[tuple[int, int]] = set()
     for folder, dirs, files in os.walk(root, followlinks=True):
         try:
@@ -64,18 +117,47 @@ def _walk(root: Path, include: Sequence[str], exclude: Sequence[str]) -> Iterato
             dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _matches(Path(folder, d), exclude))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not config.is_excluded(Path(folder, d)))
         for name in sorted(files):
             path = Path(folder, name)
-            if _matches(path, include) and not _matches(path, exclude):
+            if config.is_included(path):
                 yield path
 
 
-def effective_config(config_path: str | None, anchor: str, overrides: dict[str, Any]) -> Config:
-    """Defaults < config file (given, or found upward from ``anchor``) < command line."""
-    file = Path(config_path) if config_path else find_config_file(anchor if anchor != "-" else ".")
-    config = load_config(file)
-    return config.merged({k: v for k, v in overrides.items() if v not in (None, ())})
+def _git(args: Sequence[str]) -> str:
+    try:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise click.UsageError("--changed-since needs git, which is not installed") from None
+    if done.returncode != 0:
+        message = done.stderr.strip().splitlines()
+        raise click.UsageError(f"--changed-since: git {args[0]} failed: {message[-1] if message else done.returncode}")
+    return done.stdout
+
+
+def changed_files(ref: str, paths: Sequence[str], resolver: ConfigResolver) -> list[Target]:
+    """Documents git reports as added, copied, modified or renamed since ``ref`` (untracked ones too).
+
+    The comparison is between ``ref`` and the working tree, so committed, staged and
+    unstaged changes all count; deleted files are left out.  Only files under
+    ``paths`` (default: everything) that match the ``include`` globs and no
+    ``exclude`` glob are returned, relative to the working directory.
+    """
+    top = Path(_git(["rev-parse", "--show-toplevel"]).strip())
+    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"])
+    specs = [str(Path(p).resolve()) for p in paths if p != "-"] or [str(Path.cwd())]
+    listed = _git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=ACMR", ref, "--", *specs])
+    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z", "--full-name", "--", *specs])
+    names = sorted({n for n in (*listed.split("\0"), *untracked.split("\0")) if n})
+    targets: list[Target] = []
+    for name in names:
+        absolute = top / name
+        if not absolute.is_file():
+            continue
+        shown = os.path.relpath(absolute)
+        if resolver.for_folder(str(absolute.parent)).is_included(absolute):
+            targets.append(Target(shown))
+    return targets
 
 
 @dataclass
@@ -87,8 +169,7 @@ class RunOutcome:
 def process_targets(
     targets: Iterable[Target],
     *,
-    config_path: str | None,
-    overrides: dict[str, Any],
+    resolver: ConfigResolver,
     encoding: str | None,
     clean: bool,
     debug: bool = False,
@@ -100,21 +181,18 @@ def process_targets(
     from dedup.io import InputError, read_document
 
     outcome = RunOutcome()
-    config_cache: dict[str, Config] = {}
     for target in targets:
         shown = stdin_name if (target.path == "-" and stdin_name) else target.path
         if target.error is not None:
             record = error_record(shown, target.error)
         else:
             try:
-                folder = str(Path(shown).parent) if shown != "-" else "."
-                if folder not in config_cache:
-                    config_cache[folder] = effective_config(config_path, shown, overrides)
-                config = config_cache[folder]
+                config = resolver.for_file(shown)
                 doc = read_document(target.path, encoding)
                 doc.path = shown
                 result = clean_document(doc, config) if clean else check_document(doc, config)
                 record = build_record(result)
+                record.fail_on = config.fail_on
             except (InputError, ConfigError) as exc:
                 record = error_record(shown, str(exc))
             except RecursionError:
@@ -135,14 +213,24 @@ def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options common to check and clean."""
     options = [
         click.argument("paths", nargs=-1, type=click.Path(allow_dash=True)),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: nearest dedup.toml or pyproject.toml with [tool.dedup])."),
-        click.option("--select", multiple=True, help="Rules to run: code, code prefix, name, kind or group (repeatable, comma-separated)."),
-        click.option("--ignore", multiple=True, help="Rules to skip: code, name, kind or group (repeatable, comma-separated)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                     help="Config file (default: the nearest dedup.toml, or pyproject.toml with [tool.dedup], "
+                          "upward from each file)."),
+        click.option("--select", multiple=True,
+                     help="Rules to run: code, code prefix, name, kind or group (repeatable, comma-separated)."),
+        click.option("--ignore", multiple=True,
+                     help="Rules to skip: code, name, kind or group (repeatable, comma-separated)."),
         click.option("--encoding", help="Decode input with this encoding instead of detecting it."),
-        click.option("--glob", "globs", multiple=True, help="File pattern for directories (default *.txt; repeatable)."),
-        click.option("--exclude", multiple=True, help="Pattern of files or folders to skip (repeatable)."),
+        click.option("--glob", "globs", multiple=True,
+                     help="File pattern for directories (default *.txt; repeatable; replaces include)."),
+        click.option("--exclude", multiple=True,
+                     help="Pattern of files or folders to skip (repeatable; replaces exclude)."),
+        click.option("--changed-since", metavar="REF",
+                     help="Only the documents git reports as added or modified since REF (under PATHS, default .)."),
         click.option("--stdin-filename", help="Name to report for input read from stdin (and to find config by)."),
-        click.option("-q", "--quiet", is_flag=True, help="Print only the summary (and errors)."),
+        click.option("-q", "--quiet", is_flag=True, help="Print only the summary (and errors); no progress bar."),
+        click.option("--no-progress", is_flag=True,
+                     help="Never show the progress bar (shown on a terminal for many files)."),
     ]
     for option in reversed(options):
         func = option(func)

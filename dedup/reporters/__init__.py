@@ -14,7 +14,22 @@ from typing import Any, ClassVar
 
 from dedup.records import FileRecord
 
-__all__ = ["Reporter", "ReportOptions", "get_reporter", "register", "reporter_names"]
+__all__ = ["ReportOptions", "Reporter", "RuleMeta", "get_reporter", "register", "reporter_names"]
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What formats with rule metadata (SARIF) say about a rule; built from the registry by the CLI."""
+
+    code: str
+    name: str
+    kind: str
+    description: str
+    #: the rule's whole docstring (description, Anti-pattern, Best practice)
+    help: str = ""
+    groups: tuple[str, ...] = ()
+    default_severity: str = "warning"
+    fixable: bool = False
 
 
 @dataclass
@@ -26,6 +41,10 @@ class ReportOptions:
     tool_version: str = ""
     #: rule code -> (name, description, kind) for formats that carry rule metadata
     rules: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: every registered rule, in registry order, for formats that list them all
+    rule_meta: tuple[RuleMeta, ...] = ()
+    #: a link to the rule documentation; ``{code}`` is replaced by the rule code
+    help_uri: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -34,6 +53,8 @@ class Reporter:
 
     name: ClassVar[str]
     description: ClassVar[str] = ""
+    #: the format shows what ``clean`` would change, so ``check`` computes the corrected text too
+    needs_clean: ClassVar[bool] = False
 
     def render(self, records: Sequence[FileRecord], options: ReportOptions) -> str:
         raise NotImplementedError
