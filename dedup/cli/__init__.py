@@ -15,6 +15,8 @@ COMMANDS: dict[str, str] = {
     "clean": "dedup.cli.check:clean",
     "rules": "dedup.cli.rules:rules",
     "explain": "dedup.cli.rules:explain",
+    "report": "dedup.cli.review:report",
+    "review": "dedup.cli.review:review",
 }
 
 # exit codes, as linters use them

@@ -175,8 +175,12 @@ def process_targets(
     debug: bool = False,
     stdin_name: str | None = None,
     on_record: Callable[[FileRecord], None] | None = None,
+    cleaner: Callable[[Any, Config], Any] | None = None,
 ) -> RunOutcome:
-    """Read, check (or clean) each target; one bad file never stops the others."""
+    """Read, check (or clean) each target; one bad file never stops the others.
+
+    ``cleaner`` replaces ``clean_document`` when cleaning (``clean --decisions`` passes one).
+    """
     from dedup.engine import check_document, clean_document
     from dedup.io import InputError, read_document
 
@@ -190,7 +194,7 @@ def process_targets(
                 config = resolver.for_file(shown)
                 doc = read_document(target.path, encoding)
                 doc.path = shown
-                result = clean_document(doc, config) if clean else check_document(doc, config)
+                result = (cleaner or clean_document)(doc, config) if clean else check_document(doc, config)
                 record = build_record(result)
                 record.fail_on = config.fail_on
             except (InputError, ConfigError) as exc:

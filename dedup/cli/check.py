@@ -202,11 +202,15 @@ def check(ctx: click.Context, paths: tuple[str, ...], config_path: str | None, s
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the JSON report here.")
 @click.option("-f", "--format", "fmt", default="table", metavar="FORMAT",
               help="Format of the summary printed to stdout (stderr with -o -); default: table.")
+@click.option("--decisions", "decisions_path", type=click.Path(dir_okay=False),
+              help="Replay an editor's decisions (from dedup review or the review page): accepted fixes are "
+                   "applied, rejected and skipped ones are not, unlisted ones as clean would; one pass.")
 @click.pass_context
 def clean(ctx: click.Context, paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], encoding: str | None, globs: tuple[str, ...], exclude: tuple[str, ...],
           changed_since: str | None, stdin_filename: str | None, quiet: bool, no_progress: bool,
-          output: str | None, in_place: bool, out_dir: str | None, report_path: str | None, fmt: str) -> None:
+          output: str | None, in_place: bool, out_dir: str | None, report_path: str | None, fmt: str,
+          decisions_path: str | None = None) -> None:
     """Write the corrected text of PATHS: -o FILE, --in-place, or --out-dir DIR.
 
     Keeps the encoding, byte-order mark and line endings of each input.  Exit
@@ -256,7 +260,8 @@ def clean(ctx: click.Context, paths: tuple[str, ...], config_path: str | None, s
                 tick(record)
 
         outcome = process_targets(targets, resolver=resolver, encoding=encoding, clean=True,
-                                  debug=_debug(ctx), stdin_name=stdin_filename, on_record=on_record)
+                                  debug=_debug(ctx), stdin_name=stdin_filename, on_record=on_record,
+                                  cleaner=_decisions_cleaner(decisions_path))
     if report_path:
         write_atomic(report_path, _render(outcome.records, "json", quiet).encode("utf-8"))
     summary = _render(outcome.records, fmt, quiet)
@@ -264,6 +269,14 @@ def clean(ctx: click.Context, paths: tuple[str, ...], config_path: str | None, s
     if fmt != "table":
         _errors_to_stderr(outcome.records)
     ctx.exit(EXIT_ERROR if any(r.error is not None for r in outcome.records) else EXIT_OK)
+
+
+def _decisions_cleaner(path: str | None) -> Callable[..., Any] | None:
+    if not path:
+        return None
+    from dedup.cli.review import decisions_cleaner
+
+    return decisions_cleaner(path)
 
 
 def _relative_name(path: str, roots: tuple[str, ...]) -> Path:
