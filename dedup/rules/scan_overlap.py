@@ -1,0 +1,303 @@
+"""LAY007 scan-overlap: a strip or band of the scan read twice, starting and ending mid-paragraph."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from dedup.model import Edit, Finding, Fix, Span
+from dedup.normalize import Normalized, normalize
+from dedup.rules import register
+from dedup.rules._layout import script_of
+from dedup.rules.base import Context, Rule
+
+#: seed length (matching-form characters): long enough to be rare, short enough to fall between OCR errors
+SEED = {"cjk": 8, "latin": 14}
+#: shortest doubled run worth reporting: about one printed line (a CJK column line, a Latin line)
+MIN_RUN = {"cjk": 30, "latin": 60}
+#: the two copies must agree this well (rapidfuzz ratio 0-100) despite their different OCR noise
+MIN_RATIO = 85.0
+#: share of the run covered by exact seeds: a chance sprinkle of common phrases is no copy
+MIN_COVERAGE = 0.35
+#: seeds further apart than this (matching-form characters) do not chain
+MAX_GAP = 40
+#: OCR insertions and deletions let the diagonal drift by this much between neighbouring seeds
+DRIFT = 6
+#: a k-gram seen more often than this is boilerplate, not evidence of a doubled strip
+MAX_OCCURRENCES = 4
+#: the second copy follows the first at once (give or take a few stray marks): a band or
+#: strip is read again where the tiles meet; a phrase repeated with other text between is writing
+MAX_BETWEEN = 16
+_OWNED_KINDS = ("duplicate-paragraph", "duplicate-section", "splice")
+
+
+@dataclass
+class _Chain:
+    i0: int
+    j0: int
+    i1: int
+    j1: int
+    seeds: int
+    last_d: int
+    last_j: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Two copies ``[a0, a1)`` and ``[b0, b1)`` (matching-form offsets), the second later."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    ratio: float
+
+
+def find_overlaps(norm: str, seed: int, min_run: int) -> list[Overlap]:
+    """Runs of ``norm`` that occur twice, found from exact seeds and extended along their diagonal.
+
+    >>> run = "0123456789abcdefghijklmnopqrstuvwxyz"
+    >>> text = "ABCDEFGHIJ" + run + "KLM" + run.replace("i", "1") + "NOP"
+    >>> [(o.a0, o.a1, o.b0, o.b1) for o in find_overlaps(text, 8, 30)]
+    [(10, 46, 49, 85)]
+    """
+    from rapidfuzz import fuzz
+
+    index: dict[str, list[int]] = {}
+    seeds: list[tuple[int, int]] = []
+    for p in range(len(norm) - seed + 1):
+        gram = norm[p : p + seed]
+        seen = index.setdefault(gram, [])
+        if 0 < len(seen) <= MAX_OCCURRENCES:
+            for i in seen[-2:]:
+                if p - i >= min_run:
+                    seeds.append((i, p))
+        seen.append(p)
+    chains: list[_Chain] = []
+    open_chains: list[_Chain] = []
+    for i, j in seeds:  # already in order of j
+        d = j - i
+        best: _Chain | None = None
+        for c in open_chains:
+            near = 0 < j - c.last_j <= MAX_GAP and abs(d - c.last_d) <= DRIFT
+            if near and (best is None or abs(d - c.last_d) < abs(d - best.last_d)):
+                best = c
+        if best is None:
+            best = _Chain(i, j, i + seed, j + seed, 0, d, j)
+            chains.append(best)
+            open_chains.append(best)
+        best.i1 = max(best.i1, i + seed)
+        best.j1 = max(best.j1, j + seed)
+        best.seeds += 1
+        best.last_d = d
+        best.last_j = j
+        open_chains = [c for c in open_chains if j - c.last_j <= MAX_GAP]
+    found: list[Overlap] = []
+    for c in sorted(chains, key=lambda c: -(c.j1 - c.j0)):
+        a0, a1, b0, b1 = c.i0, c.i1, c.j0, c.j1
+        # exact extension at both ends: the seeds stop a few characters short of the copies' edges
+        while a0 > 0 and b0 > a1 and norm[a0 - 1] == norm[b0 - 1]:
+            a0, b0 = a0 - 1, b0 - 1
+        while b1 < len(norm) and a1 < b0 and norm[a1] == norm[b1]:
+            a1, b1 = a1 + 1, b1 + 1
+        length = min(a1 - a0, b1 - b0)
+        if length < min_run or a1 > b0:
+            continue
+        if c.seeds < MIN_COVERAGE * length:
+            continue
+        ratio = fuzz.ratio(norm[a0:a1], norm[b0:b1])
+        if ratio < MIN_RATIO:
+            continue
+        if any((o.b0 < b1 and b0 < o.b1) or (o.a0 < a1 and a0 < o.a1) for o in found):
+            continue
+        found.append(Overlap(a0, a1, b0, b1, ratio))
+    found.sort(key=lambda o: o.b0)
+    return found
+
+
+def _deletion(text: str, keep: Span, drop: Span) -> Edit:
+    """Delete the second copy, and the whitespace on one side of it, keeping blocks apart."""
+    between = text[keep.end : drop.start]
+    if not between.strip():
+        # adjacent copies: the break between them goes with the second copy
+        return Edit.delete(text, keep.end, drop.end)
+    start, end = drop.start, drop.end
+    after = re.match(r"\s*", text[end:])
+    before = re.search(r"\s*$", text[:start])
+    ws_after = after.group() if after else ""
+    ws_before = before.group() if before else ""
+    if ws_after and (ws_before or start == 0):
+        if ws_after.count("\n") <= ws_before.count("\n"):
+            end += len(ws_after)
+        else:
+            start -= len(ws_before)
+    return Edit.delete(text, start, end)
+
+
+@register
+class ScanOverlap(Rule):
+    """A strip or band of the scan read twice: the same run of text again, with other OCR noise.
+
+    When overlapping scan tiles are stitched, a column strip or a band of lines
+    is read twice.  The repeated run starts and ends mid-paragraph and each copy
+    carries different OCR errors, so it is found by aligning near-identical
+    windows of the text (exact seeds extended along their diagonal, then checked
+    with an edit-distance ratio).  The second copy is removed, the first kept.
+    Copies that duplicate whole blocks are DUP001/DUP002's and are not reported
+    twice; text whose columns OCR interleaved line by line has no repeated run
+    and is left alone.
+
+    Anti-pattern:
+        ``…the council voted to approve the new bridge over the river and the council voted to
+        appr0ve the new bridge ovor the river and the mayor signed…``
+
+    Best practice:
+        ``…the council voted to approve the new bridge over the river and the mayor signed…``
+    """
+
+    code = "LAY007"
+    name = "scan-overlap"
+    kind = "duplicate-section"
+    groups = ("layout", "duplicates")
+    fixable = True
+    phase = 25
+    examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
+        (
+            "The council met on Monday and voted to approve the new bridge over the river after a long\n\n"
+            "voted to approve the new bridqe over the river after a long debate. The mayor signed.",
+            "The council met on Monday and voted to approve the new bridge over the river after a long "
+            "debate. The mayor signed.",
+        ),
+    )
+    examples_good: ClassVar[tuple[str, ...]] = (
+        "The council voted. The mayor signed the bill.\n\nLater the council voted again.",
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        text = ctx.text
+        if len(text) < 2 * min(MIN_RUN.values()):
+            return
+        script = script_of(text[:4000])
+        norm = normalize(text)
+        owned = self._owned(ctx)
+        for o in find_overlaps(norm.text, SEED[script], MIN_RUN[script]):
+            keep = Span(*norm.to_original(o.a0, o.a1))
+            drop = Span(*norm.to_original(o.b0, o.b1))
+            if any(s.overlaps(drop) or s.overlaps(keep) for s in owned):
+                continue
+            if o.b0 - o.a1 > MAX_BETWEEN or not _at_seam(text, keep, drop):
+                continue
+            if not _same_case(keep.slice(text), drop.slice(text)):
+                continue  # a headline in capitals repeated by its article is writing, not a scan fault
+            if _different_words(keep.slice(text), drop.slice(text), script):
+                continue  # a formula filled in twice (另一个名字, Ward Six / Ward One) is not one print
+            yield self._finding(ctx, norm, keep, drop, o)
+
+    @staticmethod
+    def _owned(ctx: Context) -> list[Span]:
+        spans: list[Span] = []
+        for f in ctx.findings:
+            if f.kind in _OWNED_KINDS:
+                spans.append(f.span)
+                spans.extend(f.related)
+                if f.fix is not None:
+                    spans.extend(e.span for e in f.fix.edits)
+        return spans
+
+    def _finding(self, ctx: Context, norm: Normalized, keep: Span, drop: Span, o: Overlap) -> Finding:
+        text = ctx.text
+        one_block = _same_block(ctx.blocks, keep.start, drop.end)
+        kind = "repeated-phrase" if one_block else "duplicate-section"
+        edit = _deletion(text, keep, drop)
+        preview = drop.slice(text)
+        preview = preview if len(preview) <= 40 else preview[:18] + "…" + preview[-18:]
+        return self.finding(
+            ctx,
+            drop,
+            f"text read twice (scan tiles overlap): {preview!r} repeats the run at line "
+            f"{ctx.doc.line_col(keep.start)[0]} ({o.ratio:.0f}% alike); the second copy is removed",
+            confidence=min(0.95, 0.6 + (o.ratio - MIN_RATIO) / 40),
+            related=(keep,),
+            evidence={"ratio": round(o.ratio, 1), "characters": len(drop), "within_block": one_block},
+            fix=Fix((edit,), keeps=(keep,)),
+            kind=kind,
+        )
+
+
+def _at_seam(text: str, keep: Span, drop: Span) -> bool:
+    """Whether the copies meet where tiles or columns are stitched: a line break.
+
+    A strip read twice ends one tile's text and starts the next, so the first copy
+    ends at a line end or the second starts at a line start (hard-wrapped OCR puts
+    a break at every printed line).  A phrase an author repeats sits inside running
+    text on both sides.
+    """
+    tail = text[keep.end : keep.end + 3]
+    head = text[max(0, drop.start - 3) : drop.start]
+    ends_line = keep.end >= len(text) or bool(re.match(r"[ \t\u3000]*(?:\r|\n|$)", tail))
+    starts_line = drop.start == 0 or bool(re.search(r"(?:\r|\n)[ \t\u3000]*$", head))
+    return ends_line or starts_line
+
+
+def _same_case(a: str, b: str) -> bool:
+    """Whether two copies share their capitalisation (OCR of the same print does).
+
+    >>> _same_case("STAND AS A BEACON", "stand as a beacon"), _same_case("The Sinking", "The sinking")
+    (False, True)
+    """
+    def upper_share(text: str) -> float:
+        letters = [ch for ch in text if ch.isalpha() and ch.isascii()]
+        return sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
+
+    return abs(upper_share(a) - upper_share(b)) <= 0.15
+
+
+def _different_words(a: str, b: str, script: str) -> bool:
+    """Whether the copies differ by a whole word, not by OCR noise within words.
+
+    OCR misreads a character or two of a word (``bridge``/``bridqe``); two records
+    of one formula differ by whole words (``Six``/``One``).
+
+    >>> _different_words("the new bridge over", "the new bridqe ovor", "latin")
+    False
+    >>> _different_words("for Ward Six at the", "for Ward One at the", "latin")
+    True
+    """
+    import difflib
+
+    from rapidfuzz.distance import Levenshtein
+
+    if script == "cjk":
+        xs = [ch for ch in a if not ch.isspace()]
+        ys = [ch for ch in b if not ch.isspace()]
+        min_len = 3
+    else:
+        xs = re.findall(r"\w+", a.lower())
+        ys = re.findall(r"\w+", b.lower())
+        min_len = 3
+    matcher = difflib.SequenceMatcher(None, xs, ys, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace":
+            continue
+        left, right = xs[i1:i2], ys[j1:j2]
+        if script == "cjk":
+            if len(left) >= min_len and len(right) >= min_len and not set(left) & set(right):
+                return True
+            continue
+        for x in left:
+            if len(x) >= min_len and x.isalpha() and all(
+                Levenshtein.normalized_similarity(x, y) < 0.34 for y in right
+            ):
+                return True
+    return False
+
+
+def _same_block(blocks: Sequence[object], start: int, end: int) -> bool:
+    for block in blocks:
+        b_start = getattr(block, "start", 0)
+        b_end = getattr(block, "end", 0)
+        if b_start <= start and end <= b_end:
+            return True
+    return False
