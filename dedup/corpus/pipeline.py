@@ -145,15 +145,19 @@ class _TextCache:
         return text
 
 
-def iter_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Files named or found under directories (recursively, hidden entries skipped), sorted, once each."""
+def iter_paths(paths: Iterable[str | os.PathLike[str]], pattern: str = "*.txt") -> list[str]:
+    """Files named, and files matching ``pattern`` under directories (recursively, hidden entries
+    skipped), sorted, once each."""
+    import fnmatch
+
     found: set[str] = set()
     for p in paths:
         path = Path(p)
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
-                found.update(str(Path(root) / f) for f in files if not f.startswith("."))
+                found.update(str(Path(root) / f) for f in files
+                             if not f.startswith(".") and fnmatch.fnmatch(f, pattern))
         else:
             found.add(str(path))
     return sorted(found)

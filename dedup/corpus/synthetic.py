@@ -24,8 +24,11 @@ from typing import Any
 
 __all__ = ["Instance", "SyntheticCorpus", "evaluate", "generate_corpus"]
 
-_CONS = ("b c d f g h j k l m n p r s t v w z br ch cl dr gr pl st th tr").split(" ")
-_VOWELS = ("a e i o u ai ea ou io").split(" ")
+_CONS = [
+    "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z",
+    "br", "ch", "cl", "dr", "gr", "pl", "st", "th", "tr",
+]
+_VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ou", "io"]
 _OCR_LATIN = {"e": "c", "c": "e", "l": "1", "i": "l", "o": "0", "m": "rn", "n": "u", "u": "n", "h": "b",
               "t": "f", "a": "n", "s": "a", "r": "t"}
 
