@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "clean": "dedup.cli.check:clean",
     "rules": "dedup.cli.rules:rules",
     "explain": "dedup.cli.rules:explain",
+    "corpus": "dedup.cli.corpus:corpus",
     "report": "dedup.cli.review:report",
     "review": "dedup.cli.review:review",
 }
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> Any:
     except KeyboardInterrupt:
         click.echo("dedup: interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback for users
+    except Exception as exc:
         if debug:
             raise
         click.echo(f"dedup: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
