@@ -111,6 +111,13 @@ def cer(hyp: str, ref: str, lang: str) -> float:
     return distance(hyp, ref, lang) / max(1, len(matching(ref, lang)[0]))
 
 
+def _ops(a: str, b: str) -> list[tuple[str, int, int, int, int]]:
+    """Levenshtein opcodes turning ``a`` into ``b``."""
+    from rapidfuzz.distance import Levenshtein
+
+    return [(str(t), int(i1), int(i2), int(j1), int(j2)) for t, i1, i2, j1, j2 in Levenshtein.opcodes(a, b)]
+
+
 def _proportional(i1: int, i2: int, j1: int, j2: int) -> Callable[[int], int]:
     return lambda j: i1 + (j - j1) * (i2 - i1) // max(1, j2 - j1)
 
@@ -121,8 +128,6 @@ def oracle_fix(ocr: str, layout: str, spans: Iterable[tuple[int, int]], lang: st
     Characters the OCR invented next to a removed span go with it only when the span
     continues on both sides, so a recognition error at a span's edge stays counted.
     """
-    from rapidfuzz.distance import Levenshtein
-
     lt, loffs = matching(layout, lang)
     starts_ends = sorted(spans)
     starts = [a for a, _ in starts_ends]
@@ -134,7 +139,7 @@ def oracle_fix(ocr: str, layout: str, spans: Iterable[tuple[int, int]], lang: st
     fault = [in_span(o) for o in loffs]
     ot, ooffs = matching(ocr, lang)
     drop = [False] * len(ot)
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(lt, ot):
+    for tag, i1, i2, j1, j2 in _ops(lt, ot):
         if tag in ("equal", "replace"):
             at = _proportional(i1, i2, j1, j2)
             for j in range(j1, j2):
@@ -153,12 +158,10 @@ def oracle_fix(ocr: str, layout: str, spans: Iterable[tuple[int, int]], lang: st
 
 def truth_present(truth: str, hyp: str, lang: str) -> set[int]:
     """Indices of matching-form truth characters that ``hyp`` has, aligned as equal."""
-    from rapidfuzz.distance import Levenshtein
-
     tt, _ = matching(truth, lang)
     ht, _ = matching(hyp, lang)
     present: set[int] = set()
-    for tag, i1, i2, _j1, _j2 in Levenshtein.opcodes(tt, ht):
+    for tag, i1, i2, _j1, _j2 in _ops(tt, ht):
         if tag == "equal":
             present.update(range(i1, i2))
     return present
@@ -185,12 +188,10 @@ def _break_positions(text: str, lang: str) -> list[int]:
 
 def paragraph_breaks(hyp: str, truth: str, lang: str) -> tuple[int, int]:
     """(spurious, missed) paragraph breaks of ``hyp`` against ``truth``, within one character."""
-    from rapidfuzz.distance import Levenshtein
-
     ht, _ = matching(hyp, lang)
     tt, _ = matching(truth, lang)
     to_truth = [0] * (len(ht) + 1)
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(ht, tt):
+    for tag, i1, i2, j1, j2 in _ops(ht, tt):
         if tag in ("equal", "replace"):
             at = _proportional(j1, j2, i1, i2)
             for i in range(i1, i2):

@@ -57,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def one(meta_path: Path) -> str:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        name = meta["name"]
-        lang = meta["ocr"]["languages"]
+        name = str(meta["name"])
+        lang = str(meta["ocr"]["languages"])
         text = ocr_page(args.images / meta["ocr"]["image"], lang)
         (args.data / f"{name}.ocr.txt").write_text(text, encoding="utf-8")
         meta["ocr"].update({"engine": version, "command": f"tesseract {name}.png {name} -l {lang} --psm 3"})

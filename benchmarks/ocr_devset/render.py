@@ -446,11 +446,11 @@ def layout_page(spec: PageSpec) -> Page:
             started = True
             run_kind = None
             run: list[str] = []
-            for ch, k in zip(ln.chars, ln.kinds, strict=True):
-                if k != run_kind and run:
+            for ch, kind in zip(ln.chars, ln.kinds, strict=True):
+                if kind != run_kind and run:
                     segs.append(Seg("".join(run), run_kind or BODY))
                     run = []
-                run_kind = k
+                run_kind = kind
                 run.append(ch)
             if run:
                 segs.append(Seg("".join(run), run_kind or BODY))
@@ -599,7 +599,7 @@ def write_page(page: Page, images: Path | None, data: Path) -> None:
     (data / f"{name}.truth.txt").write_text(page.truth, encoding="utf-8")
     (data / f"{name}.layout.txt").write_text(page.layout, encoding="utf-8")
     spec = page.spec
-    meta = {
+    meta: dict[str, Any] = {
         "name": name,
         "lang": spec.lang,
         "source": spec.source,
