@@ -1,0 +1,247 @@
+"""REP003 repeated-name: a long name listed twice in nearby enumerations of one paragraph."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from dedup.model import Finding, Severity, Span
+from dedup.rules import register
+from dedup.rules._repeats import (
+    DeletionGuard,
+    count_cjk,
+    fold,
+    live_blocks,
+    normalize_allow,
+    phrase_repeats,
+)
+from dedup.rules.base import Context, Rule
+
+# List items: the text between punctuation marks (not spaces: Latin names contain them),
+# starting right after a mark (so each item is tried once) and touching the list mark.
+_PUNCT = ",;:!?…。.、，；：！？()（）\"“”"
+_SEPARATORS = _PUNCT + " \t\r\n\u3000"
+_ITEM = rf"(?:[^{_PUNCT}]|\.(?=\w))++"
+_CJK_ITEM_RE = re.compile(rf"(?<![^{_PUNCT}]){_ITEM}(?=、)|(?<=、){_ITEM}")
+_LATIN_ITEM_RE = re.compile(rf"(?<![^{_PUNCT}]){_ITEM}(?=[,;])|(?<=[,;]){_ITEM}")
+_SENTENCE_END_RE = re.compile(r"[。!?…！？]|\.(?!\w)")
+_WORD_RE = re.compile(r"\S+")
+_NAME_WORD_RE = re.compile(r"^[^\W\d_][\w'’\-]*$")
+_NAME_FUNCTION_WORDS = frozenset(("the", "a", "an", "of", "and", "for", "in", "on", "at", "to", "de", "van", "von"))
+_LEADING_LATIN = ("and ", "or ", "as well as ", "plus ")
+
+
+@dataclass(slots=True)
+class _Segment:
+    start: int  # block-local, trimmed
+    end: int
+    text: str  # folded
+    sentence: int
+    listed: bool
+    cjk: int
+    words: list[str]
+    raw: str = ""  # the item as printed (case kept), Latin only
+
+
+@register
+class RepeatedName(Rule):
+    """The same long name listed twice within one paragraph, in separate enumerations.
+
+    A layout fault can carry a list item from one line into a neighbouring list,
+    so a project or organisation name (six or more CJK characters, or three or
+    more words) stands in two enumerations a sentence apart.  It may also be
+    legitimate (a second stage of the same project), so the second occurrence is
+    reported as a warning for review and never changed.  Names repeated far
+    apart, inside one item, or as parts of different names (``6号线一期``,
+    ``8号线一期``) are not reported; a name repeated in adjacent items is REP001's.
+
+    Anti-pattern:
+        ``加快建设金甬铁路、甬舟高速复线北仑段等项目。加快推进铁路梅山支线、甬舟高速复线北仑段前期。``
+
+    Best practice:
+        Check the scan: keep the second mention only if the report really lists the
+        project twice (here: construction, then preparatory work of another stage).
+    """
+
+    code = "REP003"
+    name = "repeated-name"
+    kind = "repeated-name"
+    groups = ("repeats",)
+    fixable = False
+    phase = 40
+    default_severity = Severity.WARNING
+    options: ClassVar[dict[str, Any]] = {"allow": [], "min_cjk": 6, "min_words": 3, "max_sentences": 1}
+    examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
+        ("加快建设金甬铁路、甬舟高速复线北仑段等项目。加快推进铁路梅山支线、甬舟高速复线北仑段前期。", None),
+        (
+            "The fund supports the Riverside Community Health Centre, the harbour school and the library. "
+            "It also pays the city museum, the Riverside Community Health Centre and the zoo.",
+            None,
+        ),
+    )
+    examples_good: ClassVar[tuple[str, ...]] = (
+        "启动轨道交通6号线一期和域铁路宁慈线，推进7号线、8号线一期和域铁路宁象线。",
+        "向着现代化滨海大都市目标阔步前行。我们要为加快建设现代化滨海大都市而努力奋斗！",
+        "完善城乡居民基本养老保险、职工基本医疗保险。提高城乡居民基本医疗保险补助标准、优抚对象待遇。",
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        allow = normalize_allow(ctx.option(self, "allow"))
+        min_cjk = int(ctx.option(self, "min_cjk"))
+        min_words = int(ctx.option(self, "min_words"))
+        max_sentences = int(ctx.option(self, "max_sentences"))
+        guard = DeletionGuard(ctx.planned_deletions())
+        repeats = phrase_repeats(ctx)
+        for block in live_blocks(ctx):
+            adjacent = DeletionGuard(
+                s for r in repeats.get(block.index, ()) for s in (r.keep, r.copy)
+            )
+            for first, second in self._pairs(block.text, block.start, min_cjk, min_words, max_sentences):
+                if fold(second.slice(ctx.text)) in allow or " ".join(fold(second.slice(ctx.text)).split()) in allow:
+                    continue
+                if guard.hits(first.start, second.end):
+                    continue
+                if adjacent.hits(first.start, first.end) or adjacent.hits(second.start, second.end):
+                    continue
+                name = second.slice(ctx.text)
+                yield self.finding(
+                    ctx,
+                    second,
+                    f"name listed again: {name!r} already stands in a list just before; check the scan",
+                    confidence=0.6,
+                    related=(first,),
+                    evidence={"name": name},
+                )
+
+    def _pairs(
+        self, raw: str, base: int, min_cjk: int, min_words: int, max_sentences: int
+    ) -> Iterator[tuple[Span, Span]]:
+        segments = _segments(raw)
+        if len(segments) < 2:
+            return
+        by_head: dict[object, int] = {}
+        by_tail: dict[object, int] = {}
+        reported: set[tuple[int, int]] = set()
+        for j, seg in enumerate(segments):
+            if seg.cjk >= min_cjk:
+                head: object = seg.text[:min_cjk]
+                tail: object = seg.text[-min_cjk:]
+            elif not seg.cjk and len(seg.words) >= min_words:
+                head = ("w", *seg.words[:min_words])
+                tail = ("w", *seg.words[-min_words:])
+            else:
+                continue
+            for index, key, anchored in ((by_head, head, "head"), (by_tail, tail, "tail")):
+                prev = index.get(key)
+                index[key] = j
+                if prev is None or (prev, j) in reported:
+                    continue
+                other = segments[prev]
+                if seg.sentence - other.sentence > max_sentences:
+                    continue
+                if not raw[other.end : seg.start].strip(_SEPARATORS):
+                    continue  # neighbouring items: a repeated phrase (REP001), not a name
+                spans = _common(other, seg, anchored, min_cjk, min_words)
+                if spans is None:
+                    continue
+                reported.add((prev, j))
+                (a0, a1), (b0, b1) = spans
+                yield Span(base + a0, base + a1), Span(base + b0, base + b1)
+
+
+def _segments(raw: str) -> list[_Segment]:
+    """List items of ``raw`` in order: CJK items next to 、, Latin ones next to a comma or semicolon."""
+    has_cjk_list = "、" in raw
+    has_latin_list = "," in raw or ";" in raw
+    if not has_cjk_list and not has_latin_list:
+        return []
+    ends = [m.start() for m in _SENTENCE_END_RE.finditer(raw)]
+    out: list[_Segment] = []
+    patterns = []
+    if has_cjk_list:
+        patterns.append((_CJK_ITEM_RE, True))
+    if has_latin_list:
+        patterns.append((_LATIN_ITEM_RE, False))
+    for pattern, cjk_list in patterns:
+        for m in pattern.finditer(raw):
+            text = m.group()
+            s = m.start() + len(text) - len(text.lstrip())
+            text = text.strip()
+            if not text:
+                continue
+            e = s + len(text)
+            folded = fold(text)
+            cjk = count_cjk(folded)
+            if cjk_list != bool(cjk):
+                continue
+            words: list[str] = []
+            shown = ""
+            if not cjk:
+                for lead in _LEADING_LATIN:
+                    if folded.startswith(lead):
+                        s += len(lead)
+                        folded = folded[len(lead) :]
+                        break
+                words = folded.split()
+                shown = raw[s:e]
+            out.append(_Segment(s, e, folded, bisect.bisect_left(ends, s), True, cjk, words, shown))
+    if len(patterns) > 1:
+        out.sort(key=lambda seg: seg.start)
+    return out
+
+
+def _common(
+    a: _Segment, b: _Segment, anchored: str, min_cjk: int, min_words: int
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The shared name of two segments anchored at their starts or ends, if it is one."""
+    if a.cjk:
+        if not b.cjk:
+            return None
+        x, y = (a.text, b.text) if anchored == "head" else (a.text[::-1], b.text[::-1])
+        n = 0
+        limit = min(len(x), len(y))
+        while n < limit and x[n] == y[n]:
+            n += 1
+        rest_a, rest_b = len(a.text) - n, len(b.text) - n
+        # the leftover must be a short head or tail (等项目, 前期, 推进), not another name part
+        if count_cjk(x[:n]) < min_cjk or rest_a > 3 or rest_b > 3:
+            return None
+        if anchored == "head":
+            return (a.start, a.start + n), (b.start, b.start + n)
+        return (a.end - n, a.end), (b.end - n, b.end)
+    if b.cjk:
+        return None
+    wa, wb = (a.words, b.words) if anchored == "head" else (a.words[::-1], b.words[::-1])
+    n = 0
+    while n < min(len(wa), len(wb)) and wa[n] == wb[n]:
+        n += 1
+    if n < min_words or len(wa) - n > 2 or len(wb) - n > 2:
+        return None
+    if not all(_NAME_WORD_RE.match(w) for w in wa[:n]):
+        # grammar notation, code, numbers: not a name
+        return None
+    # a name is capitalised (the Riverside Community Health Centre); in lower case it is a
+    # clause that commas happen to surround ("it defaults to")
+    raw_words = a.raw.split() if anchored == "head" else a.raw.split()[::-1]
+    content = [w for w in raw_words[:n] if w.lower() not in _NAME_FUNCTION_WORDS]
+    if len(content) < 2 or not all(w[:1].isupper() for w in content):
+        return None
+    if min(len(wa), len(wb)) > n and len(wa) != n and len(wb) != n:
+        # neither mention is the whole item: two names sharing words ("the Port of X", "the Port of Y")
+        return None
+    if anchored == "head":
+        return (a.start, _word_end(a, n)), (b.start, _word_end(b, n))
+    return (_word_start(a, n), a.end), (_word_start(b, n), b.end)
+
+
+def _word_end(seg: _Segment, n: int) -> int:
+    """End offset of the first ``n`` words of ``seg``."""
+    return seg.start + [m.end() for m in _WORD_RE.finditer(seg.text)][n - 1]
+
+
+def _word_start(seg: _Segment, n: int) -> int:
+    """Start offset of the last ``n`` words of ``seg``."""
+    return seg.start + [m.start() for m in _WORD_RE.finditer(seg.text)][-n]
