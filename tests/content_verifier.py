@@ -1,0 +1,168 @@
+"""An independent check that ``clean`` lost no unique content.
+
+It never looks at findings, fixes or ``Fix.keeps``: it diffs the input against the
+output (rapidfuzz Indel opcodes over a whitespace-free form) and asks, for every
+run of characters the output lacks, whether that run still has a twin in the
+output or is layout furniture recognised by patterns written here, separately
+from the rules.
+
+Used by the property tests and the fuzzing harness.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Loss", "lost_content"]
+
+# Furniture the tool may delete without a twin: page markers and "continued" lines.
+_FURNITURE = re.compile(
+    r"(第\s*[0-9０-９一二三四五六七八九十]+\s*[版页])|(接\s*第)|(下\s*转)|(上\s*接)|(转\s*第)|(见\s*第)"
+    r"|(continued\s+(on|from))|(see\s+page)|(page\s+\d+)|(^\s*[-—–]?\s*\d{1,4}\s*[-—–]?\s*$)",
+    re.IGNORECASE,
+)
+# Runs this short are letters that occur anywhere; their twin is trivially present.
+_TRIVIAL = 2
+# A twin is found in pieces at least this long (a few OCR errors split it), covering this share.
+_MIN_PIECE = 6
+_MIN_COVERED = 0.85
+# ... or, for an OCR-damaged copy, aligns this well (rapidfuzz partial_ratio, 0-100) with part of the output
+_MIN_RATIO = 80
+
+
+def _skeleton(text: str) -> tuple[str, list[int]]:
+    """Text without whitespace, NFKC-folded and lower-cased, with each character's original line."""
+    chars: list[str] = []
+    lines: list[int] = []
+    line = 0
+    for i, ch in enumerate(text):
+        # a line ends at LF, at CR not followed by LF (CRLF counts once), as _lines() splits
+        if ch == "\n" or (ch == "\r" and text[i + 1 : i + 2] != "\n"):
+            line += 1
+        if ch.isspace():
+            continue
+        for c in unicodedata.normalize("NFKC", ch).lower():
+            if not c.isspace():
+                chars.append(c)
+                lines.append(line)
+    return "".join(chars), lines
+
+
+_PUNCT_OR_NUMBER = re.compile(
+    r"[，。！？；：、,.!?;:（）()\[\]【】0-9０-９]|^\s*[一二三四五六七八九十]+\s*[、.]|^\s*第"
+)
+
+
+def _standalone(lines: list[str], number: int) -> bool:
+    """The line is a block of its own: blank (or no) lines on both sides."""
+    above = number == 0 or not lines[number - 1].strip()
+    below = number + 1 >= len(lines) or not lines[number + 1].strip()
+    return above and below
+
+
+def _lines(text: str) -> list[str]:
+    return re.split(r"\r\n|\r|\n", text)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A run of input characters missing from the output with no twin left and no furniture excuse."""
+
+    text: str
+    position: int
+
+    def __str__(self) -> str:
+        return f"lost {self.text!r} at skeleton offset {self.position}"
+
+
+def _longest_prefix_in(run: str, start: int, out: str) -> int:
+    """Length of the longest prefix of ``run[start:]`` that occurs somewhere in ``out``."""
+    lo, hi = 0, len(run) - start
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if run[start : start + mid] in out:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _has_twin(piece: str, out: str) -> bool:
+    """``piece`` survives in ``out``: covered in long pieces, or aligned with few OCR-sized differences."""
+    from rapidfuzz import fuzz
+
+    if _covered_share(piece, out) >= _MIN_COVERED:
+        return True
+    return len(piece) >= 10 and fuzz.partial_ratio(piece, out, score_cutoff=_MIN_RATIO) >= _MIN_RATIO
+
+
+def _covered_share(run: str, out: str) -> float:
+    """Share of ``run`` covered by pieces of at least ``_MIN_PIECE`` characters found in ``out``.
+
+    A deleted copy may be a concatenation (a spliced fragment next to a section), and an
+    OCR-damaged twin differs in a few characters, so coverage is counted piece by piece.
+    """
+    if len(run) <= _TRIVIAL or run in out:
+        return 1.0
+    covered = 0
+    i = 0
+    while i < len(run):
+        length = _longest_prefix_in(run, i, out)
+        if length >= min(_MIN_PIECE, len(run) - i):
+            covered += length
+            i += length
+        else:
+            i += 1
+    return covered / len(run)
+
+
+def _is_furniture(input_text: str, lines_of_run: set[int]) -> bool:
+    """The deleted run lies on short lines that look like page markers or repeat as running headers."""
+    lines = _lines(input_text)
+    for number in lines_of_run:
+        if number >= len(lines):
+            return False
+        line = lines[number].strip()
+        if not line:
+            continue
+        if _FURNITURE.search(line):
+            continue
+        # a running header: a short line printed at least twice in the input
+        if len(line) <= 40 and sum(1 for other in lines if other.strip() == line) >= 2:
+            continue
+        # or a page header printed once: a short stand-alone line without punctuation or numbering
+        if _standalone(lines, number) and len(line) <= 20 and not _PUNCT_OR_NUMBER.search(line):
+            continue
+        return False
+    return True
+
+
+def lost_content(before: str, after: str) -> list[Loss]:
+    """Runs of ``before`` that ``after`` drops without a twin surviving in ``after`` or a furniture excuse.
+
+    Whitespace and line breaks never count (joins and blank-line removal are free).
+    """
+    from rapidfuzz.distance import Indel
+
+    src, src_lines = _skeleton(before)
+    out, _ = _skeleton(after)
+    if src == out:
+        return []
+    losses: list[Loss] = []
+    for op in Indel.opcodes(src, out):
+        if op.tag != "delete":
+            continue
+        # judge line by line: one deleted run may join a duplicate, a header and a splice
+        pos = op.src_start
+        while pos < op.src_end:
+            line = src_lines[pos]
+            stop = pos
+            while stop < op.src_end and src_lines[stop] == line:
+                stop += 1
+            piece = src[pos:stop]
+            if not _has_twin(piece, out) and not _is_furniture(before, {line}):
+                losses.append(Loss(piece, pos))
+            pos = stop
+    return losses
