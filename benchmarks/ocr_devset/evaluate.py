@@ -16,6 +16,10 @@ pages, see README.md) it measures, against the page's truth:
 * ``lost`` -- characters of truth lost: truth characters that the raw OCR has (aligned
   as equal) and the cleaned text no longer has.  Should be ~0.  A clean that keeps the
   worse-read of two copies of a duplicate shows here as a few characters too;
+* ``moved`` -- of those, the characters of runs of at least 8 that the cleaned text
+  still has elsewhere (90% alike or more): text moved out of reading order (an
+  alignment is monotone),
+  not deleted.  ``lost`` excludes them; both raise ``CER clean``;
 * ``breaks`` -- paragraph breaks (blank lines) in the wrong place, spurious / missed,
   raw -> clean: a blank line inside a truth paragraph is the column-end or hard-wrap
   break that LAY001 should join; a truth break the text lacks is a wrong join.
@@ -167,17 +171,40 @@ def truth_present(truth: str, hyp: str, lang: str) -> set[int]:
     return present
 
 
-def lost_runs(truth: str, raw: str, cleaned: str, lang: str) -> list[str]:
-    """The runs of matching-form truth characters that ``raw`` has and ``cleaned`` lost."""
+#: a run of missing truth this long found elsewhere in the cleaned text was moved, not lost
+MOVED_MIN = 8
+
+
+def missing_runs(truth: str, raw: str, cleaned: str, lang: str) -> list[tuple[str, int, bool]]:
+    """Runs of truth that ``raw`` has and ``cleaned`` lacks in place: (text, characters, moved).
+
+    ``characters`` counts only those the raw OCR had read right; ``moved`` says the run
+    is still in ``cleaned``, out of reading order.
+    """
     tt, _ = matching(truth, lang)
-    lost = sorted(truth_present(truth, raw, lang) - truth_present(truth, cleaned, lang))
+    ct, _ = matching(cleaned, lang)
+    missing = sorted(truth_present(truth, raw, lang) - truth_present(truth, cleaned, lang))
     runs: list[list[int]] = []
-    for i in lost:
+    for i in missing:
         if runs and i - runs[-1][-1] <= 2:
             runs[-1].append(i)
         else:
             runs.append([i])
-    return [tt[r[0] : r[-1] + 1] for r in runs]
+    from rapidfuzz import fuzz
+
+    out = []
+    for r in runs:
+        text = tt[r[0] : r[-1] + 1]
+        # found elsewhere, give or take the recognition errors of the copy read there
+        moved = len(text) >= MOVED_MIN and fuzz.partial_ratio(text, ct) >= 90
+        out.append((text, len(r), moved))
+    return out
+
+
+def lost_and_moved(truth: str, raw: str, cleaned: str, lang: str) -> tuple[int, int]:
+    """Truth characters ``cleaned`` deleted, and those it moved out of reading order."""
+    runs = missing_runs(truth, raw, cleaned, lang)
+    return sum(n for _, n, moved in runs if not moved), sum(n for _, n, moved in runs if moved)
 
 
 def _break_positions(text: str, lang: str) -> list[int]:
@@ -221,6 +248,7 @@ class PageResult:
     dist_clean: int
     dist_floor: int
     lost: int
+    moved: int
     breaks_raw: tuple[int, int]
     breaks_clean: tuple[int, int]
     seconds: float
@@ -262,7 +290,7 @@ def evaluate_page(page: DevPage, cleaned: str | None = None, seconds: float = 0.
         cleaned = clean(page.ocr)
         seconds = time.perf_counter() - t0
     floor_text = oracle_fix(page.ocr, page.layout, page.fault_spans, page.lang)
-    lost = len(truth_present(page.truth, page.ocr, page.lang) - truth_present(page.truth, cleaned, page.lang))
+    lost, moved = lost_and_moved(page.truth, page.ocr, cleaned, page.lang)
     return PageResult(
         name=page.name,
         lang=page.lang,
@@ -271,6 +299,7 @@ def evaluate_page(page: DevPage, cleaned: str | None = None, seconds: float = 0.
         dist_clean=distance(cleaned, page.truth, page.lang),
         dist_floor=distance(floor_text, page.truth, page.lang),
         lost=lost,
+        moved=moved,
         breaks_raw=paragraph_breaks(page.ocr, page.truth, page.lang),
         breaks_clean=paragraph_breaks(cleaned, page.truth, page.lang),
         seconds=seconds,
@@ -294,6 +323,7 @@ def _total(name: str, results: list[PageResult]) -> PageResult:
         dist_clean=sum(r.dist_clean for r in results),
         dist_floor=sum(r.dist_floor for r in results),
         lost=sum(r.lost for r in results),
+        moved=sum(r.moved for r in results),
         breaks_raw=add(r.breaks_raw for r in results),
         breaks_clean=add(r.breaks_clean for r in results),
         seconds=sum(r.seconds for r in results),
@@ -316,6 +346,7 @@ def table(results: list[PageResult]) -> str:
         "CER floor",
         "layout err removed",
         "truth lost",
+        "moved",
         "spurious breaks raw>clean",
         "missed breaks raw>clean",
         "clean s",
@@ -329,6 +360,7 @@ def table(results: list[PageResult]) -> str:
             _pct(r.cer_floor),
             _pct(r.removed),
             f"{r.lost} ({100 * r.lost_share:.2f}%)",
+            r.moved,
             f"{r.breaks_raw[0]} > {r.breaks_clean[0]}",
             f"{r.breaks_raw[1]} > {r.breaks_clean[1]}",
             f"{r.seconds:.2f}",
@@ -343,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--only", nargs="*", help="page names (default: all)")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
-    ap.add_argument("--explain", action="store_true", help="print the runs of truth each page lost")
+    ap.add_argument("--explain", action="store_true", help="print the runs of truth each page lost or moved")
     ap.add_argument("--dump", type=Path, help="write NAME.clean.txt and NAME.floor.txt here")
     args = ap.parse_args(argv)
     pages = load_devset(args.data, args.only)
@@ -356,8 +388,9 @@ def main(argv: list[str] | None = None) -> int:
         cleaned = clean(page.ocr)
         results.append(evaluate_page(page, cleaned, time.perf_counter() - t0))
         if args.explain:
-            for run in lost_runs(page.truth, page.ocr, cleaned, page.lang):
-                print(f"{page.name}: lost {len(run)}: {run[:60]}{'…' if len(run) > 60 else ''}")
+            for run, n, moved in missing_runs(page.truth, page.ocr, cleaned, page.lang):
+                what = "moved" if moved else "lost"
+                print(f"{page.name}: {what} {n}: {run[:60]}{'…' if len(run) > 60 else ''}")
         if args.dump:
             args.dump.mkdir(parents=True, exist_ok=True)
             (args.dump / f"{page.name}.clean.txt").write_text(cleaned, encoding="utf-8")
@@ -368,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nlayout error removed: {_pct(total.removed)} "
         f"(CER raw {_pct(total.cer_raw)}, clean {_pct(total.cer_clean)}, floor {_pct(total.cer_floor)}); "
-        f"truth characters lost: {total.lost} of {total.truth_chars} ({100 * total.lost_share:.2f}%)"
+        f"truth characters lost: {total.lost} of {total.truth_chars} ({100 * total.lost_share:.2f}%), "
+        f"moved out of reading order: {total.moved}"
     )
     if args.json:
         out = [
