@@ -155,4 +155,4 @@ def test_metrics_see_loss_and_repair() -> None:
     assert ev.cer(ev.oracle_fix(page.layout, page.layout, page.fault_spans, "zh"), page.truth, "zh") == 0
     perfect = ev.evaluate_page(page, cleaned=page.truth)
     assert perfect.dist_clean == 0 and perfect.lost == 0
-    assert perfect.removed is not None and perfect.removed > 1.0  # better than the floor
+    assert perfect.removed is not None and perfect.removed >= 1.0  # as good as the floor, or better
