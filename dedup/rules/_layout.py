@@ -127,8 +127,40 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text)
 
 
-def is_heading(text: str) -> bool:
+#: a line at least this share of the column width is body text, set full width
+FULL_LINE_SHARE = 0.85
+
+
+def line_width(blocks: Iterable[Block]) -> int | None:
+    """The column width of hard-wrapped text (median length of lines that wrap), or None.
+
+    Only lines followed by another line of their block count: a paragraph's last
+    line is short.  Fewer than five such lines mean the text is not hard-wrapped.
+    """
+    lengths: list[int] = []
+    for block in blocks:
+        lines = [ln.strip() for ln in block.text.splitlines()]
+        if len(lines) >= 3:
+            lengths.extend(len(ln) for ln in lines[:-1] if ln)
+    if len(lengths) < 5:
+        return None
+    lengths.sort()
+    return lengths[len(lengths) // 2]
+
+
+def is_full_line(text: str, width: int | None) -> bool:
+    """Whether ``text`` (one or two lines) fills the column like wrapped body text does."""
+    if not width:
+        return False
+    lines = [ln.strip() for ln in text.strip().splitlines()]
+    return len(lines) <= 2 and len(lines[0]) >= FULL_LINE_SHARE * width
+
+
+def is_heading(text: str, width: int | None = None) -> bool:
     """A heading or headline: short, and no sentence punctuation at all (or a numbered title).
+
+    In hard-wrapped text (``width`` known) a line that fills the column is a piece
+    of a paragraph, not a heading.
 
     >>> is_heading("四、全面提升政府治理现代化水平"), is_heading("抓好重点区域开发建设。强化高新")
     (True, False)
@@ -136,7 +168,7 @@ def is_heading(text: str) -> bool:
     (True, False)
     """
     body = text.strip()
-    if not body or has_sentence_punct(body):
+    if not body or has_sentence_punct(body) or is_full_line(body, width):
         return False
     if script_of(body) == "cjk":
         return len(body) <= CJK_HEADING_MAX
@@ -149,7 +181,7 @@ def is_heading(text: str) -> bool:
     return capitalised >= 0.6 * len(words) or is_list_item(body)
 
 
-def continues(prev: str, nxt: str) -> bool:
+def continues(prev: str, nxt: str, width: int | None = None) -> bool:
     """Whether block ``nxt`` can continue the sentence block ``prev`` leaves open.
 
     CJK: anything but a heading, marker or new item.  Latin: a lowercase start, or
@@ -167,7 +199,7 @@ def continues(prev: str, nxt: str) -> bool:
         first = body[0]
         if first in CJK_NON_INITIAL:
             return True
-        if is_heading(body):
+        if is_heading(body, width):
             return False
         return is_cjk(first) or first.isalnum() or first in "“‘\"'《（("
     first = body[0]
@@ -317,7 +349,7 @@ def is_page_number(text: str) -> bool:
     return m is not None
 
 
-def is_furniture_text(text: str) -> bool:
+def is_furniture_text(text: str, width: int | None = None) -> bool:
     """Short, one line, no sentence punctuation, not a numbered heading: could be page furniture.
 
     >>> is_furniture_text("政府工作报告"), is_furniture_text("（八）推进绿色低碳发展")
@@ -328,6 +360,8 @@ def is_furniture_text(text: str) -> bool:
     body = text.strip()
     if not body or "\n" in body or has_sentence_punct(body) or ends_sentence(body):
         return False
+    if is_full_line(body, width):
+        return False
     if is_page_number(body):
         return True
     if is_list_item(body):
@@ -335,6 +369,38 @@ def is_furniture_text(text: str) -> bool:
     if script_of(body) == "cjk":
         return len(body) <= FURNITURE_MAX_CJK
     return 0 < len(body.split()) <= FURNITURE_MAX_WORDS and len(body) <= 60
+
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+#: what only page furniture says: a date, a weekday, an edition/page/section number
+_FURNITURE_CONTENT_RE = re.compile(
+    rf"""(?ix)
+      \d{{2,4}}\s*年\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?
+    | 星期[一二三四五六日天] | 周[一二三四五六日]
+    | 第\s*\S{{1,3}}\s*[版页頁期]
+    | 第\s*[0-9一二三四五六七八九十]{{1,3}}\s*\S(?:\s|$)
+    | \b(?:{_DAYS})\b
+    | \b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
+    | \b\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}
+    | \b(?:page|p\.|vol\.?|volume|no\.)\s*[0-9ivxlc]{{1,4}}\b
+    | ^\s*[-—–·]*\s*\d{{1,3}}\s*[-—–·]*\s*$
+    """
+)
+
+
+def has_furniture_content(text: str) -> bool:
+    """Whether a short line says what page furniture says: a date, weekday, page or edition.
+
+    >>> has_furniture_content("2016年5月5日 星期四"), has_furniture_content("第2其 综合")
+    (True, True)
+    >>> has_furniture_content("Monday, October 5, 2015"), has_furniture_content("经济运行在合理区间")
+    (True, False)
+    """
+    return _FURNITURE_CONTENT_RE.search(text) is not None
 
 
 # --- what earlier phases decided -------------------------------------------------------------
@@ -408,13 +474,18 @@ def join_edit(text: str, a: Block, b: Block, newline: str = "\n") -> tuple[Edit,
             return Edit.delete(text, a_end - 1, b_start), evidence
         evidence["kept_hyphen"] = f"{left}-{right}"
         return Edit.delete(text, a_end, b_start), evidence
+    return Edit.replace(text, a_end, b_start, joiner_for(a, b, newline)), evidence
+
+
+def joiner_for(a: Block, b: Block, newline: str = "\n") -> str:
+    """What replaces the break when ``b``'s text is appended to ``a``'s (no dehyphenation)."""
+    tail = a.text.rstrip()
+    head = b.text.lstrip()
     if _hard_wrapped(a, b):
-        joiner = newline
-    elif script_of(tail[-1:] + head[:1]) == "cjk" or (tail and is_cjk(tail[-1])):
-        joiner = ""
-    else:
-        joiner = " "
-    return Edit.replace(text, a_end, b_start, joiner), evidence
+        return newline
+    if script_of(tail[-1:] + head[:1]) == "cjk" or (tail and is_cjk(tail[-1])):
+        return ""
+    return " "
 
 
 # --- junction evidence --------------------------------------------------------------------------
@@ -441,6 +512,8 @@ def junction_score(corpus: str, prev: str, nxt: str) -> int:
     if not a or not b:
         return 0
     if script_of(prev[-20:] + nxt[:20]) == "cjk":
+        if not (is_cjk(a[-1]) and is_cjk(b[0])):
+            return 0  # a break at punctuation is a clause boundary: nothing straddles it
         score = 0
         for left, right, weight in _JUNCTION_SHAPES:
             if len(a) >= left and len(b) >= right:
@@ -502,16 +575,16 @@ class Breaks:
     live: list[Block]
 
 
-def is_cut(block: Block) -> bool:
+def is_cut(block: Block, width: int | None = None) -> bool:
     """A block that ends mid-sentence and is not a heading, headline or marker."""
     body = block.text.strip()
-    if not body or ends_sentence(body) or is_heading(body):
+    if not body or ends_sentence(body) or is_heading(body, width):
         return False
     return match_marker(body.splitlines()[-1]) is None
 
 
-def _complete(block: Block) -> bool:
-    return ends_sentence(block.text) or is_heading(block.text)
+def _complete(block: Block, width: int | None = None) -> bool:
+    return ends_sentence(block.text) or is_heading(block.text, width)
 
 
 def analyse_breaks(ctx: Context) -> Breaks:
@@ -523,6 +596,7 @@ def analyse_breaks(ctx: Context) -> Breaks:
     removed = ctx.removed_blocks()
     live = [b for b in ctx.blocks if b.index not in removed]
     corpus = "\n".join(_clean_chars(b.text) for b in live)
+    width = line_width(ctx.blocks)
     joins: list[Join] = []
     splices: list[Splice] = []
     claimed: set[int] = set()
@@ -532,15 +606,15 @@ def analyse_breaks(ctx: Context) -> Breaks:
         return junction_score(corpus, x.text, y.text)
 
     for i, a in enumerate(live[:-1]):
-        if not is_cut(a):
+        if not is_cut(a, width):
             continue
         b = live[i + 1]
-        b_continues = continues(a.text, b.text)
+        b_continues = continues(a.text, b.text, width)
         s_b = score(a, b) if b_continues else 0
         latin = script_of(a.text[-40:]) == "latin"
         for k in range(i + 2, min(len(live), i + 2 + SPLICE_WINDOW)):
             d = live[k]
-            if not continues(a.text, d.text) or not _complete(live[k - 1]):
+            if not continues(a.text, d.text, width) or not _complete(live[k - 1], width):
                 continue
             s_d = score(a, d)
             if latin and not b_continues and d.text.lstrip()[:1].islower():
@@ -562,10 +636,12 @@ def analyse_breaks(ctx: Context) -> Breaks:
         target: Block | None = None
         best = 0
         for j, e in enumerate(live):
-            if e.index in claimed or e in run or e is a or not is_cut(e) or not continues(e.text, first.text):
+            if e.index in claimed or e in run or e is a or not is_cut(e, width):
+                continue
+            if not continues(e.text, first.text, width):
                 continue
             nxt = live[j + 1] if j + 1 < len(live) else None
-            if nxt is not None and nxt not in run and continues(e.text, nxt.text) and score(e, nxt) > 0:
+            if nxt is not None and nxt not in run and continues(e.text, nxt.text, width) and score(e, nxt) > 0:
                 continue  # e has its own continuation
             s_e = score(e, first)
             if s_e >= SPLICE_MIN_SCORE and s_e > best:

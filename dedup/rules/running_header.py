@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from dedup.model import Block, Finding, Fix
@@ -14,10 +14,11 @@ from dedup.rules._layout import (
     deleted_by_kind,
     ends_sentence,
     furniture_key,
+    has_furniture_content,
     is_furniture_text,
     is_heading,
-    is_page_number,
     is_sentence_tail,
+    line_width,
 )
 from dedup.rules.base import Context, Rule
 
@@ -33,12 +34,14 @@ class RunningHeader(Rule):
 
     A short line without sentence punctuation (a publication or report title, a
     section title repeated at page tops, a page number, a date) is removed when it
-    repeats across the document, or when it interrupts the text: it stands between
-    a block cut mid-sentence and its continuation, or next to spliced fragments
-    (blocks an earlier phase deletes as spliced or duplicated) and sentence tails
-    such as ``上。``.  Numbered headings (``（八）…``, ``2. …``) are never headers, and
-    a short line in a normal position (between complete paragraphs, once) is a
-    heading, not furniture.
+    repeats across the document; when it belongs to the masthead at the top or foot
+    of a page (a run of such lines that states a date, page or edition); when it
+    states a date or page and interrupts the text (between a block cut mid-sentence
+    and its continuation); or when it stands next to spliced fragments (blocks an
+    earlier phase deletes as spliced or duplicated) and sentence tails such as
+    ``上。``.  Numbered headings (``（八）…``, ``2. …``) are never headers; a line that
+    fills the column of hard-wrapped text is body text; and a lone short line with
+    no date or page on it (a headline piece, a heading) is left alone.
 
     Anti-pattern:
         ``…建设示范点。抓好基层治理场`` / ``政府工作报告`` / ``景应用落地。``
@@ -74,14 +77,16 @@ class RunningHeader(Rule):
         blocks = ctx.blocks
         removed = ctx.removed_blocks()
         spliced = deleted_by_kind(ctx, SPLICED_KINDS)
-        furniture = {b.index for b in blocks if b.index not in removed and is_furniture_text(b.text)}
+        width = line_width(blocks)
+        furniture = {b.index for b in blocks if b.index not in removed and is_furniture_text(b.text, width)}
         if not furniture:
             return
         groups: dict[str, list[int]] = defaultdict(list)
         for b in blocks:
-            if is_furniture_text(b.text):
+            if is_furniture_text(b.text, width):
                 groups[furniture_key(b.text)].append(b.index)
         gone = removed | furniture
+        zone = _header_zone(blocks, furniture, removed)
 
         def live_neighbour(index: int, step: int) -> Block | None:
             i = index + step
@@ -97,8 +102,8 @@ class RunningHeader(Rule):
                 prev is not None
                 and nxt is not None
                 and not ends_sentence(prev.text)
-                and not is_heading(prev.text)
-                and continues(prev.text, nxt.text)
+                and not is_heading(prev.text, width)
+                and continues(prev.text, nxt.text, width)
             )
 
         def beside_splice(index: int) -> bool:
@@ -109,24 +114,29 @@ class RunningHeader(Rule):
             nxt = live_neighbour(index, 1)
             prev = live_neighbour(index, -1)
             tail = nxt is not None and is_sentence_tail(nxt.text)
-            cut = prev is not None and not ends_sentence(prev.text) and not is_heading(prev.text)
+            cut = prev is not None and not ends_sentence(prev.text) and not is_heading(prev.text, width)
             return (before and after) or tail or cut
 
         for index in sorted(furniture):
             block = blocks[index]
             group = groups[furniture_key(block.text)]
+            says_furniture = has_furniture_content(block.text)
             reasons: list[str] = []
-            if interrupts(index):
+            if index in zone:
+                reasons.append("page header at the top or foot of the page")
+            # a lone line between a cut sentence and its rest may be a headline piece that OCR
+            # placed in the column: only a date, a page or an edition number proves furniture
+            if says_furniture and interrupts(index):
                 reasons.append("interrupts a sentence")
             if beside_splice(index):
                 reasons.append("stands beside a spliced fragment")
             if len(group) >= REPEATS_ALONE or (
-                len(group) >= 2 and (is_page_number(block.text) or any(interrupts(i) for i in group))
+                len(group) >= 2 and (says_furniture or any(interrupts(i) for i in group))
             ):
                 reasons.append(f"repeats {len(group)} times")
             if not reasons:
                 continue
-            confidence = 0.9 if len(reasons) > 1 or "repeats" in reasons[0] else 0.8
+            confidence = 0.9 if len(reasons) > 1 or says_furniture else 0.8
             yield self.finding(
                 ctx,
                 block.span,
@@ -135,3 +145,25 @@ class RunningHeader(Rule):
                 evidence={"reasons": reasons, "occurrences": len(group)},
                 fix=Fix((block_deletion(ctx.text, blocks, index),)),
             )
+
+
+def _header_zone(blocks: Sequence[Block], furniture: set[int], removed: set[int]) -> set[int]:
+    """The masthead lines at the top (or foot) of a page: a run of short lines that states a date or page.
+
+    The run is cut after its last line with a date, page or edition number, so the
+    headline that follows the masthead stays.  A document title alone (no date or
+    page on it) is not a header.
+    """
+    zone: set[int] = set()
+    for order in (list(range(len(blocks))), list(range(len(blocks) - 1, -1, -1))):
+        run: list[int] = []
+        for i in order:
+            if i in removed:
+                continue
+            if i not in furniture:
+                break
+            run.append(i)
+        proof = [k for k, i in enumerate(run) if has_furniture_content(blocks[i].text)]
+        if proof:
+            zone.update(run[: proof[-1] + 1])
+    return zone

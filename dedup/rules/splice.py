@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from dedup.model import Edit, Finding, Fix, Span
 from dedup.rules import register
-from dedup.rules._layout import Splice, analyse_breaks, join_edit
+from dedup.rules._layout import Splice, analyse_breaks, join_edit, joiner_for
 from dedup.rules.base import Context, Rule
 
 
@@ -75,9 +75,8 @@ class UniqueSplice(Rule):
         related = [s.a.span, s.d.span]
         if s.target is not None:
             t = s.target
-            glue, _ = join_edit(text + "", t, first, nl)
             tail_end = t.start + len(t.text.rstrip())
-            edits.append(Edit(tail_end, tail_end, glue.replacement + run_text.lstrip(), ""))
+            edits.append(Edit(tail_end, tail_end, joiner_for(t, first, nl) + run_text.lstrip(), ""))
             related.append(t.span)
             evidence["moved_after"] = t.text.rstrip()[-12:]
             evidence["junction_score_target"] = s.score_target
