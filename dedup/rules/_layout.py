@@ -129,6 +129,10 @@ def _words(text: str) -> list[str]:
 
 #: a line at least this share of the column width is body text, set full width
 FULL_LINE_SHARE = 0.85
+#: hard-wrapped text: this share of wrapped lines ends mid-sentence ...
+WRAPPED_OPEN_SHARE = 0.6
+#: ... and this share has about the median length
+WRAPPED_SIMILAR_SHARE = 0.6
 
 
 def line_width(blocks: Iterable[Block]) -> int | None:
@@ -138,14 +142,24 @@ def line_width(blocks: Iterable[Block]) -> int | None:
     line is short.  Fewer than five such lines mean the text is not hard-wrapped.
     """
     lengths: list[int] = []
+    open_ends = 0
     for block in blocks:
         lines = [ln.strip() for ln in block.text.splitlines()]
         if len(lines) >= 3:
-            lengths.extend(len(ln) for ln in lines[:-1] if ln)
+            for ln in lines[:-1]:
+                if ln:
+                    lengths.append(len(ln))
+                    open_ends += not ends_sentence(ln)
     if len(lengths) < 5:
         return None
+    # hard wrapping cuts lines wherever the column ends: most lines stop mid-sentence, and
+    # most have about the same length; lines that are sentences or list items do neither
+    if open_ends < WRAPPED_OPEN_SHARE * len(lengths):
+        return None
     lengths.sort()
-    return lengths[len(lengths) // 2]
+    median = lengths[len(lengths) // 2]
+    similar = sum(1 for n in lengths if abs(n - median) <= 0.15 * median + 1)
+    return median if similar >= WRAPPED_SIMILAR_SHARE * len(lengths) else None
 
 
 def is_full_line(text: str, width: int | None) -> bool:

@@ -29,7 +29,7 @@ DRIFT = 6
 MAX_OCCURRENCES = 4
 #: the second copy follows the first at once (give or take a few stray marks): a band or
 #: strip is read again where the tiles meet; a phrase repeated with other text between is writing
-MAX_BETWEEN = 16
+MAX_BETWEEN = 4
 _OWNED_KINDS = ("duplicate-paragraph", "duplicate-section", "splice")
 
 
@@ -97,11 +97,10 @@ def find_overlaps(norm: str, seed: int, min_run: int) -> list[Overlap]:
     found: list[Overlap] = []
     for c in sorted(chains, key=lambda c: -(c.j1 - c.j0)):
         a0, a1, b0, b1 = c.i0, c.i1, c.j0, c.j1
-        # exact extension at both ends: the seeds stop a few characters short of the copies' edges
-        while a0 > 0 and b0 > a1 and norm[a0 - 1] == norm[b0 - 1]:
-            a0, b0 = a0 - 1, b0 - 1
-        while b1 < len(norm) and a1 < b0 and norm[a1] == norm[b1]:
-            a1, b1 = a1 + 1, b1 + 1
+        # the seeds stop short of the copies' edges: extend through OCR noise to where they differ
+        a1, b1 = _extend_forward(norm, a1, b1, b0)
+        a0, b0 = _extend_backward(norm, a0, b0, a1)
+        a1, b1 = _extend_forward(norm, a1, b1, b0)
         length = min(a1 - a0, b1 - b0)
         if length < min_run or a1 > b0:
             continue
@@ -115,6 +114,74 @@ def find_overlaps(norm: str, seed: int, min_run: int) -> list[Overlap]:
         found.append(Overlap(a0, a1, b0, b1, ratio))
     found.sort(key=lambda o: o.b0)
     return found
+
+
+#: after skipping a noisy character, this many must agree again (or the first copy must end)
+_RESYNC = 3
+_STEPS = ((1, 1), (0, 1), (1, 0))
+
+
+def _extend_forward(norm: str, x: int, y: int, limit: int) -> tuple[int, int]:
+    """Move the ends ``x`` (first copy) and ``y`` (second) right while the copies agree.
+
+    One misread, lost or invented character is skipped when the next few agree
+    again; the first copy never runs into the second (``x <= limit``).
+
+    >>> _extend_forward("abcdefgh" + "abcdEfgh" + "ZZ", 2, 10, 8)
+    (8, 16)
+    """
+    n = len(norm)
+    errors = 0
+    start = x
+    while x < limit and y < n:
+        if norm[x] == norm[y]:
+            x, y = x + 1, y + 1
+            continue
+        for dx, dy in _STEPS:
+            nx, ny = x + dx, y + dy
+            if nx > limit or ny > n:
+                continue
+            # near a boundary fewer characters are left to agree: then those must
+            span = min(_RESYNC, limit - nx, n - ny)
+            if norm[nx : nx + span] == norm[ny : ny + span]:
+                x, y = nx, ny
+                errors += 1
+                break
+        else:
+            break
+        if errors > 2 + (x - start) // 10:
+            break
+    return x, y
+
+
+def _extend_backward(norm: str, x: int, y: int, limit: int) -> tuple[int, int]:
+    """Move the starts ``x`` (first copy) and ``y`` (second) left while the copies agree.
+
+    ``limit`` is where the first copy ends: the second copy never starts before it.
+
+    >>> _extend_backward("ZZ" + "abCdefgh" + "abcdefgh", 6, 14, 10)
+    (2, 10)
+    """
+    errors = 0
+    start = y
+    while x > 0 and y > limit:
+        if norm[x - 1] == norm[y - 1]:
+            x, y = x - 1, y - 1
+            continue
+        for dx, dy in _STEPS:
+            nx, ny = x - dx, y - dy
+            if nx < 0 or ny < limit:
+                continue
+            span = min(_RESYNC, nx, ny - limit)
+            if norm[nx - span : nx] == norm[ny - span : ny]:
+                x, y = nx, ny
+                errors += 1
+                break
+        else:
+            break
+        if errors > 2 + (start - y) // 10:
+            break
+    return x, y
 
 
 def _deletion(text: str, keep: Span, drop: Span) -> Edit:
