@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,18 +58,58 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in data
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows as NUL in every other byte for mostly-ASCII text."""
-    if len(data) < 4 or len(data) % 2:
+def _plausible_text(text: str) -> bool:
+    """Decoded text that reads as prose: common scripts only, no control or unassigned code points.
+
+    Used to accept UTF-16 without a BOM: a wrong byte order (or binary data) decodes to
+    unassigned code points, U+xx00 oddities and controls; real text also has separators.
+    """
+    if not text:
+        return False
+    common = 0
+    for ch in text:
+        o = ord(ch)
+        if o < 0x80:
+            if o < 32 and ch not in "\t\n\r\f\v":
+                return False
+            common += 1
+        elif 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0xA0 <= o <= 0x24F:
+            common += 1
+        elif unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+            return False
+    if common < 0.9 * len(text):
+        return False
+    # prose longer than a line has line breaks, spaces or punctuation somewhere
+    return len(text) < 64 or any(sep in text for sep in ("\n", "\r", " ", "，", "。", ",", "."))
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """``(codec, text)`` when NUL-bearing ``data`` reads as UTF-16 prose in exactly one byte order."""
+    if len(data) < 2 or len(data) % 2:
         return None
-    even_nul = data[0::2].count(0)
-    odd_nul = data[1::2].count(0)
-    half = len(data) // 2
-    if odd_nul > 0.3 * half and even_nul == 0:
-        return "utf-16-le"
-    if even_nul > 0.3 * half and odd_nul == 0:
-        return "utf-16-be"
-    return None
+    found: list[tuple[str, str]] = []
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _plausible_text(text):
+            found.append((codec, text))
+    if len(found) == 2:
+        # ASCII read in the wrong byte order becomes U+xx00 characters: the right order has fewer
+        odd = [sum(1 for ch in text if ord(ch) > 0xFF and not ord(ch) & 0xFF) for _, text in found]
+        if odd[0] != odd[1]:
+            return found[0] if odd[0] < odd[1] else found[1]
+        return None
+    return found[0] if found else None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few damaged bytes (not a legacy 8-bit encoding): valid multi-byte sequences dominate."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) >= 0x80) - bad
+    return multibyte >= 8 and bad <= 0.02 * multibyte
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
@@ -104,19 +145,19 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> Decoded:
             except UnicodeDecodeError as exc:
                 raise InputError(f"invalid {name} after its byte-order mark at offset {exc.start}") from None
 
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        try:
-            return Decoded(data.decode(utf16), utf16, False)
-        except UnicodeDecodeError:
-            pass
-
     if _looks_binary(data):
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return Decoded(utf16[1], utf16[0], False)
         raise InputError("binary file (contains NUL bytes)")
     try:
         return Decoded(data.decode("utf-8"), "utf-8", False)
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _mostly_utf8(data):
+            # guessing a legacy codec for damaged UTF-8 would turn every Chinese character into mojibake
+            raise InputError(
+                f"invalid UTF-8 at byte {exc.start} (damaged file? pass --encoding to read it another way)"
+            ) from None
 
     from charset_normalizer import from_bytes  # lazy: only non-UTF-8 input pays for it
 

@@ -68,10 +68,30 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+def _exit_on_signals() -> None:
+    """SIGINT and SIGTERM end the run through an exception, so no temporary file stays behind.
+
+    An atomic write in progress removes its temporary file and leaves the input as it
+    was; files already rewritten are complete.  Exit status 128 + signal number.
+    """
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        click.echo(f"dedup: interrupted ({signal.Signals(signum).name})", err=True)
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            signal.signal(sig, stop)
+        except ValueError:  # not the main thread (embedded use): keep the host's handlers
+            return
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point: one-line errors, exit 2, unless --debug."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    _exit_on_signals()
     try:
         return cli.main(args=args, prog_name="dedup", standalone_mode=True)
     except KeyboardInterrupt:

@@ -176,35 +176,18 @@ def process_targets(
     stdin_name: str | None = None,
     on_record: Callable[[FileRecord], None] | None = None,
     cleaner: Callable[[Any, Config], Any] | None = None,
+    jobs: int = 1,
 ) -> RunOutcome:
     """Read, check (or clean) each target; one bad file never stops the others.
 
     ``cleaner`` replaces ``clean_document`` when cleaning (``clean --decisions`` passes one).
+    ``jobs`` > 1 spreads the documents over that many worker processes; records still
+    arrive (and ``on_record`` runs, in this process) in the order of ``targets``.
     """
-    from dedup.engine import check_document, clean_document
-    from dedup.io import InputError, read_document
-
+    work = _Work(resolver, encoding, clean, debug, stdin_name, cleaner)
+    targets = list(targets)
     outcome = RunOutcome()
-    for target in targets:
-        shown = stdin_name if (target.path == "-" and stdin_name) else target.path
-        if target.error is not None:
-            record = error_record(shown, target.error)
-        else:
-            try:
-                config = resolver.for_file(shown)
-                doc = read_document(target.path, encoding)
-                doc.path = shown
-                result = (cleaner or clean_document)(doc, config) if clean else check_document(doc, config)
-                record = build_record(result)
-                record.fail_on = config.fail_on
-            except (InputError, ConfigError) as exc:
-                record = error_record(shown, str(exc))
-            except RecursionError:
-                record = error_record(shown, "document too deeply nested to process")
-            except Exception as exc:
-                if debug:
-                    raise
-                record = error_record(shown, f"internal error: {type(exc).__name__}: {exc}")
+    for record in _records(work, targets, jobs):
         if record.error is not None:
             outcome.errors += 1
         outcome.records.append(record)
@@ -213,10 +196,100 @@ def process_targets(
     return outcome
 
 
+@dataclass(frozen=True)
+class _Work:
+    """What every document of a run is processed with (inherited by worker processes)."""
+
+    resolver: ConfigResolver
+    encoding: str | None
+    clean: bool
+    debug: bool
+    stdin_name: str | None
+    cleaner: Callable[[Any, Config], Any] | None
+
+    def run(self, target: Target) -> FileRecord:
+        from dedup.engine import check_document, clean_document
+        from dedup.io import InputError, read_document
+
+        shown = self.stdin_name if (target.path == "-" and self.stdin_name) else target.path
+        if target.error is not None:
+            return error_record(shown, target.error)
+        try:
+            config = self.resolver.for_file(shown)
+            doc = read_document(target.path, self.encoding)
+            doc.path = shown
+            result = (self.cleaner or clean_document)(doc, config) if self.clean else check_document(doc, config)
+            record = build_record(result)
+            record.fail_on = config.fail_on
+            return record
+        except (InputError, ConfigError) as exc:
+            if self.debug:
+                import traceback
+
+                traceback.print_exc()
+            return error_record(shown, str(exc))
+        except RecursionError:
+            return error_record(shown, "document too deeply nested to process")
+        except Exception as exc:
+            if self.debug:
+                raise
+            return error_record(shown, f"internal error: {type(exc).__name__}: {exc}")
+
+
+#: the run a worker process serves (set before the pool forks, so nothing needs pickling on the way in)
+_WORK: _Work | None = None
+
+
+def _worker_init() -> None:
+    import signal
+
+    # the parent handles Ctrl-C and terminates the pool; workers must not each print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _worker_run(target: Target) -> FileRecord:
+    assert _WORK is not None
+    return _WORK.run(target)
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _records(work: _Work, targets: list[Target], jobs: int) -> Iterator[FileRecord]:
+    jobs = available_cores() if jobs <= 0 else jobs
+    jobs = min(jobs, len(targets))
+    if jobs <= 1 or any(t.path == "-" for t in targets):
+        for target in targets:
+            yield work.run(target)
+        return
+    import multiprocessing
+
+    from dedup.rules import registry
+
+    registry.all()  # import the rule modules once, before the workers fork
+    global _WORK
+    _WORK = work
+    try:
+        # fork: workers inherit the loaded rules and the resolver (the cleaner may be a closure)
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, min(64, len(targets) // (jobs * 8)))
+        with context.Pool(jobs, initializer=_worker_init) as pool:
+            yield from pool.imap(_worker_run, targets, chunksize=chunk)
+    finally:
+        _WORK = None
+
+
 def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options common to check and clean."""
     options = [
-        click.argument("paths", nargs=-1, type=click.Path(allow_dash=True)),
+        # readable=False: an unreadable file is reported by the reader with the others processed,
+        # not refused by click before anything runs
+        click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False)),
         click.option("--config", "config_path", type=click.Path(dir_okay=False),
                      help="Config file (default: the nearest dedup.toml, or pyproject.toml with [tool.dedup], "
                           "upward from each file)."),
@@ -235,6 +308,8 @@ def shared_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("-q", "--quiet", is_flag=True, help="Print only the summary (and errors); no progress bar."),
         click.option("--no-progress", is_flag=True,
                      help="Never show the progress bar (shown on a terminal for many files)."),
+        click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+                     help="Worker processes (0: one per core); output order does not change."),
     ]
     for option in reversed(options):
         func = option(func)

@@ -152,7 +152,8 @@ def _debug(ctx: click.Context) -> bool:
 def check(ctx: click.Context, paths: tuple[str, ...], config_path: str | None, select: tuple[str, ...],
           ignore: tuple[str, ...], encoding: str | None, globs: tuple[str, ...], exclude: tuple[str, ...],
           changed_since: str | None, stdin_filename: str | None, quiet: bool, no_progress: bool, fmt: str | None,
-          fail_on: str | None, output: str | None, baseline_path: str | None, write_baseline: str | None) -> None:
+          fail_on: str | None, output: str | None, baseline_path: str | None, write_baseline: str | None,
+          jobs: int = 1) -> None:
     """Report duplicated and broken text in PATHS (files, directories, or - for stdin).
 
     Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input
@@ -173,7 +174,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], config_path: str | None, s
     reporter = get_reporter(fmt)
     with _progress(len(targets), not (quiet or no_progress)) as tick:
         outcome = process_targets(targets, resolver=resolver, encoding=encoding, clean=reporter.needs_clean,
-                                  debug=_debug(ctx), stdin_name=stdin_filename, on_record=tick)
+                                  debug=_debug(ctx), stdin_name=stdin_filename, on_record=tick, jobs=jobs)
     from dedup.io import write_atomic
 
     if write_baseline:
@@ -210,7 +211,7 @@ def clean(ctx: click.Context, paths: tuple[str, ...], config_path: str | None, s
           ignore: tuple[str, ...], encoding: str | None, globs: tuple[str, ...], exclude: tuple[str, ...],
           changed_since: str | None, stdin_filename: str | None, quiet: bool, no_progress: bool,
           output: str | None, in_place: bool, out_dir: str | None, report_path: str | None, fmt: str,
-          decisions_path: str | None = None) -> None:
+          decisions_path: str | None = None, jobs: int = 1) -> None:
     """Write the corrected text of PATHS: -o FILE, --in-place, or --out-dir DIR.
 
     Keeps the encoding, byte-order mark and line endings of each input.  Exit
@@ -261,7 +262,7 @@ def clean(ctx: click.Context, paths: tuple[str, ...], config_path: str | None, s
 
         outcome = process_targets(targets, resolver=resolver, encoding=encoding, clean=True,
                                   debug=_debug(ctx), stdin_name=stdin_filename, on_record=on_record,
-                                  cleaner=_decisions_cleaner(decisions_path))
+                                  cleaner=_decisions_cleaner(decisions_path), jobs=jobs)
     if report_path:
         write_atomic(report_path, _render(outcome.records, "json", quiet).encode("utf-8"))
     summary = _render(outcome.records, fmt, quiet)
