@@ -380,7 +380,9 @@ def _verify(
         if min(len(a), len(b)) < shortest or not _one_edit(a, b):
             return None
         changed = _differing_chars(a, b)
-        if any(is_numeric_char(ch) for ch in changed):
+        cjk_item = shortest == 2
+        if any(is_numeric_char(ch) or (cjk_item and ch.isascii()) for ch in changed):
+            # serial numbers and letters: 一号线、二号线, A区、B区
             return None
         if len(changed) == 2 and all(ch in CONTRAST_CHARS for ch in changed):
             return None
@@ -391,9 +393,13 @@ def _verify(
     copy_start = starts[i]
     copy_end = starts[i + k - 1] + len(items[i - 1]) if right_partial else ends[i + k - 1]
     copy_text = raw[copy_start:copy_end]
-    if not _has_content(copy_text) or _periodic(fold(copy_text)):
+    if not _has_content(copy_text):
         return None
     cjk = count_cjk(copy_text)
+    # "ha ha, ha ha" and 哈哈、哈哈 are laughter, not a doubled list; a doubled word inside a
+    # doubled CJK item (演练演练、演练演练) is still a fault
+    if _periodic(fold(copy_text)) and (not cjk or len(set(copy_text)) == 1):
+        return None
     words = 0 if cjk else sum(1 for s in items[i : i + k] if _has_content(s))
     sep = raw[ends[i - 1] : starts[i]]
     drop_start, drop_end = ends[i - 1], copy_end

@@ -40,10 +40,11 @@ class _Segment:
     end: int
     text: str  # folded
     sentence: int
-    listed: bool
     cjk: int
     words: list[str]
-    raw: str = ""  # the item as printed (case kept), Latin only
+    raw: str  # the item as printed (case kept), Latin only
+    first: bool  # opens its list: a name in it may follow a verb (推进甬舟高速、…)
+    last: bool  # closes its list: a name in it may be followed by a tail (…、甬舟高速等项目)
 
 
 @register
@@ -77,10 +78,11 @@ class RepeatedName(Rule):
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
         ("加快建设金甬铁路、甬舟高速复线北仑段等项目。加快推进铁路梅山支线、甬舟高速复线北仑段前期。", None),
         (
-            "The fund supports the Riverside Community Health Centre, the harbour school and the library. "
-            "It also pays the city museum, the Riverside Community Health Centre and the zoo.",
+            "The fund supports the library, the Riverside Community Health Centre, and the harbour school. "
+            "It also pays the city museum, the Riverside Community Health Centre, and the zoo.",
             None,
         ),
+        ("推进宁波市第一医院新院区、宁波大学附属医院建设。加快市妇儿医院、宁波市第一医院新院区前期。", None),
     )
     examples_good: ClassVar[tuple[str, ...]] = (
         "启动轨道交通6号线一期和域铁路宁慈线，推进7号线、8号线一期和域铁路宁象线。",
@@ -125,7 +127,20 @@ class RepeatedName(Rule):
         by_head: dict[object, int] = {}
         by_tail: dict[object, int] = {}
         reported: set[tuple[int, int]] = set()
+        recent: list[int] = []  # CJK first and last items of the sentences in reach
         for j, seg in enumerate(segments):
+            if seg.cjk >= min_cjk and (seg.first or seg.last):
+                recent = [r for r in recent if seg.sentence - segments[r].sentence <= max_sentences]
+                for r in recent:
+                    other = segments[r]
+                    if (r, j) in reported or not raw[other.end : seg.start].strip(_SEPARATORS):
+                        continue
+                    mixed = _crossed(other, seg, min_cjk)
+                    if mixed is not None:
+                        reported.add((r, j))
+                        (a0, a1), (b0, b1) = mixed
+                        yield Span(base + a0, base + a1), Span(base + b0, base + b1)
+                recent.append(j)
             if seg.cjk >= min_cjk:
                 head: object = seg.text[:min_cjk]
                 tail: object = seg.text[-min_cjk:]
@@ -187,10 +202,32 @@ def _segments(raw: str) -> list[_Segment]:
                         break
                 words = folded.split()
                 shown = raw[s:e]
-            out.append(_Segment(s, e, folded, bisect.bisect_left(ends, s), True, cjk, words, shown))
+            mark = "、" if cjk else ",;"
+            before = m.start() > 0 and raw[m.start() - 1] in mark
+            after = m.end() < len(raw) and raw[m.end()] in mark
+            out.append(
+                _Segment(s, e, folded, bisect.bisect_left(ends, s), cjk, words, shown, not before, not after)
+            )
     if len(patterns) > 1:
         out.sort(key=lambda seg: seg.start)
     return out
+
+
+def _crossed(a: _Segment, b: _Segment, min_cjk: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """A name that ends one item and starts the other (推进X、… / …、X前期), either way round."""
+    if a.first and b.last:
+        p = a.text.find(b.text[:min_cjk])
+        if 0 < p <= 3 and b.text.startswith(a.text[p:]) and len(b.text) - (len(a.text) - p) <= 3:
+            n = len(a.text) - p
+            return (a.start + p, a.end), (b.start, b.start + n)
+    if a.last and b.first:
+        q = a.text.find(b.text[-min_cjk:])
+        if q >= 0:
+            n = q + min_cjk
+            head = len(b.text) - n
+            if 0 < head <= 3 and b.text.endswith(a.text[:n]) and len(a.text) - n <= 3:
+                return (a.start, a.start + n), (b.end - n, b.end)
+    return None
 
 
 def _common(

@@ -33,6 +33,8 @@ def assess(repeat: Repeat) -> tuple[float, str] | None:
         if repeat.mode == "partial":
             if repeat.cjk >= 4 and ("、" in repeat.sep or repeat.items >= 2):
                 return 0.85, "fix"
+            if repeat.cjk >= 3 and "、" in repeat.sep:
+                return 0.8, "fix"
             return (0.55, "report") if repeat.cjk >= 3 else None
         # near: one character differs, so neither copy can be proven redundant
         if repeat.cjk >= 6 or (repeat.items >= 2 and repeat.cjk >= 4):
@@ -95,7 +97,7 @@ class RepeatedPhrase(Rule):
         ),
         ("推进示范区建设示范区建设，完善配套政策。", "推进示范区建设，完善配套政策。"),
         ("The council met in the city hall in the city hall on Monday.", "The council met in the city hall on Monday."),
-        ("加强城市基础设施、城市基础设旎建设。", None),
+        ("完善交通网络、城市基础设施建设、城市基础设旎建设、公共服务设施。", None),
     )
     examples_good: ClassVar[tuple[str, ...]] = (
         "推进垃圾分类工作再深化、再提升、再突破。",
