@@ -8,6 +8,7 @@ sentences are cut at column ends), jump markers (【紧接第3版】 / （下转
 "(Continued from page 3)" / "Continued on page 5"), and injected scan faults:
 
 * ``dup-paragraph`` -- a paragraph printed twice (the second copy is the fault);
+* ``dup-section`` -- a run of paragraphs printed twice, the first copy cut off mid-sentence;
 * ``dup-strip`` -- a band of lines printed twice, the overlap of two stitched scan tiles
   (across every column, or inside one column).
 
@@ -68,7 +69,9 @@ EN_SECTIONS = ["NEWS", "REFERENCE", "BUSINESS", "LOCAL"]
 NO_LINE_START = set("，。、；：？！”’）》」』〉】%…—·,.;:?!)")
 
 # Kinds of layout text; everything but "body" is absent from the truth.
-BODY, HEADER, MARKER, DUP_PARAGRAPH, DUP_STRIP = "body", "header", "marker", "dup-paragraph", "dup-strip"
+BODY, HEADER, MARKER = "body", "header", "marker"
+DUP_PARAGRAPH, DUP_SECTION, DUP_STRIP = "dup-paragraph", "dup-section", "dup-strip"
+FAULTS = (DUP_PARAGRAPH, DUP_SECTION, DUP_STRIP)
 
 
 @dataclass
@@ -106,6 +109,7 @@ class PageSpec:
     top_marker: bool = True
     bottom_marker: bool = True
     dup_paragraph: bool = False
+    dup_section: bool = False  # a run of paragraphs printed twice, the first copy cut off
     dup_strip: str | None = None  # None | "all-columns" | "one-column"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -238,6 +242,10 @@ def plan_pages(n_zh: int = 12, n_en: int = 8, seed: int = 20240531) -> list[Page
     for s in specs:
         if not s.dup_paragraph and s.dup_strip is None and s.name not in ("zh-04", "zh-09", "en-06"):
             s.dup_strip = "all-columns"  # every page but the controls has at least one fault
+    # drawn apart, so that adding this fault kept every other page as it was
+    section_rng = random.Random(seed + 1)
+    for s in specs:
+        s.dup_section = s.name not in ("zh-04", "zh-09", "en-06") and section_rng.random() < 0.4
     return specs
 
 
@@ -313,6 +321,43 @@ class Page:
     geometry: dict[str, Any]
 
 
+_ZH_SUBHEAD = re.compile(r"^(?:第[一二三四五六七八九十]+，|[一二三四五六七八九十]+是|（[一二三四五六七八九十]+）)")
+
+
+def _plan_section(
+    spec: PageSpec, paras: list[str], dup_at: int | None, dup_gap: int, zh: bool, room: float
+) -> tuple[int | None, list[str]]:
+    """Where a doubled section goes, and its first, cut-off copy (none unless ``spec.dup_section``).
+
+    The copy of one to three paragraphs comes first and breaks off mid-sentence, and the
+    full run follows: what a page pasted up twice, or two overlapping scans, leave.
+    """
+    if not spec.dup_section:
+        return None, []
+    rng = random.Random(spec.seed + 1)
+    first = 1 if dup_at is None else dup_at + dup_gap + 2
+    budget = 420 if zh else 1100
+    # both copies on the page: the run starts early enough
+    cands = [k for k in range(first, first + 4) if sum(map(len, paras[:k])) + 2 * budget < room] or [first]
+    if zh:
+        # a sub-heading starts the run when there is one
+        heads = [k for k in cands if _ZH_SUBHEAD.match(paras[k])]
+        cands = heads or cands
+    at = rng.choice(cands)
+    n = rng.randint(1, 3)
+    run = paras[at : at + n]
+    while len(run) > 1 and sum(map(len, run)) > budget:
+        run = run[:-1]
+    last = run[-1]
+    # cut the last copied paragraph away from any sentence end
+    cut = rng.randint(int(len(last) * 0.3), max(int(len(last) * 0.3) + 1, int(len(last) * 0.8)))
+    while cut < len(last) and (last[cut - 1] in "。！？；.!?;:" or last[cut - 1].isspace()):
+        cut += 1
+    if not zh:
+        cut = last.rfind(" ", 0, cut) if " " in last[:cut] else cut
+    return at, [*run[:-1], last[:cut].rstrip()]
+
+
 def layout_page(spec: PageSpec) -> Page:
     """Lay out ``spec``: wrap, flow into columns, inject faults, derive truth and layout text."""
     rng = random.Random(spec.seed)
@@ -365,10 +410,10 @@ def layout_page(spec: PageSpec) -> Page:
         marker = f"(Continued from page {cont_from})"
         flow.append((list(marker), [MARKER] * len(marker), True))
     dup_at = None
+    per_line = col_w / body_px if zh else col_w / (0.5 * body_px)
+    room = 0.6 * rows * spec.ncols * per_line
     if spec.dup_paragraph:
         # a short-to-medium paragraph near the top, so that both copies are on the page
-        per_line = col_w / body_px if zh else col_w / (0.5 * body_px)
-        room = 0.6 * rows * spec.ncols * per_line
         cands = [
             k
             for k in range(1, 6)
@@ -376,7 +421,11 @@ def layout_page(spec: PageSpec) -> Page:
         ]
         dup_at = rng.choice(cands) if cands else 0
     dup_gap = rng.choice([0, 0, 1])
+    sec_at, sec_copy = _plan_section(spec, paras, dup_at, dup_gap, zh, room)
     for k, p in enumerate(paras):
+        if k == sec_at:
+            for q in sec_copy:
+                flow.append((list(q), [DUP_SECTION] * len(q), False))
         flow.append((list(p), [BODY] * len(p), False))
         if dup_at is not None and k == dup_at + dup_gap:
             q = paras[dup_at]
@@ -392,6 +441,8 @@ def layout_page(spec: PageSpec) -> Page:
     lines = lines[:capacity]
     if spec.dup_paragraph and not any(DUP_PARAGRAPH in ln.kinds for ln in lines):
         raise ValueError(f"{spec.name}: doubled paragraph fell off the page")
+    if sec_copy and not any(DUP_SECTION in ln.kinds for ln in lines):
+        raise ValueError(f"{spec.name}: doubled section fell off the page")
     if spec.bottom_marker:
         text = f"（下转第{spec.page_no + 1}版）" if zh else f"Continued on page {spec.page_no + 1}"
         lines.append(Line(list(text), [MARKER] * len(text), para_start=True, align_right=True, italic=not zh))
@@ -607,7 +658,7 @@ def write_page(page: Page, images: Path | None, data: Path) -> None:
         "page_no": spec.page_no,
         "header": list(page.header),
         "headline": spec.headline,
-        "faults": [s for s in page.spans if s["kind"] in (DUP_PARAGRAPH, DUP_STRIP)],
+        "faults": [s for s in page.spans if s["kind"] in FAULTS],
         "furniture": [s for s in page.spans if s["kind"] in (HEADER, MARKER)],
         "geometry": page.geometry,
         "ocr": {"image": f"{name}.png", "languages": "chi_sim" if spec.lang == "zh" else "eng"},
@@ -639,7 +690,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         page = layout_page(spec)
         write_page(page, args.images, args.data)
-        faults = ", ".join(s["kind"] for s in page.spans if s["kind"] in (DUP_PARAGRAPH, DUP_STRIP)) or "none"
+        faults = ", ".join(s["kind"] for s in page.spans if s["kind"] in FAULTS) or "none"
         print(f"{spec.name}: {spec.ncols} columns, {len(_squash(page.truth, spec.lang))} chars, faults: {faults}")
     return 0
 
