@@ -177,5 +177,18 @@ class Baseline:
             if record.error is not None:
                 continue
             record.findings, record.baselined = self.new_findings(record)
+            _restate(record)
             dropped += record.baselined
         return dropped
+
+
+def _restate(record: FileRecord) -> None:
+    """Recount the record's stats over the findings left, so the report agrees with itself."""
+    if not record.baselined or not record.stats:
+        return
+    stats = record.stats
+    stats["findings"] = len(record.findings)
+    stats["fixable"] = sum(1 for f in record.findings if f.fix is not None and f.fix.safe)
+    stats["by_kind"] = dict(sorted(Counter(f.kind for f in record.findings).items()))
+    stats["by_severity"] = dict(sorted(Counter(f.severity.value for f in record.findings).items()))
+    stats["baselined"] = record.baselined

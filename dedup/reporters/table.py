@@ -72,6 +72,9 @@ class TableReporter(Reporter):
             fixable = sum(1 for r in records for f in r.findings if f.fix is not None and f.fix.safe)
             if fixable:
                 parts.append(f"{fixable} fixable with `dedup clean`")
+        baselined = sum(r.baselined for r in records)
+        if baselined:
+            parts.append(f"{baselined} more accepted by the baseline")
         if errors:
             parts.append(f"{len(errors)} file{'s' if len(errors) != 1 else ''} could not be read")
         out.append("; ".join(parts) + ".")
