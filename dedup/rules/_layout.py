@@ -374,7 +374,7 @@ def is_furniture_text(text: str, width: int | None = None) -> bool:
     body = text.strip()
     if not body or "\n" in body or has_sentence_punct(body) or ends_sentence(body):
         return False
-    if is_full_line(body, width):
+    if is_full_line(body, width) and not has_furniture_content(body):
         return False
     if is_page_number(body):
         return True
@@ -597,6 +597,19 @@ def is_cut(block: Block, width: int | None = None) -> bool:
     return match_marker(body.splitlines()[-1]) is None
 
 
+def _opens_unit(prev: Block | None, block: Block, width: int | None) -> bool:
+    """A line without sentence punctuation that fills the column, after a complete block.
+
+    Hard-wrapped, a heading set in the column is as wide as a body line; what tells
+    them apart is what comes before: a heading follows a finished paragraph (or
+    nothing), a line of body text follows the cut it continues.
+    """
+    body = block.text.strip()
+    if has_sentence_punct(body) or not is_full_line(body, width):
+        return False
+    return prev is None or not is_cut(prev, width) or (is_heading(body) and prev is None)
+
+
 def _complete(block: Block, width: int | None = None) -> bool:
     return ends_sentence(block.text) or is_heading(block.text, width)
 
@@ -620,7 +633,7 @@ def analyse_breaks(ctx: Context) -> Breaks:
         return junction_score(corpus, x.text, y.text)
 
     for i, a in enumerate(live[:-1]):
-        if not is_cut(a, width):
+        if not is_cut(a, width) or _opens_unit(live[i - 1] if i else None, a, width):
             continue
         b = live[i + 1]
         b_continues = continues(a.text, b.text, width)

@@ -10,7 +10,7 @@ from typing import ClassVar
 from dedup.model import Edit, Finding, Fix, Span
 from dedup.normalize import Normalized, normalize
 from dedup.rules import register
-from dedup.rules._layout import script_of
+from dedup.rules._layout import ends_sentence, script_of
 from dedup.rules.base import Context, Rule
 
 #: seed length (matching-form characters): long enough to be rare, short enough to fall between OCR errors
@@ -27,6 +27,9 @@ MAX_GAP = 40
 DRIFT = 6
 #: a k-gram seen more often than this is boilerplate, not evidence of a doubled strip
 MAX_OCCURRENCES = 4
+#: a run this long is a paragraph printed twice, which may stand a paragraph or a column away
+LONG_RUN = {"cjk": 80, "latin": 160}
+MAX_BETWEEN_LONG = 3000
 #: the second copy follows the first at once (give or take a few stray marks): a band or
 #: strip is read again where the tiles meet; a phrase repeated with other text between is writing
 MAX_BETWEEN = 4
@@ -143,7 +146,7 @@ def _extend_forward(norm: str, x: int, y: int, limit: int) -> tuple[int, int]:
                 continue
             # near a boundary fewer characters are left to agree: then those must
             span = min(_RESYNC, limit - nx, n - ny)
-            if norm[nx : nx + span] == norm[ny : ny + span]:
+            if span > 0 and norm[nx : nx + span] == norm[ny : ny + span]:
                 x, y = nx, ny
                 errors += 1
                 break
@@ -173,7 +176,7 @@ def _extend_backward(norm: str, x: int, y: int, limit: int) -> tuple[int, int]:
             if nx < 0 or ny < limit:
                 continue
             span = min(_RESYNC, nx, ny - limit)
-            if norm[nx - span : nx] == norm[ny - span : ny]:
+            if span > 0 and norm[nx - span : nx] == norm[ny - span : ny]:
                 x, y = nx, ny
                 errors += 1
                 break
@@ -184,10 +187,29 @@ def _extend_backward(norm: str, x: int, y: int, limit: int) -> tuple[int, int]:
     return x, y
 
 
+_BLOCK_BREAK_RE = re.compile(r"[ \t\u3000]*(?:\r\n|\r|\n)[ \t\u3000]*(?:\r\n|\r|\n)")
+
+
+def _cut_at_break(text: str, end: int) -> bool:
+    """A copy that stops mid-sentence where a blank line (column or tile break) follows."""
+    return not ends_sentence(text[max(0, end - 3) : end]) and _BLOCK_BREAK_RE.match(text, end) is not None
+
+
+def _flows_on(text: str, end: int) -> bool:
+    """A copy whose last sentence goes on in the same block."""
+    rest = text[end : end + 3]
+    return bool(rest.strip()) and _BLOCK_BREAK_RE.match(text, end) is None and not ends_sentence(
+        text[max(0, end - 3) : end]
+    )
+
+
 def _deletion(text: str, keep: Span, drop: Span) -> Edit:
-    """Delete the second copy, and the whitespace on one side of it, keeping blocks apart."""
-    between = text[keep.end : drop.start]
-    if not between.strip():
+    """Delete one copy, and the whitespace on one side of it, keeping blocks apart."""
+    if drop.start < keep.start:
+        if not text[drop.end : keep.start].strip():
+            # adjacent copies: the break after the first copy goes with it
+            return Edit.delete(text, drop.start, keep.start)
+    elif not text[keep.end : drop.start].strip():
         # adjacent copies: the break between them goes with the second copy
         return Edit.delete(text, keep.end, drop.end)
     start, end = drop.start, drop.end
@@ -254,12 +276,18 @@ class ScanOverlap(Rule):
             drop = Span(*norm.to_original(o.b0, o.b1))
             if any(s.overlaps(drop) or s.overlaps(keep) for s in owned):
                 continue
-            if o.b0 - o.a1 > MAX_BETWEEN or not _at_seam(text, keep, drop):
+            long_run = min(o.a1 - o.a0, o.b1 - o.b0) >= LONG_RUN[script]
+            if o.b0 - o.a1 > (MAX_BETWEEN_LONG if long_run else MAX_BETWEEN):
+                continue
+            if not _at_seam(text, keep, drop):
                 continue
             if not _same_case(keep.slice(text), drop.slice(text)):
                 continue  # a headline in capitals repeated by its article is writing, not a scan fault
             if _different_words(keep.slice(text), drop.slice(text), script):
                 continue  # a formula filled in twice (另一个名字, Ward Six / Ward One) is not one print
+            if _cut_at_break(text, keep.end) and _flows_on(text, drop.end):
+                # the first copy breaks off where the second goes on: keep the one that reads on
+                keep, drop = drop, keep
             yield self._finding(ctx, norm, keep, drop, o)
 
     @staticmethod
@@ -275,7 +303,7 @@ class ScanOverlap(Rule):
 
     def _finding(self, ctx: Context, norm: Normalized, keep: Span, drop: Span, o: Overlap) -> Finding:
         text = ctx.text
-        one_block = _same_block(ctx.blocks, keep.start, drop.end)
+        one_block = _same_block(ctx.blocks, min(keep.start, drop.start), max(keep.end, drop.end))
         kind = "repeated-phrase" if one_block else "duplicate-section"
         edit = _deletion(text, keep, drop)
         preview = drop.slice(text)
@@ -284,7 +312,7 @@ class ScanOverlap(Rule):
             ctx,
             drop,
             f"text read twice (scan tiles overlap): {preview!r} repeats the run at line "
-            f"{ctx.doc.line_col(keep.start)[0]} ({o.ratio:.0f}% alike); the second copy is removed",
+            f"{ctx.doc.line_col(keep.start)[0]} ({o.ratio:.0f}% alike); this copy is removed",
             confidence=min(0.95, 0.6 + (o.ratio - MIN_RATIO) / 40),
             related=(keep,),
             evidence={"ratio": round(o.ratio, 1), "characters": len(drop), "within_block": one_block},
