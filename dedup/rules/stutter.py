@@ -42,6 +42,10 @@ ABAB_ALLOWED = _wordlist(
     不是 没有 没事 不要 不用 不会 真的 好的 对的 是的 快点 慢点 等等 再见 你好 加油 小心"""
 )
 
+#: Characters that usually end a word (产业, 理性, 现代化, 学者): a doubled "word" that opens
+#: with one of these is more likely two words meeting (产业|创业|创新) than a stutter.
+_WORD_FINAL = frozenset("业性化者员家区场型式度率量力部局界类品们级制费价值权法论")
+
 #: Onomatopoeia characters: 滴答滴答, 扑通扑通 are sounds, not faults.
 _SOUND_CHARS = frozenset("叮咚哗啦嘀嗒滴答扑通咕噜呼轰隆叽喳嘻哈呵嘿嗡嘟咔嚓噼啪乒乓砰咣当啷呜哇嘘吱嘎叭")
 
@@ -154,15 +158,29 @@ class Stutter(Rule):
                 run_end += 1
             if _words_meet(ctx.text, base + s, base + run_end, unit):
                 continue
-            confidence = 0.9 if u >= 3 else 0.85
             text = ctx.text
-            fix = Fix((Edit.delete(text, base + s + u, base + e),), keeps=(Span(base + s, base + s + u),))
+            keep = Span(base + s, base + s + u)
+            if u == 2 and unit[0] in _WORD_FINAL:
+                # 产业创业创新: a unit opening with a suffix-like character (业, 性, 化) is most
+                # likely the end of one word and the start of the next; without a lexicon,
+                # report it for review rather than delete
+                yield self.finding(
+                    ctx,
+                    Span(base + s + u, base + e),
+                    f"possible doubled word {unit + unit!r}, or words meeting; check the scan",
+                    confidence=0.4,
+                    related=(keep,),
+                    evidence={"word": unit, "script": "cjk"},
+                    severity=Severity.INFO,
+                )
+                continue
+            fix = Fix((Edit.delete(text, base + s + u, base + e),), keeps=(keep,))
             yield self.finding(
                 ctx,
                 Span(base + s + u, base + e),
                 f"word doubled: {unit + unit!r} (remove one {unit!r})",
-                confidence=confidence,
-                related=(Span(base + s, base + s + u),),
+                confidence=0.9 if u >= 3 else 0.85,
+                related=(keep,),
                 evidence={"word": unit, "script": "cjk"},
                 fix=fix,
             )
