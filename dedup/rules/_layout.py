@@ -552,6 +552,9 @@ def span_of(block: Block) -> Span:
 SPLICE_WINDOW = 6
 #: junction evidence a continuation past a splice needs (a straddling 3-gram seen once, or more)
 SPLICE_MIN_SCORE = 3
+#: when the nearer block could continue the cut too, the later join needs much more evidence
+SPLICE_STRONG_SCORE = 8
+SPLICE_MAX_RUN = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -587,6 +590,25 @@ class Breaks:
     joins: list[Join]
     splices: list[Splice]
     live: list[Block]
+
+
+def weak_heading(text: str) -> bool:
+    """Heading-shaped only for want of a full stop: one line of clauses (commas), no number.
+
+    Such a block may be a headline (``五年来，国民经济保持良好发展势头``) or the first clause
+    of a sentence cut by a column break (``事关人民群众健康和可持续发展，必须``).
+
+    >>> weak_heading("事关人民群众健康和可持续发展，必须"), weak_heading("（三）强化产业提质升级，加快建设")
+    (True, False)
+    """
+    body = text.strip()
+    return (
+        "\n" not in body
+        and not has_sentence_punct(body)
+        and not is_list_item(body)
+        and bool(re.search(r"[，、,]", body))
+        and not ends_sentence(body)
+    )
 
 
 def is_cut(block: Block, width: int | None = None) -> bool:
@@ -633,9 +655,14 @@ def analyse_breaks(ctx: Context) -> Breaks:
         return junction_score(corpus, x.text, y.text)
 
     for i, a in enumerate(live[:-1]):
-        if not is_cut(a, width) or _opens_unit(live[i - 1] if i else None, a, width):
-            continue
         b = live[i + 1]
+        if not is_cut(a, width) or _opens_unit(live[i - 1] if i else None, a, width):
+            # a clause-shaped "heading" (commas, no full stop) is a cut sentence when the
+            # characters across the break are a word seen elsewhere in the document
+            if not (weak_heading(a.text) and continues(a.text, b.text, width)):
+                continue
+            if score(a, b) < SPLICE_MIN_SCORE:
+                continue
         b_continues = continues(a.text, b.text, width)
         s_b = score(a, b) if b_continues else 0
         latin = script_of(a.text[-40:]) == "latin"
@@ -644,10 +671,13 @@ def analyse_breaks(ctx: Context) -> Breaks:
             if not continues(a.text, d.text, width) or not _complete(live[k - 1], width):
                 continue
             s_d = score(a, d)
-            if latin and not b_continues and d.text.lstrip()[:1].islower():
+            if not b_continues and (d.text.lstrip()[:1].islower() if latin else s_d >= SPLICE_MIN_SCORE):
+                # the next block cannot continue the cut (a capital, a heading), a later one can
                 pending.append((i, k))
                 break
-            if s_b == 0 and s_d >= SPLICE_MIN_SCORE:
+            if not latin and s_b == 0 and s_d >= SPLICE_STRONG_SCORE and k - i - 1 <= SPLICE_MAX_RUN:
+                # both could continue it: only a word seen whole elsewhere across the later
+                # join, and none across the nearer one, tells the run was spliced in
                 pending.append((i, k))
                 break
         else:

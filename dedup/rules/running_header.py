@@ -19,6 +19,7 @@ from dedup.rules._layout import (
     is_heading,
     is_sentence_tail,
     line_width,
+    weak_heading,
 )
 from dedup.rules.base import Context, Rule
 
@@ -102,7 +103,7 @@ class RunningHeader(Rule):
                 prev is not None
                 and nxt is not None
                 and not ends_sentence(prev.text)
-                and not is_heading(prev.text, width)
+                and (not is_heading(prev.text, width) or weak_heading(prev.text))
                 and continues(prev.text, nxt.text, width)
             )
 
