@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from dedup.model import Edit, Finding, Fix, Severity
 from dedup.rules import register
-from dedup.rules._repeats import DeletionGuard, Repeat, fold, normalize_allow, phrase_repeats
+from dedup.rules._repeats import DeletionGuard, Repeat, fold, normalize_allow, phrase_repeats, sep_class
 from dedup.rules.base import Context, Rule
 
 
@@ -21,6 +21,15 @@ def assess(repeat: Repeat) -> tuple[float, str] | None:
     after ``，`` may be emphasis (``快，快``) while after ``、`` (an enumeration)
     it never is; Latin single words belong to REP002.
     """
+    if "." in sep_class(fold(repeat.sep)):
+        # a whole sentence twice: OCR, or a refrain ("Come in, new year, come in!"); only a
+        # long one is safe to delete
+        if repeat.mode in ("near",):
+            return None
+        long_enough = repeat.cjk >= 8 if repeat.cjk else repeat.words >= 8
+        if repeat.cjk >= 3 or repeat.words >= 3:
+            return (0.9, "fix") if long_enough else (0.6, "propose")
+        return None
     if repeat.cjk:
         if repeat.mode == "inline":
             return (0.9, "fix") if repeat.cjk >= 5 else None

@@ -82,7 +82,9 @@ class Stutter(Rule):
     OCR and line wrapping double a word: a two-to-four-character CJK word
     (``应急演练演练`` → ``应急演练``), or a Latin word, case-insensitively and across
     a line break (``the\\nthe``).  The second copy is removed, keeping the line
-    structure.  Chinese doubles words on purpose, so these are left alone:
+    structure; a short second copy at the end of a line followed by a lower-case
+    fragment (``in in\\nformal``) may be a word broken across the line, so it is
+    only reported.  Chinese doubles words on purpose, so these are left alone:
     single characters (``人人``, ``天天``; an unusual doubling at the start of an
     item such as ``中中医`` is reported as info, without a fix), AABB forms
     (``干干净净``), ABAB verb and adjective reduplication (``研究研究``, ``雪白雪白``),
@@ -225,6 +227,12 @@ class Stutter(Rule):
             mid_sentence = s1 > 0 and not _sentence_start(raw, s1)
             # Title Case twice mid-sentence is a name (Sing Sing, Walla Walla): report only
             name_like = first[0].isupper() and second[0].isupper() and not second.isupper() and mid_sentence
+            # "only in in\nformal", "to To\npeka": a short second copy ending its line may be
+            # the head of a word broken across the line (in|formal) whose hyphen OCR lost
+            nxt = re.match(r"[ \t]*(?:\r\n|\r|\n)[ \t]*([^\W\d_])", raw[e2:])
+            same_line = "\n" not in sep and "\r" not in sep
+            broken = same_line and len(second) <= 3 and nxt is not None and nxt.group(1).islower()
+            uncertain = name_like or broken
             if "\n" in sep or "\r" in sep:
                 # keep the line break: drop the second copy with the spaces after it
                 end = e2
@@ -234,7 +242,7 @@ class Stutter(Rule):
             else:
                 drop = (e1, e2)
             fix = None
-            if not name_like:
+            if not uncertain:
                 fix = Fix(
                     (Edit.delete(text, base + drop[0], base + drop[1]),),
                     keeps=(Span(base + s1, base + e1),),
@@ -242,12 +250,12 @@ class Stutter(Rule):
             yield self.finding(
                 ctx,
                 Span(base + drop[0], base + drop[1]),
-                f"word doubled: {first!r} {second!r}",
-                confidence=(0.95 if word in _FUNCTION_WORDS else 0.85) if not name_like else 0.4,
+                f"word doubled: {first!r} {second!r}" + (" (or a word broken across the line)" if broken else ""),
+                confidence=(0.95 if word in _FUNCTION_WORDS else 0.85) if not uncertain else 0.4,
                 related=(Span(base + s1, base + e1),),
                 evidence={"word": first, "script": "latin"},
                 fix=fix,
-                severity=Severity.INFO if name_like else None,
+                severity=Severity.INFO if uncertain else None,
             )
 
 
