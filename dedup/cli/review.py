@@ -56,9 +56,18 @@ def _overrides(select: tuple[str, ...], ignore: tuple[str, ...], globs: tuple[st
     }
 
 
-def _page_name(path: str, used: set[str]) -> str:
-    """A file name for one document's page: its path made safe, unique within the folder."""
-    base = re.sub(r"[^\w.-]+", "_", path.strip("/\\").replace("/", "__").replace("\\", "__")) or "document"
+def _page_name(path: str, roots: Sequence[str], used: set[str]) -> str:
+    """A file name for one document's page: its path below the folder argument it came from (or its
+    name), made safe and unique within the output folder."""
+    shown = Path(path).name if path != "-" else "stdin.txt"
+    for root in roots:
+        if Path(root).is_dir():
+            try:
+                shown = Path(path).relative_to(root).as_posix()
+                break
+            except ValueError:
+                continue
+    base = re.sub(r"[^\w.-]+", "_", shown.replace("/", "__")) or "document"
     name = f"{base}.html"
     n = 2
     while name.lower() in used or name.lower() == "index.html":
@@ -125,7 +134,7 @@ def report(ctx: click.Context, paths: tuple[str, ...], output: str, config_path:
             raise click.UsageError(f"{output} exists and is not a folder (several inputs need a folder for -o)")
         folder.mkdir(parents=True, exist_ok=True)
         used: set[str] = set()
-        names = [_page_name(r.path, used) for r in records]
+        names = [_page_name(r.path, paths, used) for r in records]
         for record, name in zip(records, names, strict=True):
             write_atomic(folder / name, render_page([record], index_href="index.html").encode("utf-8"))
         write_atomic(folder / "index.html", render_index(records, names).encode("utf-8"))

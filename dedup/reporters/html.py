@@ -372,7 +372,8 @@ def _section_html(record: FileRecord, number: int, *, active: bool, index_href: 
         f'<header class="top"><h1>{back}<span class="path">{_esc(record.path)}</span></h1>'
         f"{_header_html(record, figures)}"
         f'<div class="actions">'
-        f'<button type="button" data-global="accept-safe">Accept all safe</button>'
+        f'<button type="button" data-global="accept-safe" title="Accept every fix marked safe that you have '
+        f'not rejected">Accept all safe</button>'
         f'<button type="button" data-global="reject-all">Reject all</button>'
         f'<button type="button" data-global="reset">Reset</button>'
         f'<button type="button" data-global="download-text" class="primary">Download corrected text</button>'
@@ -385,7 +386,8 @@ def _section_html(record: FileRecord, number: int, *, active: bool, index_href: 
         f'<main class="pane pane-main"><h2 class="pane-title">Document</h2>'
         f'<div class="doc-text">{_segments_html(record)}</div></main>'
         f'<aside class="pane pane-twin"><h2 class="pane-title">Finding and its twin</h2>'
-        f'<div class="detail"><p class="hint">Select a finding to see it here with its twin.</p></div>'
+        f'<div class="detail"><p class="hint">Select a finding to see it here with its twin. '
+        f"Keys: j / k next / previous finding, a accept, r reject.</p></div>"
         f'<div class="twin-text" aria-label="document, scrolled to the twin"></div></aside>'
         f"</div></section>"
     )

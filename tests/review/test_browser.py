@@ -217,3 +217,47 @@ def test_no_script_from_the_document_runs(page: Any, tmp_path: Path) -> None:
     cleaned = tmp_path / "clean.txt"
     assert run_dedup("clean", str(doc_file), "-o", str(cleaned), "-q").returncode == 0
     assert corrected.read_bytes() == cleaned.read_bytes()
+
+
+def test_several_documents_index_and_pages(page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = [generated_text(n) for n in (0, 1, 2)]
+    for n, text in enumerate(texts):
+        (folder / f"doc{n}.txt").write_text(text, encoding="utf-8")
+    counts = [len(check_document(Document(t)).findings) for t in texts]
+
+    # one page holding all of them (check --format html): the index first, a document per link
+    combined = tmp_path / "all.html"
+    assert run_dedup("check", str(folder), "-f", "html", "-o", str(combined)).returncode in (0, 1)
+    _open(page, combined)
+    assert page.locator("#index").is_visible()
+    assert [int(c) for c in page.locator("[data-count='findings']").all_inner_texts()] == counts
+    page.click("#index a[href='#doc-2']")
+    expect(page.locator("#doc-2")).to_be_visible()
+    expect(page.locator("#index")).to_be_hidden()
+    assert page.locator("#doc-2 .pane-main [data-anchor]").count() == counts[1]
+    page.locator("#doc-2 .sidebar .goto").first.click()
+    assert page.locator("#doc-2 .detail h3").is_visible()
+    page.click("#doc-2 a.back")
+    expect(page.locator("#index")).to_be_visible()
+    expect(page.locator("#doc-2")).to_be_hidden()
+
+    # a folder of pages (report): index.html links to each page, each page back to the index
+    site = tmp_path / "site"
+    assert run_dedup("report", str(folder), "-o", str(site)).returncode == 0
+    _open_static(page, site / "index.html")
+    assert sorted(p.name for p in site.glob("*.html")) == ["doc0.txt.html", "doc1.txt.html", "doc2.txt.html",
+                                                           "index.html"]
+    page.click("a[href='doc1.txt.html']")
+    page.wait_for_selector("html[data-ready='1']", state="attached")
+    assert page.locator(".pane-main [data-anchor]").count() == counts[1]
+    page.click("a.back")
+    page.wait_for_url("**/index.html")
+
+
+def _open_static(page: Any, html_file: Path) -> None:
+    page.goto(html_file.as_uri())
+    page.wait_for_selector("table.index-table")

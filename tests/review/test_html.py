@@ -92,7 +92,8 @@ def test_report_several_files_writes_pages_and_an_index(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     index = (out / "index.html").read_text(encoding="utf-8")
     pages = sorted(p.name for p in out.glob("*.html") if p.name != "index.html")
-    assert len(pages) == 4  # two part0.txt in different folders get different pages
+    # two part0.txt in different folders get different pages
+    assert pages == ["part0.txt.html", "part1.txt.html", "part2.txt.html", "sub__part0.txt.html"]
     for page in pages:
         assert f'href="{page}"' in index
         body = (out / page).read_text(encoding="utf-8")
