@@ -19,7 +19,9 @@ from dedup.records import build_record
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "tests" / "data" / "seeds" / "ningbo-2022-ocr-page.txt"
 #: a paragraph that is not on the example page, for inserting twice
-NEW_PARAGRAPH = "扎实推进乡村振兴。完善农田水利设施，新建高标准农田五万亩，培育家庭农场和农民合作社二百家，让农民腰包更鼓。"
+NEW_PARAGRAPH = (
+    "扎实推进乡村振兴。完善农田水利设施，新建高标准农田五万亩，培育家庭农场和农民合作社二百家，让农民腰包更鼓。"
+)
 
 
 def _run(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch):
@@ -43,7 +45,7 @@ def _involved(text: str) -> set[int]:
     for block in doc.blocks:
         # a finding at a block boundary (a break between blocks) touches both neighbours
         lo, hi = block.start - 2, block.end + 2
-        if any(s.start < hi and lo < s.end or (s.start == s.end and lo <= s.start <= hi) for s in spans):
+        if any((s.start < hi and lo < s.end) or (s.start == s.end and lo <= s.start <= hi) for s in spans):
             touched.add(block.index)
     return touched
 

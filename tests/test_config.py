@@ -163,9 +163,17 @@ def test_select_and_ignore_from_file_and_command_line(tmp_path: Path, monkeypatc
 
 def test_ignoring_every_rule_that_fires_makes_the_check_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _page(tmp_path)
-    fired = _rules_reported(_run(["check", "-f", "json", "page.txt"], tmp_path, monkeypatch).output)["page.txt"]
-    assert fired
-    (tmp_path / "dedup.toml").write_text(f"ignore = {sorted(fired)!r}\n", encoding="utf-8")
+    ignored: set[str] = set()
+    # a rule may stand back while an earlier phase claims the text, so ignore until nothing fires
+    for _ in range(6):
+        args = ["check", "-f", "json", *(["--ignore", ",".join(sorted(ignored))] if ignored else []), "page.txt"]
+        fired = _rules_reported(_run(args, tmp_path, monkeypatch).output)["page.txt"]
+        if not fired:
+            break
+        ignored |= fired
+    assert ignored and not fired
+    assert _run(["check", "page.txt"], tmp_path, monkeypatch).exit_code == EXIT_FINDINGS
+    (tmp_path / "dedup.toml").write_text(f"ignore = {sorted(ignored)!r}\n", encoding="utf-8")
     result = _run(["check", "page.txt"], tmp_path, monkeypatch)
     assert result.exit_code == EXIT_OK, result.output
 

@@ -133,6 +133,22 @@ def _progress(count: int, enabled: bool) -> Iterator[Callable[[FileRecord], None
         yield lambda _record: bar.update(1)
 
 
+class _WriteError(click.ClickException):
+    # ClickException's default status 1 would read as "findings"
+    exit_code = EXIT_ERROR
+
+
+def _write_file(path: str, text: str) -> None:
+    """Write a report or baseline atomically, creating its folder; a failure is exit 2 with the reason."""
+    from dedup.io import write_atomic
+
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise _WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def _debug(ctx: click.Context) -> bool:
     return bool(ctx.obj and ctx.obj.get("debug"))
 
@@ -175,16 +191,14 @@ def check(ctx: click.Context, paths: tuple[str, ...], config_path: str | None, s
     with _progress(len(targets), not (quiet or no_progress)) as tick:
         outcome = process_targets(targets, resolver=resolver, encoding=encoding, clean=reporter.needs_clean,
                                   debug=_debug(ctx), stdin_name=stdin_filename, on_record=tick, jobs=jobs)
-    from dedup.io import write_atomic
-
     if write_baseline:
         written = Baseline.from_records(outcome.records, write_baseline)
-        write_atomic(write_baseline, written.dumps(__version__).encode("utf-8"))
+        _write_file(write_baseline, written.dumps(__version__))
     if baseline is not None:
         baseline.apply(outcome.records)
     text = reporter.render(outcome.records, _report_options(quiet))
     if output:
-        write_atomic(output, text.encode("utf-8"))
+        _write_file(output, text)
     else:
         click.echo(text, nl=False)
     if fmt != "table":

@@ -129,3 +129,13 @@ def test_write_baseline_exits_0_and_prints_the_report(work: Path) -> None:
     assert json.loads((work / "base.json").read_text(encoding="utf-8"))["documents"]["page.txt"]
     # a read error still exits 2
     assert invoke("check", "--write-baseline", "base.json", "nothing.txt").exit_code == EXIT_ERROR
+
+
+def test_report_folder_is_created_and_write_failures_exit_2(work: Path) -> None:
+    result = invoke("check", "-o", "out/deep/report.sarif", "page.txt")
+    assert result.exit_code == EXIT_FINDINGS
+    assert json.loads((work / "out" / "deep" / "report.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
+    (work / "file").write_text("x", encoding="utf-8")
+    result = invoke("check", "-o", "file/report.json", "page.txt")
+    assert result.exit_code == EXIT_ERROR
+    assert "cannot write file/report.json" in result.stderr
