@@ -30,8 +30,9 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 _CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff"
-# One CJK character, or a run of other word characters (letters and digits of any script).
-_TOKEN = re.compile(rf"[{_CJK_RANGES}]|[^\W_{_CJK_RANGES}]+")
+# One CJK character, or a run of other word characters (letters and digits of any script, with
+# combining marks: NFKC leaves some, e.g. the dot of a lower-cased U+0130).
+_TOKEN = re.compile(rf"[{_CJK_RANGES}]|(?:[^\W_{_CJK_RANGES}]|[\u0300-\u036f])+")
 
 # Odd multipliers for combining token hashes position by position (from the splitmix64 / xxh64 constants).
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

@@ -59,7 +59,7 @@ def test_index_then_check_finds_reprints_across_documents(target: str, small_cor
     assert expected, "the split leaves reprints of indexed passages among the fresh documents"
     with open_index(target) as index:
         flagged = {Path(doc.path).name for doc, findings in index.check_paths(fresh) if findings}
-        for doc, findings in index.check_paths(fresh[:5]):
+        for _doc, findings in index.check_paths(fresh[:5]):
             for f in findings:
                 assert f.kind in ("duplicate-paragraph", "duplicate-section")
                 assert Path(f.evidence["twin_path"]).name in indexed_names
@@ -96,7 +96,7 @@ def test_a_document_is_not_reported_against_itself(target: str, tmp_path: Path) 
     a.write_text(" ".join(f"token{i}" for i in range(300)), encoding="utf-8")
     with open_index(target) as index:
         index.add_paths([a])
-        [(doc, findings)] = index.check_paths([a])
+        [(_doc, findings)] = index.check_paths([a])
         assert findings == []
 
 
