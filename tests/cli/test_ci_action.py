@@ -147,3 +147,48 @@ def test_action_checks_only_changed_documents(workspace: Path, tmp_path: Path) -
 def test_usage_errors_exit_2(workspace: Path, tmp_path: Path) -> None:
     status, *_ = run_action(workspace, tmp_path, install="none", paths="docs", args="--select NOPE")
     assert status == 2
+
+
+def _readme_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Use in CI")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end > 0 else len(text)]
+
+
+def _yaml_blocks(markdown: str) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", markdown, flags=re.S)
+
+
+def test_readme_workflow_uses_real_inputs_and_hooks() -> None:
+    import yaml
+
+    blocks = _yaml_blocks(_readme_section())
+    assert len(blocks) >= 3, "workflow, pre-commit and reviewdog snippets"
+    workflow = yaml.safe_load(blocks[0])
+    steps = workflow["jobs"]["dedup"]["steps"]
+    [ours] = [s for s in steps if s.get("uses", "").endswith("/dedup@v0.1.0")]
+    assert set(ours["with"]) <= set(_action()["inputs"])
+    assert workflow["permissions"]["security-events"] == "write"
+
+    precommit = yaml.safe_load(blocks[1])
+    hook_ids = {h["id"] for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert {h["id"] for r in precommit["repos"] for h in r["hooks"]} <= hook_ids
+
+    reviewdog_steps = yaml.safe_load(blocks[2])
+    script = next(s["run"] for s in reviewdog_steps if "run" in s)
+    assert "-f rdjson" in script and "-f=rdjson" in script
+
+
+def test_readme_commands_use_existing_options() -> None:
+    from click.testing import CliRunner
+
+    from dedup.cli import cli
+
+    help_text = CliRunner().invoke(cli, ["check", "--help"]).stdout
+    section = _readme_section() + (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    options = set(re.findall(r"dedup check[^\n`]*", section))
+    assert options
+    for line in options:
+        for option in re.findall(r"(?<![\w-])--[a-z][a-z-]+", line):
+            assert option in help_text, f"{option} (in {line!r}) is not an option of dedup check"
