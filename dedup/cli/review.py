@@ -125,7 +125,7 @@ def report(ctx: click.Context, paths: tuple[str, ...], output: str, config_path:
     for record in records:
         if record.error is not None:
             click.echo(f"dedup: {record.path}: {record.error}", err=True)
-    if len(records) == 1:
+    if len(records) == 1 and not Path(output).is_dir():
         write_atomic(output, render_page(records).encode("utf-8"))
         click.echo(f"wrote {output} ({len(records[0].findings)} findings)", err=True)
     else:

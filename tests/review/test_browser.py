@@ -261,3 +261,20 @@ def test_several_documents_index_and_pages(page: Any, tmp_path: Path) -> None:
 def _open_static(page: Any, html_file: Path) -> None:
     page.goto(html_file.as_uri())
     page.wait_for_selector("table.index-table")
+
+
+def test_download_keeps_bom_and_crlf_like_clean(page: Any, tmp_path: Path) -> None:
+    text = generated_text(5).replace("\n", "\r\n")
+    doc_file = tmp_path / "crlf.txt"
+    doc_file.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    html_file = tmp_path / "crlf.html"
+    assert run_dedup("report", str(doc_file), "-o", str(html_file)).returncode == 0
+    _open(page, html_file)
+    assert page.locator(".pane-main [data-anchor]").count() == len(check_document(Document(text)).findings) > 0
+    page.click("[data-global='accept-safe']")
+    corrected = _download(page, "download-text", tmp_path / "dl")
+    cleaned = tmp_path / "clean.txt"
+    assert run_dedup("clean", str(doc_file), "-o", str(cleaned), "-q").returncode == 0
+    assert corrected.read_bytes() == cleaned.read_bytes()
+    assert corrected.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in corrected.read_bytes()
+    assert corrected.read_bytes() != doc_file.read_bytes()
