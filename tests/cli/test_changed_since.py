@@ -96,3 +96,12 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     code, [message] = checked("--changed-since", "HEAD")
     assert code == EXIT_ERROR and "git" in message
+
+
+def test_clean_in_place_rewrites_only_changed_documents(repo: Path) -> None:
+    before = {p: p.read_bytes() for p in (repo / "docs").glob("*.txt")}
+    result = CliRunner().invoke(cli, ["clean", "--in-place", "--changed-since", "base"], catch_exceptions=False)
+    assert result.exit_code == EXIT_OK, result.output
+    changed = {p.name for p, data in before.items() if p.read_bytes() != data}
+    # the example page was modified since base and has safe fixes; ignored.txt has them too but is not changed
+    assert changed == {"modified.txt"}
