@@ -11,9 +11,11 @@ from typing import Any, ClassVar
 from dedup.model import Finding, Severity, Span
 from dedup.rules import register
 from dedup.rules._repeats import (
+    CJK,
     DeletionGuard,
     count_cjk,
     fold,
+    folded_block,
     live_blocks,
     normalize_allow,
     phrase_repeats,
@@ -27,6 +29,7 @@ _SEPARATORS = _PUNCT + " \t\r\n\u3000"
 _ITEM = rf"(?:[^{_PUNCT}]|\.(?=\w))++"
 _CJK_ITEM_RE = re.compile(rf"(?<![^{_PUNCT}]){_ITEM}(?=、)|(?<=、){_ITEM}")
 _LATIN_ITEM_RE = re.compile(rf"(?<![^{_PUNCT}]){_ITEM}(?=[,;])|(?<=[,;]){_ITEM}")
+_HAS_CJK_RE = re.compile(f"[{CJK}]")
 _SENTENCE_END_RE = re.compile(r"[。!?…！？]|\.(?!\w)")
 _WORD_RE = re.compile(r"\S+")
 _NAME_WORD_RE = re.compile(r"^[^\W\d_][\w'’\-]*$")
@@ -101,7 +104,8 @@ class RepeatedName(Rule):
             adjacent = DeletionGuard(
                 s for r in repeats.get(block.index, ()) for s in (r.keep, r.copy)
             )
-            for first, second in self._pairs(block.text, block.start, min_cjk, min_words, max_sentences):
+            folded = folded_block(ctx, block)
+            for first, second in self._pairs(block.text, folded, block.start, min_cjk, min_words, max_sentences):
                 if fold(second.slice(ctx.text)) in allow or " ".join(fold(second.slice(ctx.text)).split()) in allow:
                     continue
                 if guard.hits(first.start, second.end):
@@ -119,9 +123,9 @@ class RepeatedName(Rule):
                 )
 
     def _pairs(
-        self, raw: str, base: int, min_cjk: int, min_words: int, max_sentences: int
+        self, raw: str, folded: str, base: int, min_cjk: int, min_words: int, max_sentences: int
     ) -> Iterator[tuple[Span, Span]]:
-        segments = _segments(raw)
+        segments = _segments(raw, folded, min_cjk, min_words)
         if len(segments) < 2:
             return
         by_head: dict[object, int] = {}
@@ -167,8 +171,9 @@ class RepeatedName(Rule):
                 yield Span(base + a0, base + a1), Span(base + b0, base + b1)
 
 
-def _segments(raw: str) -> list[_Segment]:
-    """List items of ``raw`` in order: CJK items next to 、, Latin ones next to a comma or semicolon."""
+def _segments(raw: str, folded_raw: str, min_cjk: int, min_words: int) -> list[_Segment]:
+    """List items of ``raw`` long enough to hold a name, in order: CJK items next to 、,
+    Latin ones next to a comma or semicolon."""
     has_cjk_list = "、" in raw
     has_latin_list = "," in raw or ";" in raw
     if not has_cjk_list and not has_latin_list:
@@ -183,14 +188,18 @@ def _segments(raw: str) -> list[_Segment]:
     for pattern, cjk_list in patterns:
         for m in pattern.finditer(raw):
             text = m.group()
-            s = m.start() + len(text) - len(text.lstrip())
-            text = text.strip()
-            if not text:
+            # cheap length checks first: most items are too short to be a name
+            if cjk_list and len(text) < min_cjk:
                 continue
-            e = s + len(text)
-            folded = fold(text)
-            cjk = count_cjk(folded)
-            if cjk_list != bool(cjk):
+            if not cjk_list and text.count(" ") + 1 < min_words:
+                continue
+            s = m.start() + len(text) - len(text.lstrip())
+            e = m.end() - (len(text) - len(text.rstrip()))
+            if e <= s:
+                continue
+            folded = folded_raw[s:e]
+            cjk = count_cjk(folded) if cjk_list else 0
+            if cjk_list != bool(cjk) or (not cjk_list and _HAS_CJK_RE.search(folded)):
                 continue
             words: list[str] = []
             shown = ""
