@@ -115,7 +115,10 @@ def _text_html(text: str) -> str:
             if run:
                 out.append(html.escape("".join(run), quote=False))
                 run = []
-            out.append(f'<span class="ctl" data-cp="U+{ord(ch):04X}">{html.escape(ch, quote=False)}</span>')
+            # the character sits in its own isolate so that a direction override cannot reach even
+            # the label drawn after it
+            out.append(f'<span class="ctl" data-cp="U+{ord(ch):04X}"><span class="ch">'
+                       f"{html.escape(ch, quote=False)}</span></span>")
         else:
             run.append(ch)
     if run:

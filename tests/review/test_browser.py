@@ -206,8 +206,22 @@ def test_no_script_from_the_document_runs(page: Any, tmp_path: Path) -> None:
     )
     assert shown == HOSTILE
     assert page.evaluate(
-        "getComputedStyle(document.querySelector('.pane-main .ctl')).unicodeBidi"
+        "getComputedStyle(document.querySelector('.pane-main .ctl > .ch')).unicodeBidi"
     ) == "isolate"
+    # the override is contained: the two letters after U+202E still run left to right
+    assert page.evaluate(
+        """() => {
+            const ctl = document.querySelector('.pane-main .ctl[data-cp="U+202E"]');
+            const walker = document.createTreeWalker(ctl.closest('.seg') || ctl.parentNode, NodeFilter.SHOW_TEXT);
+            let text = null;
+            while (walker.nextNode()) {
+                if (walker.currentNode.textContent.startsWith('to')) { text = walker.currentNode; break; }
+            }
+            const box = (i) => { const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1);
+                                 return r.getBoundingClientRect().left; };
+            return text !== null && box(0) < box(1);
+        }"""
+    )
     # clicking around (details are built from the data) still runs nothing from the document
     for item in range(page.locator(".sidebar .goto").count()):
         page.locator(".sidebar .goto").nth(item).click()
