@@ -17,10 +17,12 @@ Faults:
 * ``running-header``: a masthead line with a page number between the halves of a
   cut paragraph, or a title repeated as a block three times;
 * ``boundary-overlap``: the last sentence of a paragraph repeated at the start of the next;
+* ``tile-overlap``: a strip of a paragraph read twice across a blank line (a column
+  break): the end of one block again at the start of the next (found as ``boundary-overlap``);
 * ``splice``: a foreign paragraph between the halves of a cut English paragraph
   (the later half starts in lowercase, the foreign one with a capital);
 * ``scan-overlap``: a strip of 30-60 characters (English 70-120) of a paragraph
-  read twice across a blank line (optionally with one misread character);
+  read twice across a line break inside the block (optionally with one misread character);
 * ``orphan-fragment``: a sentence tail (``上。``, ``ment.``) left beside page furniture.
 """
 
@@ -37,6 +39,7 @@ KINDS = (
     "page-marker",
     "running-header",
     "boundary-overlap",
+    "tile-overlap",
     "splice",
     "scan-overlap",
     "orphan-fragment",
@@ -105,7 +108,11 @@ def _cjk_cut(rng: random.Random, para: str) -> int | None:
 
 def _en_cut(rng: random.Random, para: str) -> int | None:
     """A space before a lowercase word (the cut drops the space)."""
-    spots = [m.start() for m in re.finditer(r" (?=[a-z])", para) if 20 < m.start() < len(para) - 20]
+    spots = [
+        m.start()
+        for m in re.finditer(r"(?<=[a-z]) (?=[a-z])", para)
+        if 20 < m.start() < len(para) - 20
+    ]
     return rng.choice(spots) if spots else None
 
 
@@ -179,9 +186,13 @@ def _inject(
         sentences = re.findall(r"[^。！？]+[。！？]" if zh else r"[^.!?]+[.!?](?:\s|$)", para)
         last = sentences[-1].strip() if sentences else ""
         minimum = 6 if zh else 20
-        if len(sentences) < 2 or len(last) < minimum or len(last) > 200:
+        if len(sentences) < 2 or len(last) < minimum or len(last) > min(200, len(para) // 2):
+            return False
+        if not para.rstrip().endswith(last):
             return False
         nxt = foreign[0]
+        if len(nxt) < 2 * len(last):
+            return False
         b.add(para)
         b.add("\n\n")
         glue = "" if zh else " "
@@ -204,7 +215,10 @@ def _inject(
         b.add(tail, clean="")
         b.fault("splice", span, "move")
         return True
-    if kind == "scan-overlap":
+    if kind in ("scan-overlap", "tile-overlap"):
+        # a strip read twice: inside a hard-wrapped block (a line break between the copies,
+        # LAY007) or across a column break (a blank line, the end of one block again at the
+        # start of the next, LAY006)
         lo, hi = (30, 60) if zh else (70, 120)
         if len(para) < hi + 40:
             return False
@@ -218,10 +232,13 @@ def _inject(
                 noisy = strip[:k] + ("口" if zh else "x" if strip[k] != "x" else "y") + strip[k + 1 :]
         b.add(para[:start])
         first = b.add(strip, alt="")
-        b.add("\n\n", clean="", alt="")
+        b.add("\n" if kind == "scan-overlap" else "\n\n", clean="", alt="")
         second = b.add(noisy, clean="", alt=noisy)
         b.add(para[end:])
-        b.fault("scan-overlap", (first[0], second[1]), "remove")
+        if kind == "scan-overlap":
+            b.fault("scan-overlap", (first[0], second[1]), "remove")
+        else:
+            b.fault("boundary-overlap", second, "remove")
         return True
     if kind == "orphan-fragment":
         title = rng.choice(_TITLES_ZH if zh else _TITLES_EN)

@@ -189,8 +189,6 @@ def is_heading(text: str, width: int | None = None) -> bool:
     words = _words(body)
     if not words or len(words) > LATIN_HEADING_MAX_WORDS:
         return False
-    if len(words) <= 3 and "\n" not in body:
-        return True
     capitalised = sum(1 for w in words if w[0].isupper())
     return capitalised >= 0.6 * len(words) or is_list_item(body)
 
@@ -511,12 +509,14 @@ def _clean_chars(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace())
 
 
-def junction_score(corpus: str, prev: str, nxt: str) -> int:
+def junction_score(corpus: str, prev: str, nxt: str, min_gram: int = 2) -> int:
     """How much the rest of the document supports reading ``prev`` + ``nxt`` as one text.
 
     CJK: occurrences elsewhere of the character n-grams that straddle the break
     (longer ones weigh more).  Latin: occurrences of the word pair that straddles it.
-    ``corpus`` is the document with the two blocks' own junction not in it.
+    ``corpus`` is the document with the two blocks' own junction not in it.  With
+    ``min_gram=3`` a common two-character word formed by accident (``增加|强化``)
+    does not count.
 
     >>> junction_score("重大场景应用。场景应用落地", "治理场", "景应用落地")
     8
@@ -530,7 +530,7 @@ def junction_score(corpus: str, prev: str, nxt: str) -> int:
             return 0  # a break at punctuation is a clause boundary: nothing straddles it
         score = 0
         for left, right, weight in _JUNCTION_SHAPES:
-            if len(a) >= left and len(b) >= right:
+            if left + right >= min_gram and len(a) >= left and len(b) >= right:
                 gram = a[-left:] + b[:right]
                 score += weight * corpus.count(gram)
         return score
@@ -552,8 +552,9 @@ def span_of(block: Block) -> Span:
 SPLICE_WINDOW = 6
 #: junction evidence a continuation past a splice needs (a straddling 3-gram seen once, or more)
 SPLICE_MIN_SCORE = 3
-#: when the nearer block could continue the cut too, the later join needs much more evidence
-SPLICE_STRONG_SCORE = 8
+#: when the nearer block could continue the cut too, the later join needs much more evidence:
+#: a straddling 3-gram seen twice (or a 4-gram once), and none across the nearer join
+SPLICE_STRONG_SCORE = 6
 SPLICE_MAX_RUN = 3
 
 
@@ -646,13 +647,15 @@ def analyse_breaks(ctx: Context) -> Breaks:
     live = [b for b in ctx.blocks if b.index not in removed]
     corpus = "\n".join(_clean_chars(b.text) for b in live)
     width = line_width(ctx.blocks)
+    # breaks an earlier fix already removes (a tile overlap deleted with the break before it)
+    bridged = ctx.planned_deletions()
     joins: list[Join] = []
     splices: list[Splice] = []
     claimed: set[int] = set()
     pending: list[tuple[int, int]] = []  # (cut position, continuation position past a run)
 
-    def score(x: Block, y: Block) -> int:
-        return junction_score(corpus, x.text, y.text)
+    def score(x: Block, y: Block, min_gram: int = 2) -> int:
+        return junction_score(corpus, x.text, y.text, min_gram)
 
     for i, a in enumerate(live[:-1]):
         b = live[i + 1]
@@ -670,18 +673,22 @@ def analyse_breaks(ctx: Context) -> Breaks:
             d = live[k]
             if not continues(a.text, d.text, width) or not _complete(live[k - 1], width):
                 continue
+            if is_sentence_tail(d.text):
+                continue  # a stray tail (``上。``) is an orphan, not the rest of this sentence
             s_d = score(a, d)
             if not b_continues and (d.text.lstrip()[:1].islower() if latin else s_d >= SPLICE_MIN_SCORE):
                 # the next block cannot continue the cut (a capital, a heading), a later one can
                 pending.append((i, k))
                 break
-            if not latin and s_b == 0 and s_d >= SPLICE_STRONG_SCORE and k - i - 1 <= SPLICE_MAX_RUN:
+            strong = score(a, d, 3) if not latin and s_b == 0 else 0
+            if strong >= SPLICE_STRONG_SCORE and k - i - 1 <= SPLICE_MAX_RUN:
                 # both could continue it: only a word seen whole elsewhere across the later
                 # join, and none across the nearer one, tells the run was spliced in
                 pending.append((i, k))
                 break
         else:
-            if b_continues:
+            gap_end = b.end - len(b.text.lstrip())
+            if b_continues and not any(d.start <= a.start + len(a.text.rstrip()) and gap_end <= d.end for d in bridged):
                 joins.append(Join(a, b, s_b))
                 claimed.update((a.index, b.index))
     for i, k in pending:

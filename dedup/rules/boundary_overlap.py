@@ -19,8 +19,8 @@ MIN_FUZZY = {"cjk": 8, "latin": 20}
 FUZZY_RATIO = 90.0
 #: longest overlap searched: a stitched tile repeats a line or two, not a page
 MAX_OVERLAP = 300
-#: an overlap this share of either block is a contained duplicate, not a seam between two blocks
-CONTAINED_SHARE = 0.8
+#: an overlap that leaves no more than this of either block is a contained duplicate, not a seam
+CONTAINED_SLACK = 3
 _OWNED_ELSEWHERE = ("repeated-phrase", "stutter", "duplicate-paragraph", "duplicate-section", "splice")
 
 
@@ -99,8 +99,13 @@ class BoundaryOverlap(Rule):
             if any(s.overlaps(b_span) for s in owned):
                 continue
             text = ctx.text
-            mid_word = not _at_boundary(text, a_span.start)
             headline = is_heading(a.text)
+            mid_word = not _at_boundary(text, a_span.start)
+            if mid_word and not headline:
+                # in running text a stitched tile begins wherever the scan was cut, mid-word
+                # included, and both copies start there; only a headline followed by a body
+                # that starts inside one of its words (科|创) shows that text was lost
+                mid_word = False
             if headline and (is_list_item(a.text) or not (mid_word and _word_evidence(text, a_span.start))):
                 # a heading whose words the body repeats is normal writing; only a body that
                 # starts inside a word of it (科|创, a word seen whole elsewhere) lost its start
@@ -124,17 +129,25 @@ class BoundaryOverlap(Rule):
                     evidence=evidence,
                 )
                 continue
-            end = b_span.end
-            while end < b.end and text[end] in " \t\u3000":
-                end += 1
+            if not ends_sentence(text[a.start : a_span.end]) and a.index + 1 == b.index:
+                # the tile was cut mid-sentence: the first copy reads on in the second block
+                # right after its copy, so the break and the copy go together (a join)
+                edit = Edit.delete(text, a_span.end, b_span.end)
+                message = "text read twice across a break (scan tiles overlap): copy and break removed"
+            else:
+                end = b_span.end
+                while end < b.end and text[end] in " \t\u3000":
+                    end += 1
+                edit = Edit.delete(text, b_span.start, end)
+                message = "block starts with the end of the previous block (scan tiles stitched with overlap)"
             yield self.finding(
                 ctx,
                 b_span,
-                "block starts with the end of the previous block (scan tiles stitched with overlap)",
+                message,
                 confidence=0.9 if similarity >= 99 else 0.8,
                 related=(a_span,),
                 evidence=evidence,
-                fix=Fix((Edit.delete(text, b_span.start, end),), keeps=(a_span,)),
+                fix=Fix((edit,), keeps=(Span(a_span.start, a_span.end),)),
             )
 
     @staticmethod
@@ -170,13 +183,14 @@ class BoundaryOverlap(Rule):
         if best is None:
             return None
         k, sim = best
-        if k >= CONTAINED_SHARE * min(len(na.text), len(nb.text)):
+        if k >= min(len(na.text), len(nb.text)) - CONTAINED_SLACK:
             return None  # one block (nearly) inside the other: a duplicate paragraph, DUP001's
         if script == "latin":
             # a word shared by chance ("the") is no overlap: require two words and word edges
             a_start, _ = na.to_original(len(na.text) - k, len(na.text))
             _, b_end = nb.to_original(0, k)
-            if not _at_boundary(text, b_end) and b_end < b.end and text[b_end].isalnum():
+            cut_word = not _at_boundary(text, b_end) and b_end < b.end and text[b_end].isalnum()
+            if cut_word and k < MIN_FUZZY["latin"]:
                 return None
             if len(text[a_start : a.end].split()) < 2:
                 return None

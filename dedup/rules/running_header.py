@@ -86,7 +86,14 @@ class RunningHeader(Rule):
         for b in blocks:
             if is_furniture_text(b.text, width):
                 groups[furniture_key(b.text)].append(b.index)
-        gone = removed | furniture
+        # neighbours are looked for past furniture only when it is surely furniture (it states a
+        # date or page, or repeats): a short line of text may be the cut sentence itself
+        sure = {
+            i
+            for i in furniture
+            if has_furniture_content(blocks[i].text) or len(groups[furniture_key(blocks[i].text)]) >= 2
+        }
+        gone = removed | sure
         zone = _header_zone(blocks, furniture, removed)
 
         def live_neighbour(index: int, step: int) -> Block | None:

@@ -16,7 +16,7 @@ from dedup.rules.base import Context, Rule
 #: seed length (matching-form characters): long enough to be rare, short enough to fall between OCR errors
 SEED = {"cjk": 8, "latin": 14}
 #: shortest doubled run worth reporting: about one printed line (a CJK column line, a Latin line)
-MIN_RUN = {"cjk": 30, "latin": 60}
+MIN_RUN = {"cjk": 30, "latin": 48}
 #: the two copies must agree this well (rapidfuzz ratio 0-100) despite their different OCR noise
 MIN_RATIO = 85.0
 #: share of the run covered by exact seeds: a chance sprinkle of common phrases is no copy
@@ -100,6 +100,10 @@ def find_overlaps(norm: str, seed: int, min_run: int) -> list[Overlap]:
     found: list[Overlap] = []
     for c in sorted(chains, key=lambda c: -(c.j1 - c.j0)):
         a0, a1, b0, b1 = c.i0, c.i1, c.j0, c.j1
+        if a1 > b0:
+            # adjacent copies followed by the same few characters: the first ends where the second begins
+            b1 -= a1 - b0
+            a1 = b0
         # the seeds stop short of the copies' edges: extend through OCR noise to where they differ
         a1, b1 = _extend_forward(norm, a1, b1, b0)
         a0, b0 = _extend_backward(norm, a0, b0, a1)
@@ -203,6 +207,45 @@ def _flows_on(text: str, end: int) -> bool:
     )
 
 
+def _opens(text: str, offset: int) -> bool:
+    """Whether a paragraph may start at ``offset``: after a sentence end, a blank line, or nothing."""
+    before = text[:offset].rstrip(" \t\u3000")
+    if not before.strip():
+        return True
+    if before.endswith(("\n\n", "\r\n\r\n", "\r\r")) or re.search(r"\n[ \t\u3000]*\n$", before):
+        return True
+    return ends_sentence(before.rstrip())
+
+
+def _block_seam(ctx: Context, keep: Span, drop: Span) -> bool:
+    """The first copy ends a block and the second opens the next one."""
+    if ctx.text[keep.end : drop.start].strip():
+        return False
+    ends = {b.start + len(b.text.rstrip()) for b in ctx.blocks}
+    starts = {b.end - len(b.text.lstrip()) for b in ctx.blocks}
+    return keep.end in ends and drop.start in starts
+
+
+def _settle(norm: Normalized, o: Overlap, text: str) -> Overlap:
+    """Slide an alignment that repeats a few characters to where the copies meet at a seam.
+
+    When the text just before the first copy equals the first copy's last characters
+    (``a|n object … beha`` / ``n object … beha``), the alignment may start a character
+    early; each position is as good a match, and the one at the line break is the scan fault.
+    """
+    for shift in range(0, 6):
+        if shift and norm.text[o.a1 : o.a1 + shift] != norm.text[o.b1 : o.b1 + shift]:
+            break
+        if o.b1 + shift > len(norm.text) or o.a1 + shift > o.b0 + shift:
+            break
+        moved = Overlap(o.a0 + shift, o.a1 + shift, o.b0 + shift, o.b1 + shift, o.ratio)
+        keep = Span(*norm.to_original(moved.a0, moved.a1))
+        drop = Span(*norm.to_original(moved.b0, moved.b1))
+        if _at_seam(text, keep, drop):
+            return moved
+    return o
+
+
 def _deletion(text: str, keep: Span, drop: Span) -> Edit:
     """Delete one copy, and the whitespace on one side of it, keeping blocks apart."""
     if drop.start < keep.start:
@@ -271,7 +314,8 @@ class ScanOverlap(Rule):
         script = script_of(text[:4000])
         norm = normalize(text)
         owned = self._owned(ctx)
-        for o in find_overlaps(norm.text, SEED[script], MIN_RUN[script]):
+        for found in find_overlaps(norm.text, SEED[script], MIN_RUN[script]):
+            o = _settle(norm, found, text)
             keep = Span(*norm.to_original(o.a0, o.a1))
             drop = Span(*norm.to_original(o.b0, o.b1))
             if any(s.overlaps(drop) or s.overlaps(keep) for s in owned):
@@ -279,8 +323,12 @@ class ScanOverlap(Rule):
             long_run = min(o.a1 - o.a0, o.b1 - o.b0) >= LONG_RUN[script]
             if o.b0 - o.a1 > (MAX_BETWEEN_LONG if long_run else MAX_BETWEEN):
                 continue
+            if o.b0 - o.a1 > MAX_BETWEEN and not (_opens(text, keep.start) and _opens(text, drop.start)):
+                continue  # a paragraph printed twice starts a paragraph both times
             if not _at_seam(text, keep, drop):
                 continue
+            if _block_seam(ctx, keep, drop):
+                continue  # the end of one block again at the start of the next: LAY006's
             if not _same_case(keep.slice(text), drop.slice(text)):
                 continue  # a headline in capitals repeated by its article is writing, not a scan fault
             if _different_words(keep.slice(text), drop.slice(text), script):
