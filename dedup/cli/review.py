@@ -200,8 +200,6 @@ class _Terminal:
 
 def _hunk(term: _Terminal, doc: Document, finding: Finding, number: int, total: int, context: int,
           blocked: str) -> None:
-    from dedup.model import Span
-
     fix = finding.fix
     assert fix is not None
     line, _ = doc.line_col(finding.span.start)
@@ -226,7 +224,7 @@ def _hunk(term: _Terminal, doc: Document, finding: Finding, number: int, total: 
     for twin in twins[:2]:
         twin_line, _ = doc.line_col(twin.start)
         label = "kept copy" if fix.keeps else "related"
-        term.say(f"  {label} (line {twin_line}): " + _oneline(_shorten(Span(twin.start, twin.end).slice(text))),
+        term.say(f"  {label} (line {twin_line}): " + _oneline(_shorten(twin.slice(text))),
                  fg="cyan")
     if blocked:
         term.say(f"  note: with the fixes accepted so far this one would not apply: {blocked}", fg="yellow")
