@@ -184,6 +184,9 @@ class Repeat:
     words: int
     sep: str
     text: str
+    #: Latin copies of different case, or an upper-case line running into one in mixed case:
+    #: a headline and the text it heads, not a doubling
+    shouting: bool = False
 
     @property
     def script(self) -> str:
@@ -425,6 +428,8 @@ def _verify(
     # doubled CJK item (演练演练、演练演练) is still a fault
     if _periodic(fold(copy_text)) and (not cjk or len(set(copy_text)) == 1):
         return None
+    if k > 1 and len(set(ids[i : i + k])) == 1:
+        return None  # one item over and over (a table column): not a doubled run
     words = 0 if cjk else sum(1 for s in items[i : i + k] if _has_content(s))
     sep = raw[ends[i - 1] : starts[i]]
     drop_start, drop_end = ends[i - 1], copy_end
@@ -434,6 +439,18 @@ def _verify(
         after = raw[copy_end:after_end]
         if not right_partial and after and not after.strip(" \t\u3000"):
             drop_start, drop_end = copy_start, after_end
+    shouting = False
+    if not cjk:
+        kept = raw[keep_start:keep_end]
+        # look at most a line's length around: a paragraph may have no line breaks at all
+        lo = max(0, keep_start - 200)
+        line1 = raw[max(lo, raw.rfind("\n", lo, keep_start) + 1) : keep_end]
+        hi = min(len(raw), copy_end + 200)
+        line2_end = raw.find("\n", copy_end, hi)
+        line2 = raw[copy_start : line2_end if line2_end >= 0 else hi]
+        shouting = kept.isupper() != copy_text.isupper() or (
+            "\n" in sep and line1.isupper() and not line2.isupper()
+        )
     mode = "near" if diff >= 0 else ("partial" if left_partial or right_partial else "exact")
     return Repeat(
         keep=Span(base + keep_start, base + keep_end),
@@ -445,6 +462,7 @@ def _verify(
         words=words,
         sep=sep,
         text=copy_text,
+        shouting=shouting,
     )
 
 
@@ -454,11 +472,11 @@ _INLINE_RE = re.compile(f"([{CJK}]{{5,40}})\\1")
 
 
 def _scan_inline(raw: str, base: int, taken: list[Repeat]) -> Iterator[Repeat]:
-    spans = [(r.keep.start - base, r.copy.end - base) for r in taken]
+    guard = DeletionGuard(Span(r.keep.start - base, r.copy.end - base) for r in taken)
     for m in _INLINE_RE.finditer(raw):
         unit = m.group(1)
         s, e = m.start(), m.end()
-        if any(a < e and s < b for a, b in spans):
+        if guard.hits(s, e):
             continue
         if _periodic(unit) or all(is_numeric_char(ch) for ch in unit):
             continue

@@ -34,6 +34,7 @@ _SENTENCE_END_RE = re.compile(r"[。!?…！？]|\.(?!\w)")
 _WORD_RE = re.compile(r"\S+")
 _NAME_WORD_RE = re.compile(r"^[^\W\d_][\w'’\-]*$")
 _NAME_FUNCTION_WORDS = frozenset(("the", "a", "an", "of", "and", "for", "in", "on", "at", "to", "de", "van", "von"))
+_CONJUNCTION_RE = re.compile(r"\s+(?:and|or)\s+")
 _LEADING_LATIN = ("and ", "or ", "as well as ", "plus ")
 
 
@@ -201,22 +202,40 @@ def _segments(raw: str, folded_raw: str, min_cjk: int, min_words: int) -> list[_
             cjk = count_cjk(folded) if cjk_list else 0
             if cjk_list != bool(cjk) or (not cjk_list and _HAS_CJK_RE.search(folded)):
                 continue
-            words: list[str] = []
-            shown = ""
-            if not cjk:
-                for lead in _LEADING_LATIN:
-                    if folded.startswith(lead):
-                        s += len(lead)
-                        folded = folded[len(lead) :]
-                        break
-                words = folded.split()
-                shown = raw[s:e]
             mark = "、" if cjk else ",;"
             before = m.start() > 0 and raw[m.start() - 1] in mark
             after = m.end() < len(raw) and raw[m.end()] in mark
-            out.append(
-                _Segment(s, e, folded, bisect.bisect_left(ends, s), cjk, words, shown, not before, not after)
-            )
+            sentence = bisect.bisect_left(ends, s)
+            if cjk:
+                out.append(_Segment(s, e, folded, sentence, cjk, [], "", not before, not after))
+                continue
+            for lead in _LEADING_LATIN:
+                if folded.startswith(lead):
+                    s += len(lead)
+                    folded = folded[len(lead) :]
+                    break
+            # "A, B and C": the closing item holds two list items
+            pieces = [(0, len(folded))]
+            if " and " in folded or " or " in folded:
+                cuts = list(_CONJUNCTION_RE.finditer(folded))
+                starts = [0] + [c.end() for c in cuts]
+                stops = [c.start() for c in cuts] + [len(folded)]
+                pieces = list(zip(starts, stops, strict=True))
+            for n, (ps, pe) in enumerate(pieces):
+                piece = folded[ps:pe]
+                out.append(
+                    _Segment(
+                        s + ps,
+                        s + pe,
+                        piece,
+                        sentence,
+                        0,
+                        piece.split(),
+                        raw[s + ps : s + pe],
+                        not before and n == 0,
+                        not after and n == len(pieces) - 1,
+                    )
+                )
     if len(patterns) > 1:
         out.sort(key=lambda seg: seg.start)
     return out
@@ -264,7 +283,7 @@ def _common(
     n = 0
     while n < min(len(wa), len(wb)) and wa[n] == wb[n]:
         n += 1
-    if n < min_words or len(wa) - n > 2 or len(wb) - n > 2:
+    if n < min_words:
         return None
     if not all(_NAME_WORD_RE.match(w) for w in wa[:n]):
         # grammar notation, code, numbers: not a name
@@ -275,7 +294,7 @@ def _common(
     content = [w for w in raw_words[:n] if w.lower() not in _NAME_FUNCTION_WORDS]
     if len(content) < 2 or not all(w[:1].isupper() for w in content):
         return None
-    if min(len(wa), len(wb)) > n and len(wa) != n and len(wb) != n:
+    if len(wa) != n and len(wb) != n:
         # neither mention is the whole item: two names sharing words ("the Port of X", "the Port of Y")
         return None
     if anchored == "head":

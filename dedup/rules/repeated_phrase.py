@@ -56,12 +56,36 @@ def assess(repeat: Repeat) -> tuple[float, str] | None:
         return None
     if repeat.mode == "near":
         return (0.65, "propose") if repeat.words >= 3 and letters >= 8 else None
+    if repeat.shouting:
+        # a headline runs into the text it heads (MANAGEMENT OF HOT LAKE / HOT LAKE, Ore.)
+        return 0.5, "report"
     if not repeat.sep.strip():
+        words = fold(repeat.text).split()
+        if len(words) == 2 and (
+            (words[0] in _CONNECTORS and words[1] in _IDIOM_WORDS)
+            or (words[1] in _CONNECTORS and words[0] in _IDIOM_WORDS)
+        ):
+            # "from time to time to", "and more and more": an idiom (X to X, X and X) meeting
+            # its own next word, not a doubling
+            return 0.5, "report"
         return 0.9, "fix"
     # "the separator, the separator itself", "come on, come on": apposition and dialogue
     if repeat.words >= 4:
         return 0.8, "fix"
     return (0.6, "report") if repeat.words == 3 else None
+
+
+#: Words that join a word to itself in idioms: time to time, more and more, side by side,
+#: day after day, hand in hand, year over year, one by one.
+_CONNECTORS = frozenset(("and", "or", "to", "by", "after", "for", "upon", "on", "in", "over", "against", "with"))
+_IDIOM_WORDS = frozenset(
+    (
+        "time", "day", "year", "week", "month", "hour", "night", "side", "face", "hand", "arm", "head", "door",
+        "back", "step", "one", "more", "less", "case", "bit", "little", "word", "line", "page", "point", "row",
+        "again", "over", "round", "through", "neck", "man", "heart", "mouth", "shoulder", "cheek", "eye", "toe",
+        "nose", "dollar", "inch", "block", "house", "town", "piece", "layer", "bigger", "better", "worse",
+    )
+)
 
 
 @register

@@ -127,17 +127,17 @@ def _best_of(fn: Callable[[], object], runs: int = 3) -> float:
 def test_cost_is_linear_in_paragraph_length(gov_reports_dir: object) -> None:
     from gen_repeats import chinese_paragraphs
 
-    source = "".join(chinese_paragraphs()[:400])
-    small = source[: len(source) // 4]
+    source = "".join(chinese_paragraphs()[:800])
+
     # one paragraph without breaks, with a repeated run every so often
     def doc(text: str) -> str:
-        return text.replace("。", "。加快建设金甬铁路、六横二期、六横二期。", 50)
+        return text.replace("。", "。加快建设金甬铁路、六横二期、六横二期。")
 
-    small_t, big_t = doc(small), doc(source)
+    small_t, big_t = doc(source[: len(source) // 8]), doc(source)
     t_small = _best_of(lambda: scan_block(Block(0, 0, len(small_t), small_t)))
     t_big = _best_of(lambda: scan_block(Block(0, 0, len(big_t), big_t)))
     growth = t_big / max(t_small, 1e-6)
-    # 4x the text: linear cost grows ~4x, quadratic ~16x; leave room for a busy machine
-    assert growth < 9, f"4x longer paragraph took {growth:.1f}x as long"
+    # 8x the text: linear cost grows ~8x, quadratic ~64x; leave room for a busy machine
+    assert growth < 24, f"8x longer paragraph took {growth:.1f}x as long"
     t_rules = _best_of(lambda: dedup.check_text(big_t, REP), runs=1)
     assert len(big_t.encode("utf-8")) / 1e6 / t_rules > 0.5, "REP rules slower than 0.5 MB/s"
