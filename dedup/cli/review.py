@@ -41,7 +41,16 @@ def decisions_cleaner(path: str) -> Callable[[Document, Config], CleanResult]:
         raise click.BadParameter(str(exc), param_hint="'--decisions'") from None
 
     def cleaner(doc: Document, config: Config) -> CleanResult:
-        return clean_with_decisions(doc, config, decisions)
+        result = clean_with_decisions(doc, config, decisions)
+        # a decision that finds nothing to apply to is worth a word: the text or the rules changed
+        if decisions.for_document(doc) is None:
+            click.echo(f"dedup: {doc.path}: no decisions recorded for this document; "
+                       "its safe fixes are applied as clean applies them", err=True)
+        elif result.matched.unmatched:
+            n = len(result.matched.unmatched)
+            click.echo(f"dedup: {doc.path}: {n} recorded decision{'s match' if n != 1 else ' matches'} no current "
+                       "finding (the document or the rules changed)", err=True)
+        return result
 
     return cleaner
 

@@ -162,3 +162,23 @@ def test_clean_decisions_cli_refuses_a_bad_file(tmp_path: Path, page_copy: Path)
     assert done.returncode == 2
     assert b"not a decisions file" in done.stderr
     assert not (tmp_path / "o.txt").exists()
+
+
+def test_clean_decisions_cli_warns_about_decisions_that_match_nothing(tmp_path: Path) -> None:
+    doc = tmp_path / "a.txt"
+    doc.write_text(LATIN, encoding="utf-8")
+    stale = Decision("DUP001:gone", "DUP001", 0, 5, REJECT)
+    decisions = tmp_path / "d.json"
+    decisions.write_text(DecisionSet([DocumentDecisions(str(doc), "", [stale])]).dumps(), encoding="utf-8")
+    done = run_dedup("clean", str(doc), "--decisions", str(decisions), "-o", str(tmp_path / "o.txt"), "-q")
+    assert done.returncode == 0
+    assert b"1 recorded decision matches no current finding" in done.stderr
+    # the unmatched decision changes nothing: the duplicate is removed as clean removes it
+    assert (tmp_path / "o.txt").read_text(encoding="utf-8") == apply_fixes(LATIN, check_document(
+        Document(LATIN)).findings).text
+    other = tmp_path / "b.txt"
+    other.write_text("Another document.\n", encoding="utf-8")
+    two = DecisionSet([DocumentDecisions(str(doc), "", []), DocumentDecisions("c.txt", "", [])])
+    decisions.write_text(two.dumps(), encoding="utf-8")
+    done = run_dedup("clean", str(other), "--decisions", str(decisions), "-o", str(tmp_path / "p.txt"), "-q")
+    assert b"no decisions recorded for this document" in done.stderr
