@@ -448,8 +448,10 @@ def _verify(
         hi = min(len(raw), copy_end + 200)
         line2_end = raw.find("\n", copy_end, hi)
         line2 = raw[copy_start : line2_end if line2_end >= 0 else hi]
+        # across a line break, copies printed differently (Grave Situation / grave situation)
+        # are a headline and its text
         shouting = kept.isupper() != copy_text.isupper() or (
-            "\n" in sep and line1.isupper() and not line2.isupper()
+            "\n" in sep and ((line1.isupper() and not line2.isupper()) or kept.split() != copy_text.split())
         )
     mode = "near" if diff >= 0 else ("partial" if left_partial or right_partial else "exact")
     return Repeat(

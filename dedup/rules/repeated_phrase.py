@@ -68,6 +68,9 @@ def assess(repeat: Repeat) -> tuple[float, str] | None:
             # "from time to time to", "and more and more": an idiom (X to X, X and X) meeting
             # its own next word, not a doubling
             return 0.5, "report"
+        if len(words) == 2 and words[0] in _PRONOUNS:
+            # "when they think they think right": a clause inside a clause
+            return 0.5, "report"
         return 0.9, "fix"
     # "the separator, the separator itself", "come on, come on": apposition and dialogue
     if repeat.words >= 4:
@@ -78,6 +81,7 @@ def assess(repeat: Repeat) -> tuple[float, str] | None:
 #: Words that join a word to itself in idioms: time to time, more and more, side by side,
 #: day after day, hand in hand, year over year, one by one.
 _CONNECTORS = frozenset(("and", "or", "to", "by", "after", "for", "upon", "on", "in", "over", "against", "with"))
+_PRONOUNS = frozenset(("i", "you", "he", "she", "we", "they", "it", "who"))
 _IDIOM_WORDS = frozenset(
     (
         "time", "day", "year", "week", "month", "hour", "night", "side", "face", "hand", "arm", "head", "door",
