@@ -276,7 +276,7 @@ def apply_decisions(text: str, findings: Sequence[Finding], states: Mapping[int,
     return apply_fixes(text, chosen_findings(findings, states), only_safe=False)
 
 
-def clean_with_decisions(doc: Document, config: Config | None, decisions: DecisionSet) -> CleanResult:
+def clean_with_decisions(doc: Document, config: Config | None, decisions: DecisionSet) -> DecidedCleanResult:
     """``clean_document`` with an editor's decisions: one pass, only the chosen fixes.
 
     The result's stats gain ``decisions``: how many were accepted, rejected or
