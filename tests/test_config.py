@@ -265,3 +265,22 @@ def test_invalid_config_exits_2_with_the_reason(tmp_path: Path, monkeypatch: pyt
     assert "unknown option 'allowed'" in result.output
     result = _run(["check", "--select", "NOPE", "page.txt"], tmp_path, monkeypatch)
     assert result.exit_code == EXIT_ERROR
+
+
+def test_per_path_through_the_python_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dedup
+
+    monkeypatch.chdir(tmp_path)
+    config = Config().merged({"per-path": {"quiet/**": {"ignore": ["repeats"]}}})
+    text = STUTTER
+    assert [f.rule for f in dedup.check_text(text, config, path="loud/a.txt")] == ["REP002"]
+    assert dedup.check_text(text, config, path="quiet/sub/a.txt") == []
+
+
+def test_select_by_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _page(tmp_path)
+    from dedup.rules import registry
+
+    result = _run(["check", "-f", "json", "--select", "duplicates", "page.txt"], tmp_path, monkeypatch)
+    reported = _rules_reported(result.output)["page.txt"]
+    assert reported and reported <= {r.code for r in registry.all() if "duplicates" in r.groups}
