@@ -477,7 +477,8 @@ def join_edit(text: str, a: Block, b: Block, newline: str = "\n") -> tuple[Edit,
     if script_of(tail[-40:] + head[:40]) == "latin" and hyph and word:
         left, right = hyph.group(1), word.group(1)
         joined = left + right
-        body = text[: a.start] + " " + text[b.end :]
+        # the rest of the document, without this one split word
+        body = text[: a_end - len(hyph.group())] + " " + text[b_start + len(right) :]
         joined_seen = re.search(rf"(?<![\w-]){re.escape(joined)}(?![\w-])", body, re.I) is not None
         hyphenated = rf"(?<!\w){re.escape(left)}-\s*{re.escape(right)}(?!\w)"
         hyph_seen = re.search(hyphenated, body, re.I) is not None
@@ -538,7 +539,8 @@ def junction_score(corpus: str, prev: str, nxt: str, min_gram: int = 2) -> int:
     wb = _words(nxt)
     if not wa or not wb:
         return 0
-    pair = rf"\b{re.escape(wa[-1])}\s+{re.escape(wb[0])}\b"
+    # a space or one line break between the words: a blank line is the break being judged
+    pair = rf"\b{re.escape(wa[-1])}(?:[ \t]+|[ \t]*\n[ \t]*){re.escape(wb[0])}\b"
     return 3 * len(re.findall(pair, corpus, re.I))
 
 
@@ -652,10 +654,13 @@ def analyse_breaks(ctx: Context) -> Breaks:
     joins: list[Join] = []
     splices: list[Splice] = []
     claimed: set[int] = set()
-    pending: list[tuple[int, int]] = []  # (cut position, continuation position past a run)
+    pending: list[tuple[int, int, int]] = []  # (evidence, cut position, continuation position)
+
+    words = "\n\n".join(b.text for b in live)
 
     def score(x: Block, y: Block, min_gram: int = 2) -> int:
-        return junction_score(corpus, x.text, y.text, min_gram)
+        latin_pair = script_of(x.text[-20:] + y.text[:20]) == "latin"
+        return junction_score(words if latin_pair else corpus, x.text, y.text, min_gram)
 
     for i, a in enumerate(live[:-1]):
         b = live[i + 1]
@@ -678,20 +683,22 @@ def analyse_breaks(ctx: Context) -> Breaks:
             s_d = score(a, d)
             if not b_continues and (d.text.lstrip()[:1].islower() if latin else s_d >= SPLICE_MIN_SCORE):
                 # the next block cannot continue the cut (a capital, a heading), a later one can
-                pending.append((i, k))
+                pending.append((s_d, i, k))
                 break
-            strong = score(a, d, 3) if not latin and s_b == 0 else 0
+            strong = score(a, d, 3) if s_b == 0 else 0
             if strong >= SPLICE_STRONG_SCORE and k - i - 1 <= SPLICE_MAX_RUN:
                 # both could continue it: only a word seen whole elsewhere across the later
                 # join, and none across the nearer one, tells the run was spliced in
-                pending.append((i, k))
+                pending.append((strong, i, k))
                 break
         else:
             gap_end = b.end - len(b.text.lstrip())
             if b_continues and not any(d.start <= a.start + len(a.text.rstrip()) and gap_end <= d.end for d in bridged):
                 joins.append(Join(a, b, s_b))
                 claimed.update((a.index, b.index))
-    for i, k in pending:
+    # two cuts may claim one continuation: the better-attested join (then the nearer cut) wins
+    pending.sort(key=lambda p: (-p[0], p[2] - p[1]))
+    for _, i, k in pending:
         a, d = live[i], live[k]
         run = tuple(live[i + 1 : k])
         if any(x.index in claimed for x in (a, d, *run)):

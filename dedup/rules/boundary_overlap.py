@@ -186,12 +186,8 @@ class BoundaryOverlap(Rule):
         if k >= min(len(na.text), len(nb.text)) - CONTAINED_SLACK:
             return None  # one block (nearly) inside the other: a duplicate paragraph, DUP001's
         if script == "latin":
-            # a word shared by chance ("the") is no overlap: require two words and word edges
+            # a word shared by chance ("the") is no overlap: require two words
             a_start, _ = na.to_original(len(na.text) - k, len(na.text))
-            _, b_end = nb.to_original(0, k)
-            cut_word = not _at_boundary(text, b_end) and b_end < b.end and text[b_end].isalnum()
-            if cut_word and k < MIN_FUZZY["latin"]:
-                return None
             if len(text[a_start : a.end].split()) < 2:
                 return None
         a_s, a_e = na.to_original(len(na.text) - k, len(na.text))

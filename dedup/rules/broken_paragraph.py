@@ -40,7 +40,7 @@ class BrokenParagraph(Rule):
     fixable = True
     phase = 60
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
-        ("前湾新区、高新\n\n区的硬核支撑能力。", "前湾新区、高新区的硬核支撑能力。"),
+        ("抓好开发建设。强化高新\n\n区的硬核支撑能力。", "抓好开发建设。强化高新区的硬核支撑能力。"),
         ("The council voted to\n\napprove the bridge.", "The council voted to approve the bridge."),
         ("A fine exam-\n\nple of the work.", "A fine example of the work."),
     )

@@ -16,6 +16,7 @@ from dedup.rules._layout import (
     is_cut,
     is_furniture_text,
     is_list_item,
+    is_page_number,
     is_sentence_tail,
     match_marker,
     script_of,
@@ -71,7 +72,7 @@ class OrphanFragment(Rule):
     fixable = False
     phase = 70
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
-        ("让城市环境更宜居、群众生活更舒心。\n\n上。\n\n（八）推进绿色低碳发展\n\n有序推进降碳节能。", None),
+        ("让城市环境更宜居、群众生活更舒心。\n\n- 3 -\n\n上。\n\n（八）推进绿色低碳发展\n\n有序推进降碳节能。", None),
         ("The council adjourned.\n\ntion.\n\nThe storm passed.", None),
     )
     examples_good: ClassVar[tuple[str, ...]] = (
@@ -116,6 +117,6 @@ class OrphanFragment(Rule):
         for i in (block.index - 1, block.index + 1):
             if 0 <= i < len(blocks) and (i in removed or is_furniture_text(blocks[i].text)):
                 neighbour = blocks[i].text.strip()
-                if i in removed or not is_list_item(neighbour):
+                if i in removed or is_page_number(neighbour) or not is_list_item(neighbour):
                     return True
         return False

@@ -45,7 +45,7 @@ class RunningHeader(Rule):
     no date or page on it (a headline piece, a heading) is left alone.
 
     Anti-pattern:
-        ``…建设示范点。抓好基层治理场`` / ``政府工作报告`` / ``景应用落地。``
+        ``…建设示范点。抓好基层治理场`` / ``东海晚报 第3版`` / ``景应用落地。``
 
     Best practice:
         ``…抓好基层治理场景应用落地。`` (the header removed, the sentence then joined)
@@ -59,8 +59,8 @@ class RunningHeader(Rule):
     phase = 30
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
         (
-            "加快建设高新\n\n政府工作报告\n\n区的硬核支撑能力。",
-            "加快建设高新\n\n区的硬核支撑能力。",
+            "抓好开发建设。加快建设高新\n\n东海晚报 第3版\n\n区的硬核支撑能力。",
+            "抓好开发建设。加快建设高新区的硬核支撑能力。",
         ),
         (
             "The mayor said.\n\nTHE DAILY NEWS\n\nThe council met.\n\nTHE DAILY NEWS\n\nIt rained.\n\n"

@@ -297,10 +297,11 @@ class ScanOverlap(Rule):
     phase = 25
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
         (
-            "The council met on Monday and voted to approve the new bridge over the river after a long\n\n"
-            "voted to approve the new bridqe over the river after a long debate. The mayor signed.",
-            "The council met on Monday and voted to approve the new bridge over the river after a long "
-            "debate. The mayor signed.",
+            "The council met on Monday and\nafter a long debate voted to approve the new\n"
+            "bridge over the river, which the mayor had\nafter a long debate voted to approve the new\n"
+            "bridqe over the river, which the mayor had\nproposed in the spring.",
+            "The council met on Monday and\nafter a long debate voted to approve the new\n"
+            "bridge over the river, which the mayor had\nproposed in the spring.",
         ),
     )
     examples_good: ClassVar[tuple[str, ...]] = (
