@@ -221,9 +221,9 @@ def continues(prev: str, nxt: str, width: int | None = None) -> bool:
 
 
 def is_sentence_tail(text: str) -> bool:
-    """A tiny block that only ends a sentence (``上。``, ``tion.``): no sentence of its own.
+    """A tiny block that only ends a sentence (``起。``, ``tion.``): no sentence of its own.
 
-    >>> is_sentence_tail("上。"), is_sentence_tail("各位代表！"), is_sentence_tail("ing the war.")
+    >>> is_sentence_tail("起。"), is_sentence_tail("各位代表！"), is_sentence_tail("ing the war.")
     (True, False, True)
     """
     body = text.strip()
@@ -306,9 +306,9 @@ def _is_junk(text: str) -> bool:
 def match_marker(line: str) -> MarkerMatch | None:
     """A page marker alone on ``line`` (give or take stray marks), or bracketed at its start or end.
 
-    >>> m = match_marker("【紧接第3版】统筹推进")
+    >>> m = match_marker("【紧接第5版】统筹推进")
     >>> (m.start, m.end, m.page, m.direction, m.whole_line)
-    (0, 7, '3', 'from', False)
+    (0, 7, '5', 'from', False)
     >>> match_marker("(Contlnued on page 4)").page, match_marker("Page 3 of 12") is not None
     ('4', True)
     >>> match_marker("V y (Continued on Page Bight.)").whole_line
@@ -364,7 +364,7 @@ def is_page_number(text: str) -> bool:
 def is_furniture_text(text: str, width: int | None = None) -> bool:
     """Short, one line, no sentence punctuation, not a numbered heading: could be page furniture.
 
-    >>> is_furniture_text("政府工作报告"), is_furniture_text("（八）推进绿色低碳发展")
+    >>> is_furniture_text("经济观察"), is_furniture_text("（八）推进绿色低碳发展")
     (True, False)
     >>> is_furniture_text("好。")
     False
@@ -679,7 +679,7 @@ def analyse_breaks(ctx: Context) -> Breaks:
             if not continues(a.text, d.text, width) or not _complete(live[k - 1], width):
                 continue
             if is_sentence_tail(d.text):
-                continue  # a stray tail (``上。``) is an orphan, not the rest of this sentence
+                continue  # a stray tail (``起。``) is an orphan, not the rest of this sentence
             s_d = score(a, d)
             if not b_continues and (d.text.lstrip()[:1].islower() if latin else s_d >= SPLICE_MIN_SCORE):
                 # the next block cannot continue the cut (a capital, a heading), a later one can

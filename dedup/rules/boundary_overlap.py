@@ -75,7 +75,7 @@ class BoundaryOverlap(Rule):
             "opened the new bridge on the river. Crowds cheered.",
             "The mayor opened the new bridge on the river.\n\nCrowds cheered.",
         ),
-        ("精心搭建科创金融“生态圈”\n\n创金融“生态圈”、助力科创企业。", None),
+        ("精心搭建科创金融“服务链”\n\n创金融“服务链”、助力科创企业。", None),
     )
     examples_good: ClassVar[tuple[str, ...]] = (
         "He came home.\n\nHome was quiet.",

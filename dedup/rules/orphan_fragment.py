@@ -33,7 +33,7 @@ def _letters(text: str) -> int:
 
 
 def _fragment_like(text: str) -> bool:
-    """A tiny piece of a sentence: a sentence tail (``上。``) or a word piece (``的``, ``tion``)."""
+    """A tiny piece of a sentence: a sentence tail (``起。``) or a word piece (``的``, ``tion``)."""
     body = text.strip()
     if not body or "\n" in body or is_list_item(body) or match_marker(body) is not None:
         return False
@@ -51,7 +51,7 @@ def _fragment_like(text: str) -> bool:
 class OrphanFragment(Rule):
     """A tiny fragment of a sentence that fits nowhere: kept, and reported for review.
 
-    A block of a few characters that only ends a sentence (``上。``) or is a piece
+    A block of a few characters that only ends a sentence (``起。``) or is a piece
     of a word, standing after a complete paragraph (so it continues nothing), is
     the remnant of text that was cut or spliced.  It is unique content, so it is
     never removed: the finding asks a human to place or drop it.  A one-sentence
@@ -59,7 +59,7 @@ class OrphanFragment(Rule):
     orphan.
 
     Anti-pattern:
-        ``…让群众生活更舒心。`` / ``上。`` / ``（八）推进绿色低碳发展``
+        ``…会议随后结束。`` / ``起。`` / ``（二）推进绿色发展``
 
     Best practice:
         the fragment is reported (no automatic fix): restore the sentence it ends, or drop it.
@@ -72,7 +72,7 @@ class OrphanFragment(Rule):
     fixable = False
     phase = 70
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
-        ("让城市环境更宜居、群众生活更舒心。\n\n- 3 -\n\n上。\n\n（八）推进绿色低碳发展\n\n有序推进降碳节能。", None),
+        ("会议随后结束。\n\n- 3 -\n\n起。\n\n（二）推进绿色发展\n\n有序推进节能。", None),
         ("The council adjourned.\n\ntion.\n\nThe storm passed.", None),
     )
     examples_good: ClassVar[tuple[str, ...]] = (

@@ -1,4 +1,4 @@
-"""LAY004 page-marker: continuation and jump lines (``【紧接第3版】``, ``Continued on page 4``)."""
+"""LAY004 page-marker: continuation and jump lines (``【紧接第5版】``, ``Continued on page 4``)."""
 
 from __future__ import annotations
 
@@ -19,17 +19,17 @@ class PageMarker(Rule):
     """Continuation or jump marker of the page layout, not part of the text.
 
     Newspapers and reports print where an article continues (``（下转第4版）``,
-    ``Continued on page 4``) or where it came from (``【紧接第3版】``, ``(From page 1)``),
+    ``Continued on page 4``) or where it came from (``【紧接第5版】``, ``(From page 1)``),
     and page counters (``Page 3 of 12``).  OCR reads them into the running text.
     The marker is removed, whether alone on a line or at the start or end of a
     block; the page it refers to is kept in the finding's evidence.  OCR noise in
     the marker is tolerated (``第]版``, ``笫3版``, ``Contlnued``).
 
     Anti-pattern:
-        ``【紧接第3版】统筹推进重大场景应用计划。``
+        ``【紧接第5版】统筹推进科技创新工作。``
 
     Best practice:
-        ``统筹推进重大场景应用计划。`` (the marker is reported with page 3)
+        ``统筹推进科技创新工作。`` (the marker is reported with page 5)
     """
 
     code = "LAY004"
@@ -39,7 +39,7 @@ class PageMarker(Rule):
     fixable = True
     phase = 10
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
-        ("【紧接第3版】统筹推进重大场景应用计划。", "统筹推进重大场景应用计划。"),
+        ("【紧接第5版】统筹推进科技创新工作。", "统筹推进科技创新工作。"),
         ("The council met on Monday.\n\n(Continued on page 4)", "The council met on Monday."),
         ("加快建设现代化滨海大都市。（下转第4版）", "加快建设现代化滨海大都市。"),
     )

@@ -40,15 +40,15 @@ class RunningHeader(Rule):
     states a date or page and interrupts the text (between a block cut mid-sentence
     and its continuation); or when it stands next to spliced fragments (blocks an
     earlier phase deletes as spliced or duplicated) and sentence tails such as
-    ``上。``.  Numbered headings (``（八）…``, ``2. …``) are never headers; a line that
+    ``…了。``.  Numbered headings (``（八）…``, ``2. …``) are never headers; a line that
     fills the column of hard-wrapped text is body text; and a lone short line with
     no date or page on it (a headline piece, a heading) is left alone.
 
     Anti-pattern:
-        ``…建设示范点。抓好基层治理场`` / ``东海晚报 第3版`` / ``景应用落地。``
+        ``…强化经济技术开发区、高新`` / ``东海晚报 第3版`` / ``区的支撑能力。``
 
     Best practice:
-        ``…抓好基层治理场景应用落地。`` (the header removed, the sentence then joined)
+        ``…强化经济技术开发区、高新区的支撑能力。`` (the header removed, the sentence joined)
     """
 
     code = "LAY003"
@@ -69,7 +69,7 @@ class RunningHeader(Rule):
         ),
     )
     examples_good: ClassVar[tuple[str, ...]] = (
-        "各位代表：\n\n政府工作报告\n\n现在，我代表国务院，向大会报告政府工作。",
+        "各位代表：\n\n经济观察\n\n现在，我代表国务院，向大会报告政府工作。",
         "The council met.\n\nSummary\n\nIt rained all week.",
         "（七）狠抓风险防范化解\n\n科学精准抓好疫情防控。",
     )
