@@ -157,7 +157,9 @@ def normalize_allow(values: object) -> frozenset[str]:
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, Sequence) or not all(isinstance(v, str) for v in values):
-        raise ValueError("allow must be a list of strings")
+        from dedup.config import ConfigError
+
+        raise ConfigError("allow must be a list of strings")
     return frozenset(" ".join(fold(v).split()) for v in values if v.strip())
 
 
@@ -517,7 +519,9 @@ def phrase_repeats(ctx: Context) -> dict[int, list[Repeat]]:
         max_chars = int(c.option(RepeatedPhrase, "max_chars"))
         near = bool(c.option(RepeatedPhrase, "near"))
         if max_items < 1 or max_chars < 1:
-            raise ValueError("repeated-phrase: max_items and max_chars must be positive")
+            from dedup.config import ConfigError
+
+            raise ConfigError("repeated-phrase: max_items and max_chars must be positive")
         return {
             b.index: scan_block(
                 b, max_items=max_items, max_chars=max_chars, near=near, folded=folded_block(c, b)
