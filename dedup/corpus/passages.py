@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dedup.corpus.scheme import MatchParams
-from dedup.normalize import normalize
-from dedup.similarity.verify import Alignment, align_normalized
+from dedup.similarity.verify import Alignment, align_normalized, fast_normalize
 
 __all__ = ["PassageMatch", "candidate_regions", "match_pair"]
 
@@ -65,8 +64,8 @@ def match_pair(text_a: str, text_b: str, pairs: Sequence[Region], params: MatchP
     for a0, a1, b0, b1 in candidate_regions(pairs):
         pa0, pa1 = max(0, a0 - params.pad), min(len(text_a), a1 + params.pad)
         pb0, pb1 = max(0, b0 - params.pad), min(len(text_b), b1 + params.pad)
-        na = normalize(text_a[pa0:pa1], pa0)
-        nb = normalize(text_b[pb0:pb1], pb0)
+        na = fast_normalize(text_a[pa0:pa1], pa0)
+        nb = fast_normalize(text_b[pb0:pb1], pb0)
         found.extend(align_normalized(na, nb, min_length=params.min_length, min_score=params.min_score,
                                       max_gap=params.max_gap))
     found.sort(key=lambda al: (-al.length, al.a_start, al.b_start))

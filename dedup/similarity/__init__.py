@@ -19,7 +19,7 @@ from __future__ import annotations
 from dedup.similarity.lsh import LSHIndex, band_keys, candidate_probability, optimal_params
 from dedup.similarity.minhash import MinHasher, jaccard_estimate, window_bounds
 from dedup.similarity.shingles import ShingleSpec, Tokens, hash_tokens, shingle_hashes, shingles, tokenize
-from dedup.similarity.verify import Alignment, align, align_normalized, containment, verify
+from dedup.similarity.verify import Alignment, align, align_normalized, containment, fast_normalize, verify
 
 __all__ = [
     "Alignment",
@@ -32,6 +32,7 @@ __all__ = [
     "band_keys",
     "candidate_probability",
     "containment",
+    "fast_normalize",
     "hash_tokens",
     "jaccard_estimate",
     "optimal_params",

@@ -9,14 +9,39 @@ of a seed match to the whole aligned passage).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from dedup.normalize import Normalized, normalize
+from dedup.normalize import Normalized, fold_char, normalize
 
-__all__ = ["Alignment", "align", "align_normalized", "containment", "verify"]
+__all__ = ["Alignment", "align", "align_normalized", "containment", "fast_normalize", "verify"]
 
 # Largest slip (characters, each side) across which an alignment extends beyond its outer anchors
 # (over equal runs of two or more characters: single ones match by chance).
 _EDGE = 2
+
+
+def fast_normalize(text: str, base: int = 0) -> Normalized:
+    """:func:`dedup.normalize.normalize` (without ``keep_space``), computed per distinct character.
+
+    Each distinct character is folded once and the text rewritten with ``str.translate``;
+    the offset map is a ``numpy.repeat``.  Several times faster on long texts, and
+    equal to ``normalize(text, base)`` (a property test checks it).
+
+    >>> fast_normalize("Ａ，b  c") == normalize("Ａ，b  c")
+    True
+    """
+    import numpy as np
+
+    if not text:
+        return Normalized("", (), base)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    chars = [chr(c) for c in uniq.tolist()]
+    folded = [fold_char(c) for c in chars]
+    table = {ord(c): f for c, f in zip(chars, folded, strict=True) if c != f}
+    lens = np.fromiter(map(len, folded), dtype=np.int64, count=len(folded))[inverse]
+    offsets = np.repeat(np.arange(base, base + len(text), dtype=np.int64), lens)
+    return Normalized(text.translate(table), tuple(offsets.tolist()), base + len(text))
 
 
 def verify(a: str, b: str) -> float:
@@ -74,7 +99,7 @@ def align(a: str, b: str, *, min_length: int = 60, min_score: float = 0.8, max_g
     >>> (al.a_start, al.a_end, al.b_start, al.b_end, al.score)
     (5, 84, 3, 82, 1.0)
     """
-    return align_normalized(normalize(a, a_base), normalize(b, b_base), min_length=min_length,
+    return align_normalized(fast_normalize(a, a_base), fast_normalize(b, b_base), min_length=min_length,
                             min_score=min_score, max_gap=max_gap)
 
 
@@ -97,25 +122,44 @@ def align_normalized(na: Normalized, nb: Normalized, *, min_length: int = 60, mi
     return out
 
 
-def _seed_regions(ta: str, tb: str, *, max_gap: int, min_length: int, k: int = 8,
+def _kgram_hashes(text: str, k: int) -> Any:
+    """Polynomial hashes (uint64, wrapping) of every ``k``-gram of ``text``, vectorised."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    n = len(codes) - k + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    for j in range(k):
+        acc = acc * np.uint64(1000003) + codes[j : j + n]
+    return acc
+
+
+def _seed_regions(ta: str, tb: str, *, max_gap: int, min_length: int, k: int = 8, step: int = 3,
                   margin: int = 16) -> list[tuple[int, int, int, int]]:
     """Regions of ``ta`` x ``tb`` around chains of shared ``k``-grams on nearby diagonals.
 
     A global character alignment of two long texts can prefer many scattered
     chance matches to one shared passage; seeding (as BLAST and passim do) keeps
-    each alignment local to where the texts really share text.
+    each alignment local to where the texts really share text.  Seeds are the
+    ``k``-grams at every ``step``-th position of ``ta`` found anywhere in ``tb``
+    (k-grams frequent in ``tb`` anchor nothing and are skipped).
     """
+    import numpy as np
+
     if len(ta) < k or len(tb) < k:
         return [(0, len(ta), 0, len(tb))] if ta and tb else []
-    where: dict[str, list[int]] = {}
-    for j in range(len(tb) - k + 1):
-        where.setdefault(tb[j : j + k], []).append(j)
+    ha = _kgram_hashes(ta, k)[::step]
+    hb = _kgram_hashes(tb, k)
+    order = np.argsort(hb, kind="stable")
+    sorted_b = hb[order]
+    lo = np.searchsorted(sorted_b, ha, side="left")
+    hi = np.searchsorted(sorted_b, ha, side="right")
+    counts = hi - lo
+    useful = np.flatnonzero((counts > 0) & (counts <= 16))
     chains: list[list[int]] = []  # [a_first, a_last, b_first, b_last, diagonal]
-    for i in range(len(ta) - k + 1):
-        hits = where.get(ta[i : i + k])
-        if not hits or len(hits) > 16:  # a k-gram all over the text anchors nothing
-            continue
-        for j in hits:
+    for idx, start, stop in zip(useful.tolist(), lo[useful].tolist(), hi[useful].tolist(), strict=True):
+        i = idx * step
+        for j in sorted(order[start:stop].tolist()):
             diag = j - i
             for ch in reversed(chains[-32:]):
                 if 0 <= i - ch[1] <= max_gap + k and abs(diag - ch[4]) <= max_gap and j >= ch[3]:
@@ -125,7 +169,7 @@ def _seed_regions(ta: str, tb: str, *, max_gap: int, min_length: int, k: int = 8
                 chains.append([i, i, j, j, diag])
     if not chains:
         # nothing but over-frequent k-grams (a run of one character): align the texts whole
-        return [(0, len(ta), 0, len(tb))]
+        return [(0, len(ta), 0, len(tb))] if not len(useful) and (counts > 16).any() else []
     regions = []
     for a_first, a_last, b_first, b_last, _ in chains:
         if max(a_last - a_first, b_last - b_first) + k < min_length * 0.5:

@@ -25,9 +25,9 @@ def _paper(path: str) -> str:
 def _clusters_mentioning(week: DedupResult, *words: str) -> list[dict[str, Any]]:
     out = []
     for rec in week.cluster_records(preview=400):
-        # OCR hyphenates across lines ("mili tary"): compare without spaces
-        flat = rec["preview"].lower().replace(" ", "") if rec["kind"] == "passage" else ""
-        if flat and all(w.lower().replace(" ", "") in flat for w in words):
+        # OCR hyphenates across lines and sprinkles punctuation ("mili tary ;"): compare letters only
+        flat = re.sub(r"\W", "", rec["preview"].lower()) if rec["kind"] == "passage" else ""
+        if flat and all(re.sub(r"\W", "", w.lower()) in flat for w in words):
             out.append(rec)
     return out
 

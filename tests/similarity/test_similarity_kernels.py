@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup.normalize import normalize
 from dedup.similarity import (
     LSHIndex,
     MinHasher,
@@ -18,6 +19,7 @@ from dedup.similarity import (
     band_keys,
     candidate_probability,
     containment,
+    fast_normalize,
     hash_tokens,
     jaccard_estimate,
     optimal_params,
@@ -195,6 +197,11 @@ def test_lsh_index_insert_query_remove() -> None:
 
 
 # --- verification and alignment -----------------------------------------------------------
+
+@given(st.text(min_size=0, max_size=80), st.integers(0, 1000))
+def test_fast_normalize_equals_normalize(text: str, base: int) -> None:
+    assert fast_normalize(text, base) == normalize(text, base)
+
 
 def test_verify_and_containment() -> None:
     a = "The quick brown fox jumps over the lazy dog."
