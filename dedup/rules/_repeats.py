@@ -318,8 +318,13 @@ def _scan_items(
             candidates.append(2)
         hit: Repeat | None = None
         if candidates:
+            latin = not (_is_cjk_char(b[0]) or _is_cjk_char(b[-1]))
             for k in sorted(set(candidates), reverse=True):
                 if starts[i] - starts[i - k] > max_chars:
+                    continue
+                # Latin copies allow one differing word at most and no partial words: one of the
+                # second and third pairs must match (a cheap test that spares most calls)
+                if latin and k >= 2 and ids[i - k + 1] != ids[i + 1] and (k < 3 or ids[i - k + 2] != ids[i + 2]):
                     continue
                 hit = _verify(raw, folded, base, starts, ends, items, ids, i, k, near)
                 if hit is not None:
