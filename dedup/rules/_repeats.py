@@ -458,7 +458,11 @@ def _verify(
         # across a line break, copies printed differently (Grave Situation / grave situation)
         # are a headline and its text
         shouting = kept.isupper() != copy_text.isupper() or (
-            "\n" in sep and ((line1.isupper() and not line2.isupper()) or kept.split() != copy_text.split())
+            "\n" in sep
+            and (
+                (line1.isupper() and not line2.isupper())
+                or (kept.split() != copy_text.split() and fold(kept).split() == fold(copy_text).split())
+            )
         )
     mode = "near" if diff >= 0 else ("partial" if left_partial or right_partial else "exact")
     return Repeat(
