@@ -34,6 +34,10 @@ _SENTENCE_END_RE = re.compile(r"[。!?…！？]|\.(?!\w)")
 _WORD_RE = re.compile(r"\S+")
 _NAME_WORD_RE = re.compile(r"^[^\W\d_][\w'’\-]*$")
 _NAME_FUNCTION_WORDS = frozenset(("the", "a", "an", "of", "and", "for", "in", "on", "at", "to", "de", "van", "von"))
+#: How far apart two mentions may stand (characters), whatever the sentences: a phrase
+#: repeated far apart in a paragraph is prose, not a layout fault.
+_MAX_DISTANCE = 600
+_LOOK_BACK = 8
 _CONJUNCTION_RE = re.compile(r"\s+(?:and|or)\s+")
 _LEADING_LATIN = ("and ", "or ", "as well as ", "plus ")
 
@@ -135,10 +139,16 @@ class RepeatedName(Rule):
         recent: list[int] = []  # CJK first and last items of the sentences in reach
         for j, seg in enumerate(segments):
             if seg.cjk >= min_cjk and (seg.first or seg.last):
-                recent = [r for r in recent if seg.sentence - segments[r].sentence <= max_sentences]
+                # a bounded look-back keeps this linear in text without sentence ends
+                recent = [
+                    r
+                    for r in recent[-_LOOK_BACK:]
+                    if seg.sentence - segments[r].sentence <= max_sentences
+                    and seg.start - segments[r].end <= _MAX_DISTANCE
+                ]
                 for r in recent:
                     other = segments[r]
-                    if (r, j) in reported or not raw[other.end : seg.start].strip(_SEPARATORS):
+                    if (r, j) in reported or _neighbours(raw, other, seg):
                         continue
                     mixed = _crossed(other, seg, min_cjk)
                     if mixed is not None:
@@ -160,9 +170,9 @@ class RepeatedName(Rule):
                 if prev is None or (prev, j) in reported:
                     continue
                 other = segments[prev]
-                if seg.sentence - other.sentence > max_sentences:
+                if seg.sentence - other.sentence > max_sentences or seg.start - other.end > _MAX_DISTANCE:
                     continue
-                if not raw[other.end : seg.start].strip(_SEPARATORS):
+                if _neighbours(raw, other, seg):
                     continue  # neighbouring items: a repeated phrase (REP001), not a name
                 spans = _common(other, seg, anchored, min_cjk, min_words)
                 if spans is None:
@@ -170,6 +180,11 @@ class RepeatedName(Rule):
                 reported.add((prev, j))
                 (a0, a1), (b0, b1) = spans
                 yield Span(base + a0, base + a1), Span(base + b0, base + b1)
+
+
+def _neighbours(raw: str, a: _Segment, b: _Segment) -> bool:
+    """Whether only separators stand between two items."""
+    return b.start - a.end <= 8 and not raw[a.end : b.start].strip(_SEPARATORS)
 
 
 def _segments(raw: str, folded_raw: str, min_cjk: int, min_words: int) -> list[_Segment]:

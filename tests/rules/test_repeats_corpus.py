@@ -141,3 +141,26 @@ def test_cost_is_linear_in_paragraph_length(gov_reports_dir: object) -> None:
     assert growth < 24, f"8x longer paragraph took {growth:.1f}x as long"
     t_rules = _best_of(lambda: dedup.check_text(big_t, REP), runs=1)
     assert len(big_t.encode("utf-8")) / 1e6 / t_rules > 0.5, "REP rules slower than 0.5 MB/s"
+
+
+def test_cost_is_linear_without_sentence_ends() -> None:
+    # a scan with no sentence punctuation at all: one endless enumeration whose long items
+    # recur (names, first and last items with verbs and tails), the worst case for REP003
+    import random
+
+    rng = random.Random(5)
+    han = [chr(c) for c in range(0x4E00, 0x4E00 + 400)]
+    names = ["".join(rng.choice(han) for _ in range(rng.randint(6, 10))) for _ in range(40)]
+
+    def doc(n: int) -> str:
+        parts = []
+        for _ in range(n):
+            name = rng.choice(names)
+            parts.append(rng.choice(["", "推进", "建设"]) + name + rng.choice(["", "等项目", "前期"]))
+        return "、".join(parts) + "，".join(rng.choice(names) for _ in range(n // 10))
+
+    small, big = doc(2_000), doc(16_000)
+    t_small = _best_of(lambda: dedup.check_text(small, REP))
+    t_big = _best_of(lambda: dedup.check_text(big, REP), runs=2)
+    growth = t_big / max(t_small, 1e-6)
+    assert growth < 24, f"8x longer enumeration took {growth:.1f}x as long"
