@@ -208,3 +208,17 @@ def test_empty_and_tiny_documents(tmp_path: Path) -> None:
     result = dedup_corpus([tmp_path], workers=1)
     assert result.summary()["documents"] == 3
     assert result.clusters == []
+
+
+def test_most_complete_keeper_holds_the_most_shingles(tmp_path: Path) -> None:
+    from dedup.similarity import shingles
+
+    corpus = generate_corpus(120, seed=17, groups=30, scans=2)
+    corpus.write(tmp_path / "c")
+    result = dedup_corpus([tmp_path / "c"], workers=1, keep="most-complete")
+    texts = {d.path: Path(d.path).read_text(encoding="utf-8") for d in result.documents}
+    assert result.clusters
+    for c in result.clusters:
+        sizes = [len(shingles(texts[result.documents[n.doc].path][n.start : n.end])) for n in c.nodes]
+        keeper = c.nodes.index(c.keeper)
+        assert sizes[keeper] == max(sizes)
