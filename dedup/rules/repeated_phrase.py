@@ -108,10 +108,10 @@ class RepeatedPhrase(Rule):
     not findings.
 
     Anti-pattern:
-        ``加快建设金甬铁路、象山湾疏港高速一期、六横二期、象山湾疏港高速一期、六横二期等项目。``
+        ``加快建设沪昆铁路、沿江快速路一期、滨海大道二期、沿江快速路一期、滨海大道二期等项目。``
 
     Best practice:
-        ``加快建设金甬铁路、象山湾疏港高速一期、六横二期等项目。``
+        ``加快建设沪昆铁路、沿江快速路一期、滨海大道二期等项目。``
     """
 
     code = "REP001"
@@ -129,8 +129,8 @@ class RepeatedPhrase(Rule):
     }
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
         (
-            "加快建设金甬铁路、象山湾疏港高速一期、六横二期、象山湾疏港高速一期、六横二期等项目。",
-            "加快建设金甬铁路、象山湾疏港高速一期、六横二期等项目。",
+            "加快建设沪昆铁路、沿江快速路一期、滨海大道二期、沿江快速路一期、滨海大道二期等项目。",
+            "加快建设沪昆铁路、沿江快速路一期、滨海大道二期等项目。",
         ),
         ("推进示范区建设示范区建设，完善配套政策。", "推进示范区建设，完善配套政策。"),
         ("The council met in the city hall in the city hall on Monday.", "The council met in the city hall on Monday."),

@@ -1,4 +1,4 @@
-"""REP002 stutter: a word doubled in place (``演练演练``, ``the the``)."""
+"""REP002 stutter: a word doubled in place (``检查检查``, ``the the``)."""
 
 from __future__ import annotations
 
@@ -77,10 +77,10 @@ _ITEM_START = frozenset("、，,；;：:。！？!?（(“\"《 \t\u3000\n\r")
 
 @register
 class Stutter(Rule):
-    """A word doubled in place: ``演练演练``, ``the the``.
+    """A word doubled in place: ``检查检查``, ``the the``.
 
     OCR and line wrapping double a word: a two-to-four-character CJK word
-    (``应急演练演练`` → ``应急演练``), or a Latin word, case-insensitively and across
+    (``安全检查检查`` → ``安全检查``), or a Latin word, case-insensitively and across
     a line break (``the\\nthe``).  The second copy is removed, keeping the line
     structure; a short second copy at the end of a line followed by a lower-case
     fragment (``in in\\nformal``) may be a word broken across the line, so it is
@@ -92,7 +92,7 @@ class Stutter(Rule):
     as ``had had`` and ``that that``.  Add your own under the ``allow`` option.
 
     Anti-pattern:
-        ``全力做好赛事活动组织、应急演练演练、城市形象宣传等工作。``
+        ``全力做好赛事活动组织、安全检查检查、城市形象宣传等工作。``
 
     Best practice:
         ``全力做好赛事活动组织、应急演练、城市形象宣传等工作。``
@@ -107,8 +107,8 @@ class Stutter(Rule):
     default_severity = Severity.WARNING
     options: ClassVar[dict[str, Any]] = {"allow": []}
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
-        ("做好赛事活动组织、应急演练演练、城市形象宣传等工作。", "做好赛事活动组织、应急演练、城市形象宣传等工作。"),
-        ("加快市疾病预防控制中心中心项目。", "加快市疾病预防控制中心项目。"),
+        ("做好赛事活动组织、安全检查检查、城市形象宣传等工作。", "做好赛事活动组织、安全检查、城市形象宣传等工作。"),
+        ("加快市人民医院医院项目建设。", "加快市人民医院项目建设。"),
         ("The council met in the\nthe city hall.", "The council met in the\ncity hall."),
         ("推进市中医药研究院、中中医建设。", None),
     )
