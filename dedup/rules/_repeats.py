@@ -432,7 +432,7 @@ def _verify(
         return None
     cjk = count_cjk(copy_text)
     # "ha ha, ha ha" and 哈哈、哈哈 are laughter, not a doubled list; a doubled word inside a
-    # doubled CJK item (演练演练、演练演练) is still a fault
+    # doubled CJK item (检查检查、检查检查) is still a fault
     if _periodic(fold(copy_text)) and (not cjk or len(set(copy_text)) == 1):
         return None
     if k > 1 and len(set(ids[i : i + k])) == 1:

@@ -68,7 +68,7 @@ class RepeatedName(Rule):
     ``8号线一期``) are not reported; a name repeated in adjacent items is REP001's.
 
     Anti-pattern:
-        ``加快建设金甬铁路、甬舟高速复线北仑段等项目。加快推进铁路梅山支线、甬舟高速复线北仑段前期。``
+        ``加快建设沪昆铁路、沿江高速复线东港段等项目。加快推进铁路南山支线、沿江高速复线东港段前期。``
 
     Best practice:
         Check the scan: keep the second mention only if the report really lists the
@@ -84,7 +84,7 @@ class RepeatedName(Rule):
     default_severity = Severity.WARNING
     options: ClassVar[dict[str, Any]] = {"allow": [], "min_cjk": 6, "min_words": 3, "max_sentences": 1}
     examples_bad: ClassVar[tuple[tuple[str, str | None], ...]] = (
-        ("加快建设金甬铁路、甬舟高速复线北仑段等项目。加快推进铁路梅山支线、甬舟高速复线北仑段前期。", None),
+        ("加快建设沪昆铁路、沿江高速复线东港段等项目。加快推进铁路南山支线、沿江高速复线东港段前期。", None),
         (
             "The fund supports the library, the Riverside Community Health Centre, and the harbour school. "
             "It also pays the city museum, the Riverside Community Health Centre, and the zoo.",
