@@ -63,9 +63,8 @@ class RunningHeader(Rule):
             "抓好开发建设。加快建设高新区的硬核支撑能力。",
         ),
         (
-            "The mayor said.\n\nTHE DAILY NEWS\n\nThe council met.\n\nTHE DAILY NEWS\n\nIt rained.\n\n"
-            "THE DAILY NEWS\n\nThe end.",
-            "The mayor said.\n\nThe council met.\n\nIt rained.\n\nThe end.",
+            "The mayor said.\n\n- 3 -\n\nThe council met.\n\n- 4 -\n\nIt rained.",
+            "The mayor said.\n\nThe council met.\n\nIt rained.",
         ),
     )
     examples_good: ClassVar[tuple[str, ...]] = (

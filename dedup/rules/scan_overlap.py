@@ -33,6 +33,9 @@ MAX_BETWEEN_LONG = 3000
 #: the second copy follows the first at once (give or take a few stray marks): a band or
 #: strip is read again where the tiles meet; a phrase repeated with other text between is writing
 MAX_BETWEEN = 4
+#: how far back a copy is looked for (a paragraph printed a column away), and the window indexed at once
+LOOKBACK = MAX_BETWEEN_LONG + 2000
+WINDOW = 200_000
 _OWNED_KINDS = ("duplicate-paragraph", "duplicate-section", "splice")
 
 
@@ -58,6 +61,38 @@ class Overlap:
     ratio: float
 
 
+def _seeds(norm: str, seed: int, min_run: int) -> list[tuple[int, int]]:
+    """Pairs of positions ``(i, p)`` where the same ``seed``-gram starts, ``p - i`` at least ``min_run``.
+
+    Only the previous two occurrences within :data:`LOOKBACK` count, and a gram seen
+    more than :data:`MAX_OCCURRENCES` times in a window is boilerplate.  The text is
+    indexed window by window so memory stays bounded on very long inputs.
+    """
+    seeds: set[tuple[int, int]] = set()
+    n = len(norm)
+    start = 0
+    while start < max(1, n - seed + 1):
+        stop = min(n - seed + 1, start + WINDOW + LOOKBACK)
+        # gram -> [times seen, last position, position before]
+        index: dict[str, list[int]] = {}
+        for p in range(start, stop):
+            gram = norm[p : p + seed]
+            entry = index.get(gram)
+            if entry is None:
+                index[gram] = [1, p, -1]
+                continue
+            if entry[0] <= MAX_OCCURRENCES:
+                for i in (entry[1], entry[2]):
+                    if i >= 0 and min_run <= p - i <= LOOKBACK:
+                        seeds.add((i, p))
+            entry[0] += 1
+            entry[2], entry[1] = entry[1], p
+        if stop >= n - seed + 1:
+            break
+        start += WINDOW
+    return sorted(seeds, key=lambda pair: (pair[1], pair[0]))
+
+
 def find_overlaps(norm: str, seed: int, min_run: int) -> list[Overlap]:
     """Runs of ``norm`` that occur twice, found from exact seeds and extended along their diagonal.
 
@@ -68,16 +103,7 @@ def find_overlaps(norm: str, seed: int, min_run: int) -> list[Overlap]:
     """
     from rapidfuzz import fuzz
 
-    index: dict[str, list[int]] = {}
-    seeds: list[tuple[int, int]] = []
-    for p in range(len(norm) - seed + 1):
-        gram = norm[p : p + seed]
-        seen = index.setdefault(gram, [])
-        if 0 < len(seen) <= MAX_OCCURRENCES:
-            for i in seen[-2:]:
-                if p - i >= min_run:
-                    seeds.append((i, p))
-        seen.append(p)
+    seeds = _seeds(norm, seed, min_run)
     chains: list[_Chain] = []
     open_chains: list[_Chain] = []
     for i, j in seeds:  # already in order of j
