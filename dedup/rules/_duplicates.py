@@ -42,6 +42,8 @@ CONTAINED_RATIO = 92.0
 KEY_CHARS = 12
 #: above this many long blocks, all-pairs comparison gives way to MinHash LSH
 ALL_PAIRS_LIMIT = 1200
+#: ... or when their matching forms add up to more than this many characters
+ALL_PAIRS_CHARS = 120_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +94,14 @@ def _verify(x: str, y: str) -> tuple[float, str] | None:
         return None
     share = len(short) / len(long_)
     if share >= 0.8:
-        score = fuzz.ratio(x, y)
+        # the cutoff lets rapidfuzz stop early (banded alignment); verdicts are the same
+        score = fuzz.ratio(x, y, score_cutoff=NEAR_RATIO)
         if score >= NEAR_RATIO and _few_enough_edits(x, y):
             return score, "near"
     if share >= CONTAINED_MIN_SHARE and len(short) >= 2 * MIN_CHARS:
         # a copy cut off at either end: it aligns with the start or the end of its twin
-        head = fuzz.ratio(short, long_[: len(short)])
-        tail = fuzz.ratio(short, long_[-len(short) :])
+        head = fuzz.ratio(short, long_[: len(short)], score_cutoff=CONTAINED_RATIO)
+        tail = fuzz.ratio(short, long_[-len(short) :], score_cutoff=CONTAINED_RATIO)
         score = max(head, tail)
         if score >= CONTAINED_RATIO:
             return score, "contained"
@@ -188,7 +191,12 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
     else:
         heading_pairs = set()
 
-    if len(long_ids) <= ALL_PAIRS_LIMIT:
+    # all pairs cost (sum of lengths)^2 / 64 word operations: fine for a page, not for a book or
+    # one 20 MB line compared with itself
+    long_chars = sum(len(norms[i]) for i in long_ids)
+    if len(long_ids) < 2:
+        pass
+    elif len(long_ids) <= ALL_PAIRS_LIMIT and long_chars <= ALL_PAIRS_CHARS:
         candidates.update(_candidates_all_pairs(norms, long_ids))
     else:
         candidates.update(_candidates_lsh(norms, long_ids))
