@@ -66,11 +66,9 @@ _ITEM_RE = re.compile(
     re.VERBOSE,
 )
 
-#: Characters a Chinese sentence does not begin with: a block that starts with one continues a sentence.
-CJK_NON_INITIAL = frozenset(
-    "的了着过们和与及或等并而且但却则就也都又还之其所被把向于在对"
-    "、，。；：？！）」』”’》〕】"
-)
+#: Characters a Chinese sentence does not begin with (particles, closing marks): a block that
+#: starts with one continues a sentence.  Kept short: 在, 对, 所, 和 … all begin sentences too.
+CJK_NON_INITIAL = frozenset("的了着们" "、，。；：？！）」』”’》〕】")
 
 
 def script_of(text: str) -> Script:
@@ -554,6 +552,9 @@ def span_of(block: Block) -> Span:
 SPLICE_WINDOW = 6
 #: junction evidence a continuation past a splice needs (a straddling 3-gram seen once, or more)
 SPLICE_MIN_SCORE = 3
+#: a clause-shaped block without a full stop is a cut sentence when a word straddling the
+#: break occurs elsewhere in the document (a heading and the body after it rarely form one)
+WEAK_CUT_MIN_SCORE = 2
 #: when the nearer block could continue the cut too, the later join needs much more evidence:
 #: a straddling 3-gram seen twice (or a 4-gram once), and none across the nearer join
 SPLICE_STRONG_SCORE = 6
@@ -593,6 +594,42 @@ class Breaks:
     joins: list[Join]
     splices: list[Splice]
     live: list[Block]
+
+
+#: characters a Chinese heading does not end with (function words, openers, a comma)
+CJK_NON_FINAL = frozenset(
+    "的了和与及或在对把被向从以为将要不也都又还就才而并且但其之个这那各每该所能会可应须得着过由于给让使比"
+    "，、“‘《（【"
+)
+
+
+def ends_open(text: str) -> bool:
+    """Whether a CJK block ends on a character no heading ends with (``…，必须`` does not; ``…的`` does).
+
+    >>> ends_open("治理污染，事关可持续发展，必须强力推进的"), ends_open("五年来，外交工作开创新局面")
+    (True, False)
+    """
+    body = text.rstrip()
+    return bool(body) and body[-1] in CJK_NON_FINAL
+
+
+_STATISTIC_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万|亿|元|人|个|吨|公里)")
+
+
+def _reads_on(prev: str, nxt: str) -> bool:
+    """Signs that a clause-shaped block is the start of a sentence, not a heading.
+
+    It ends on a function word or a comma, the next block starts with a particle, or it
+    reads like running text (a colon before more text, a figure with its unit).
+    """
+    body = prev.strip()
+    head = nxt.lstrip()[:1]
+    return (
+        ends_open(body)
+        or (bool(head) and head in CJK_NON_INITIAL)
+        or bool(re.search(r"[：:].", body))
+        or bool(_STATISTIC_RE.search(body))
+    )
 
 
 def weak_heading(text: str) -> bool:
@@ -669,7 +706,7 @@ def analyse_breaks(ctx: Context) -> Breaks:
             # characters across the break are a word seen elsewhere in the document
             if not (weak_heading(a.text) and continues(a.text, b.text, width)):
                 continue
-            if score(a, b) < SPLICE_MIN_SCORE:
+            if not _reads_on(a.text, b.text) and score(a, b) < WEAK_CUT_MIN_SCORE:
                 continue
         b_continues = continues(a.text, b.text, width)
         s_b = score(a, b) if b_continues else 0
