@@ -124,8 +124,13 @@ class RunningHeader(Rule):
             cut = prev is not None and not ends_sentence(prev.text) and not is_heading(prev.text, width)
             return (before and after) or tail or cut
 
+        # copies an earlier rule keeps as the twin of a deleted copy: deleting them too would
+        # undo that rule's fix (its twin must survive), so the furniture stays once
+        kept_twins = [k for f in ctx.findings if f.fix is not None and f.fix.safe for k in f.fix.keeps]
         for index in sorted(furniture):
             block = blocks[index]
+            if any(k.start <= block.start and block.end <= k.end for k in kept_twins):
+                continue
             group = groups[furniture_key(block.text)]
             says_furniture = has_furniture_content(block.text)
             reasons: list[str] = []
