@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
@@ -17,6 +18,7 @@ from dedup.rules._layout import (
     has_furniture_content,
     is_furniture_text,
     is_heading,
+    is_page_number,
     is_sentence_tail,
     line_width,
     weak_heading,
@@ -167,7 +169,7 @@ def _header_zone(blocks: Sequence[Block], furniture: set[int], removed: set[int]
     page on it) is not a header.
     """
     zone: set[int] = set()
-    for order in (list(range(len(blocks))), list(range(len(blocks) - 1, -1, -1))):
+    for top, order in ((True, range(len(blocks))), (False, range(len(blocks) - 1, -1, -1))):
         run: list[int] = []
         for i in order:
             if i in removed:
@@ -175,7 +177,19 @@ def _header_zone(blocks: Sequence[Block], furniture: set[int], removed: set[int]
             if i not in furniture:
                 break
             run.append(i)
-        proof = [k for k, i in enumerate(run) if has_furniture_content(blocks[i].text)]
-        if proof:
+        # a letter or a decree ends with its issuer and a date: at the foot only a page
+        # number proves furniture
+        proof = [
+            k
+            for k, i in enumerate(run)
+            if (has_furniture_content(blocks[i].text) if top else is_page_number(blocks[i].text))
+        ]
+        # a lone date opening a letter is the letter's; a masthead has a name and a date, or a page
+        if proof and (proof[-1] >= 1 or _edition(blocks[run[proof[-1]]].text)):
             zone.update(run[: proof[-1] + 1])
     return zone
+
+
+def _edition(text: str) -> bool:
+    """A page or edition number (``第6版``, ``Page 4``, ``- 4 -``)."""
+    return is_page_number(text) or bool(re.search(r"第\s*\S{1,3}\s*[版页頁]|\bpage\s*\d", text, re.I))
