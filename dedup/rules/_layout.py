@@ -86,8 +86,11 @@ def script_of(text: str) -> Script:
     return "cjk" if cjk > latin else "latin"
 
 
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
 def _strip_closers(text: str) -> str:
-    stripped = text.rstrip()
+    stripped = text.rstrip().rstrip(_INVISIBLE).rstrip()
     while stripped and stripped[-1] in CLOSERS:
         stripped = stripped[:-1].rstrip()
     return stripped
@@ -191,31 +194,57 @@ def is_heading(text: str, width: int | None = None) -> bool:
     return capitalised >= 0.6 * len(words) or is_list_item(body)
 
 
+#: openers a sentence cannot end on: what follows them continues it
+OPENERS = frozenset("《“‘（(「『【[")
+#: English words a paragraph or heading does not end with: the sentence goes on
+_LATIN_OPEN_WORDS = frozenset(
+    (
+        "a", "an", "the", "of", "to", "and", "or", "nor", "but", "in", "on", "at", "by", "for", "from",
+        "with", "into", "onto", "as", "than", "that", "which", "who", "whose", "whom", "is", "are",
+        "was", "were", "be", "been", "being", "has", "have", "had", "its", "their", "his", "her", "our",
+        "your", "this", "these", "those",
+    )
+)
+#: OCR specks before the first letter of a line
+_LEADING_NOISE = "_|'`~·.,"
+
+
 def continues(prev: str, nxt: str, width: int | None = None) -> bool:
     """Whether block ``nxt`` can continue the sentence block ``prev`` leaves open.
 
-    CJK: anything but a heading, marker or new item.  Latin: a lowercase start, or
-    a word hyphenated across the break (``exam-`` | ``ple``).
+    CJK: anything but a heading, marker or new item (a heading-shaped piece too,
+    after an opening bracket or quote).  Latin: a lowercase start (after an opening
+    bracket or quote too), a word hyphenated across the break (``exam-`` | ``ple``),
+    or anything but a heading after an opening bracket or quote.
 
     >>> continues("强化经济技术开发区、前湾新区、高新", "区的硬核支撑能力，增强门户枢纽功能。")
     True
     >>> continues("the Senate voted to", "approve the bill."), continues("the Senate voted", "The bill.")
     (True, False)
+    >>> continues("as the law says in", "The Hague and elsewhere."), continues("要认真贯彻《", "公司法")
+    (False, True)
     """
     body = nxt.lstrip()
     if not body or is_list_item(body) or match_marker(body.splitlines()[0]) is not None:
         return False
+    tail = prev.rstrip()
+    after_opener = bool(tail) and tail[-1] in OPENERS
     if script_of(prev[-40:]) == "cjk":
-        first = body[0]
-        if first in CJK_NON_INITIAL:
+        first = body.lstrip(_LEADING_NOISE)[:1] or body[0]
+        if first in CJK_NON_INITIAL or after_opener:
             return True
         if is_heading(body, width):
             return False
         return is_cjk(first) or first.isalnum() or first in "“‘\"'《（("
-    first = body[0]
+    letters = body.lstrip("\"'“‘([（")
+    first = letters[:1]
     if first.islower():
         return True
-    return bool(re.search(r"[^\W\d_]-$", prev.rstrip())) and first.isalpha()
+    if bool(re.search(r"[^\W\d_]-$", tail)) and first.isalpha():
+        return True
+    # a capital after a comma or an article is no proof: OCR often loses the rest of such a
+    # sentence to another column, and the capital starts a paragraph of its own
+    return after_opener and first.isalnum() and not is_heading(body, width)
 
 
 def is_sentence_tail(text: str) -> bool:
@@ -624,11 +653,23 @@ def _reads_on(prev: str, nxt: str) -> bool:
     """
     body = prev.strip()
     head = nxt.lstrip()[:1]
+    words = re.findall(r"[A-Za-z]+", body[-30:])
     return (
         ends_open(body)
+        or body[-1:] in OPENERS
+        or body.endswith(",")
+        or (bool(words) and script_of(body) == "latin" and words[-1].lower() in _LATIN_OPEN_WORDS)
         or (bool(head) and head in CJK_NON_INITIAL)
         or bool(re.search(r"[：:].", body))
         or bool(_STATISTIC_RE.search(body))
+    )
+
+
+def _unfinished(text: str) -> bool:
+    """No sentence end, not a numbered item, not a marker: a heading or a piece of a sentence."""
+    body = text.strip()
+    return bool(body) and not ends_sentence(body) and not is_list_item(body) and (
+        match_marker(body.splitlines()[-1]) is None
     )
 
 
@@ -702,9 +743,10 @@ def analyse_breaks(ctx: Context) -> Breaks:
     for i, a in enumerate(live[:-1]):
         b = live[i + 1]
         if not is_cut(a, width) or _opens_unit(live[i - 1] if i else None, a, width):
-            # a clause-shaped "heading" (commas, no full stop) is a cut sentence when the
+            # a heading-shaped block (no full stop) is a cut sentence when it reads on into
+            # the next (a particle, a closing bracket, a function word at its end) or the
             # characters across the break are a word seen elsewhere in the document
-            if not (weak_heading(a.text) and continues(a.text, b.text, width)):
+            if not (_unfinished(a.text) and continues(a.text, b.text, width)):
                 continue
             if not _reads_on(a.text, b.text) and score(a, b) < WEAK_CUT_MIN_SCORE:
                 continue
