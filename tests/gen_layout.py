@@ -290,3 +290,61 @@ def corpus_docs(seed: int, lang: str, count: int, kinds: tuple[str, ...] = KINDS
     """``count`` documents, each with one fault of every kind that applies to ``lang``."""
     rng = random.Random(seed)
     return [make_doc(rng, lang, kinds) for _ in range(count)]
+
+
+@dataclass
+class WrappedDoc:
+    """Hard-wrapped paragraphs with column breaks (blank lines) inserted between lines."""
+
+    lang: str
+    text: str
+    #: spans of the blank lines inserted inside paragraphs (column breaks)
+    column_breaks: list[tuple[int, int]]
+    #: spans of the blank lines between paragraphs
+    paragraph_breaks: list[tuple[int, int]]
+
+
+def _wrap(para: str, lang: str, width: int) -> list[str]:
+    if lang == "zh":
+        return [para[i : i + width] for i in range(0, len(para), width)]
+    lines: list[str] = []
+    line = ""
+    for word in para.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def wrapped_doc(rng: random.Random, lang: str, paragraphs: int = 8, every: int = 9) -> WrappedDoc:
+    """Real paragraphs hard-wrapped like OCR output, a column break every ``every`` lines or so."""
+    pool = chinese_paragraphs() if lang == "zh" else english_paragraphs()
+    width = 17 if lang == "zh" else 52
+    parts: list[str] = []
+    columns: list[tuple[int, int]] = []
+    paras: list[tuple[int, int]] = []
+    pos = 0
+    countdown = rng.randint(3, every)
+    for k, para in enumerate(rng.sample(pool, paragraphs)):
+        if k:
+            paras.append((pos, pos + 2))
+            parts.append("\n\n")
+            pos += 2
+        lines = _wrap(para, lang, width)
+        for j, line in enumerate(lines):
+            if j:
+                countdown -= 1
+                sep = "\n"
+                if countdown <= 0:
+                    sep = "\n\n"
+                    countdown = rng.randint(3, every)
+                    columns.append((pos, pos + 2))
+                parts.append(sep)
+                pos += len(sep)
+            parts.append(line)
+            pos += len(line)
+    return WrappedDoc(lang, "".join(parts), columns, paras)

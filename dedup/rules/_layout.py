@@ -236,8 +236,9 @@ def continues(prev: str, nxt: str, width: int | None = None) -> bool:
         if is_heading(body, width):
             return False
         return is_cjk(first) or first.isalnum() or first in "“‘\"'《（("
-    letters = body.lstrip("\"'“‘([（")
-    first = letters[:1]
+    # the first letter decides, past opening quotes, brackets and underscores ("__repr__")
+    found = re.search(r"[^\W_]", body[:12])
+    first = found.group() if found and not body[: found.start()].strip("\"'“‘([（_") else body[:1]
     if first.islower():
         return True
     if bool(re.search(r"[^\W\d_]-$", tail)) and first.isalpha():
@@ -708,7 +709,7 @@ def _opens_unit(prev: Block | None, block: Block, width: int | None) -> bool:
     nothing), a line of body text follows the cut it continues.
     """
     body = block.text.strip()
-    if has_sentence_punct(body) or not is_full_line(body, width):
+    if "\n" in body or has_sentence_punct(body) or not is_full_line(body, width):
         return False
     return prev is None or not is_cut(prev, width) or (is_heading(body) and prev is None)
 

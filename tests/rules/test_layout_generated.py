@@ -131,3 +131,25 @@ def test_fix_order_does_not_matter(lang: str) -> None:
         codes = ("LAY001", "LAY002", "LAY003", "LAY004", "LAY005", "LAY006", "LAY007")
         backwards = Config(select=tuple(reversed(codes)))
         assert dedup.clean_text(doc.text, backwards).text == dedup.clean_text(doc.text, LAYOUT).text
+
+
+@pytest.mark.parametrize(("lang", "minimum"), [("zh", 0.9), ("en", 0.85)])
+def test_hard_wrapped_columns(lang: str, minimum: float) -> None:
+    """Hard-wrapped text with blank lines at column breaks: joins only there, never between paragraphs.
+
+    English continuations that start with a capital (a name) cannot be told from a new
+    paragraph, hence the lower bar.
+    """
+    from tests.gen_layout import wrapped_doc
+
+    joined = expected = 0
+    for i in range(20):
+        doc = wrapped_doc(random.Random(i), lang)
+        findings = dedup.check_text(doc.text, LAYOUT)
+        joins = {(f.span.start, f.span.end) for f in findings if f.kind == "broken-paragraph"}
+        assert joins <= set(doc.column_breaks), sorted(joins - set(doc.column_breaks))
+        assert not [f for f in findings if f.fix is not None and f.kind != "broken-paragraph"]
+        mid_sentence = [c for c in doc.column_breaks if doc.text[c[0] - 1] not in "。.;；:："]
+        expected += len(mid_sentence)
+        joined += len(joins & set(mid_sentence))
+    assert joined >= minimum * expected, (joined, expected)
