@@ -37,7 +37,9 @@ class Config:
     exclude: tuple[str, ...] = ()
     #: glob -> partial config (same keys as the top level)
     per_path: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    max_passes: int = 4
+    #: clean's fixed-point loop: every pass shrinks the text, so it ends; joins can uncover new copies
+    #: several passes deep (found by fuzzing), and a low cap left clean non-idempotent
+    max_passes: int = 10
     source: str | None = None
 
     # --- rule selection ---------------------------------------------------------------
