@@ -761,7 +761,10 @@ def analyse_breaks(ctx: Context) -> Breaks:
             if is_sentence_tail(d.text):
                 continue  # a stray tail (``起。``) is an orphan, not the rest of this sentence
             s_d = score(a, d)
-            if not b_continues and (d.text.lstrip()[:1].islower() if latin else s_d >= SPLICE_MIN_SCORE):
+            # a numbered heading after the cut opens a new section (the rest is more likely lost
+            # than later): then only a word straddling the later join, seen elsewhere, will do
+            cjk_ok = (score(a, d, 3) if is_list_item(b.text) else s_d) >= SPLICE_MIN_SCORE
+            if not b_continues and (d.text.lstrip()[:1].islower() if latin else cjk_ok):
                 # the next block cannot continue the cut (a capital, a heading), a later one can
                 pending.append((s_d, i, k))
                 break
