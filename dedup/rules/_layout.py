@@ -749,7 +749,10 @@ def analyse_breaks(ctx: Context) -> Breaks:
             # characters across the break are a word seen elsewhere in the document
             if not (_unfinished(a.text) and continues(a.text, b.text, width)):
                 continue
-            if not _reads_on(a.text, b.text) and score(a, b) < WEAK_CUT_MIN_SCORE:
+            # a word straddling the break proves a cut only for clause-shaped blocks: a title
+            # and its first paragraph may happen to form one (建设|进一步)
+            evidence = weak_heading(a.text) and score(a, b) >= WEAK_CUT_MIN_SCORE
+            if not (_reads_on(a.text, b.text) or evidence):
                 continue
         b_continues = continues(a.text, b.text, width)
         s_b = score(a, b) if b_continues else 0

@@ -24,7 +24,7 @@ MIN_COVERAGE = 0.35
 #: seeds further apart than this (matching-form characters) do not chain
 MAX_GAP = 40
 #: OCR insertions and deletions let the diagonal drift by this much between neighbouring seeds
-DRIFT = 6
+DRIFT = 3
 #: a k-gram seen more often than this is boilerplate, not evidence of a doubled strip
 MAX_OCCURRENCES = 4
 #: a run this long is a paragraph printed twice, which may stand a paragraph or a column away
@@ -110,15 +110,16 @@ def find_overlaps(norm: str, seed: int, min_run: int) -> list[Overlap]:
         d = j - i
         best: _Chain | None = None
         for c in open_chains:
-            near = 0 < j - c.last_j <= MAX_GAP and abs(d - c.last_d) <= DRIFT
+            near = 0 < j - c.last_j <= MAX_GAP and abs(d - c.last_d) <= DRIFT and i > c.i1 - seed
             if near and (best is None or abs(d - c.last_d) < abs(d - best.last_d)):
                 best = c
         if best is None:
             best = _Chain(i, j, i + seed, j + seed, 0, d, j)
             chains.append(best)
             open_chains.append(best)
-        best.i1 = max(best.i1, i + seed)
-        best.j1 = max(best.j1, j + seed)
+        # the copies end where the last seed of the chain ends, on both sides alike
+        best.i1 = i + seed
+        best.j1 = j + seed
         best.seeds += 1
         best.last_d = d
         best.last_j = j
