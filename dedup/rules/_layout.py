@@ -68,7 +68,7 @@ _ITEM_RE = re.compile(
 
 #: Characters a Chinese sentence does not begin with (particles, closing marks): a block that
 #: starts with one continues a sentence.  Kept short: 在, 对, 所, 和 … all begin sentences too.
-CJK_NON_INITIAL = frozenset("的了着们" "、，。；：？！）」』”’》〕】")
+CJK_NON_INITIAL = frozenset("的了们" "、，。；：？！）」』”’》〕】")
 
 
 def script_of(text: str) -> Script:
