@@ -20,7 +20,7 @@ __all__ = ["Loss", "lost_content"]
 # Furniture the tool may delete without a twin: page markers and "continued" lines.
 _FURNITURE = re.compile(
     r"(第\s*[0-9０-９一二三四五六七八九十]+\s*[版页])|(接\s*第)|(下\s*转)|(上\s*接)|(转\s*第)|(见\s*第)"
-    r"|(continued\s+(on|from))|(see\s+page)|(page\s+\d+)|(^\s*[-—–]?\s*\d{1,4}\s*[-—–]?\s*$)",
+    r"|(continued\s+(on|from))|(see\s+page)|(page\s+\d+)|(^\s*[-—–]?\s*\d[\d.,]{0,7}\s*[-—–]?\s*$)",
     re.IGNORECASE,
 )
 # Runs this short are letters that occur anywhere; their twin is trivially present.
@@ -30,6 +30,8 @@ _MIN_PIECE = 6
 _MIN_COVERED = 0.85
 # ... or, for an OCR-damaged copy, aligns this well (rapidfuzz partial_ratio, 0-100) with part of the output
 _MIN_RATIO = 80
+# ... and a piece this short may lean on its whole line's twin
+_SHORT_PIECE = 12
 
 
 def _skeleton(text: str) -> tuple[str, list[int]]:
@@ -50,9 +52,8 @@ def _skeleton(text: str) -> tuple[str, list[int]]:
     return "".join(chars), lines
 
 
-_PUNCT_OR_NUMBER = re.compile(
-    r"[，。！？；：、,.!?;:（）()\[\]【】0-9０-９]|^\s*[一二三四五六七八九十]+\s*[、.]|^\s*第"
-)
+# a page header may carry a page number, but not sentence punctuation, brackets (bylines) or an enumeration
+_PUNCT_OR_NUMBER = re.compile(r"[，。！？；：、,.!?;:（）()\[\]【】]|^\s*[一二三四五六七八九十]+\s*[、.]|^\s*第")
 
 
 def _standalone(lines: list[str], number: int) -> bool:
@@ -60,6 +61,24 @@ def _standalone(lines: list[str], number: int) -> bool:
     above = number == 0 or not lines[number - 1].strip()
     below = number + 1 >= len(lines) or not lines[number + 1].strip()
     return above and below
+
+
+_REPEAT = re.compile(r"(.{1,8}?)\1+", re.DOTALL)
+
+
+def _collapse(text: str, lines: list[int]) -> tuple[str, list[int]]:
+    """Immediate repeats reduced to one copy (``xx`` -> ``x``), in both texts alike.
+
+    A stutter removed from the retained twin of a deleted copy would otherwise make the
+    twin differ from the copy, and the diff would report fragments of the copy as lost.
+    """
+    keep: list[int] = []
+    pos = 0
+    for m in _REPEAT.finditer(text):
+        keep.extend(range(pos, m.start() + len(m.group(1))))
+        pos = m.end()
+    keep.extend(range(pos, len(text)))
+    return "".join(text[i] for i in keep), [lines[i] for i in keep]
 
 
 def _lines(text: str) -> list[str]:
@@ -98,6 +117,16 @@ def _has_twin(piece: str, out: str) -> bool:
     return len(piece) >= 10 and fuzz.partial_ratio(piece, out, score_cutoff=_MIN_RATIO) >= _MIN_RATIO
 
 
+def _short_piece_of_twinned_line(piece: str, line: str, out: str) -> bool:
+    """A few characters of a line whose twin survives: the diff split a deleted copy unluckily.
+
+    A deleted copy whose retained twin was itself repaired (a stutter removed) does not
+    align character for character; the diff may then report a short piece of the copy
+    as lost.  Pieces longer than ``_SHORT_PIECE`` are always judged on their own.
+    """
+    return len(piece) <= _SHORT_PIECE and _has_twin(line, out)
+
+
 def _covered_share(run: str, out: str) -> float:
     """Share of ``run`` covered by pieces of at least ``_MIN_PIECE`` characters found in ``out``.
 
@@ -106,12 +135,14 @@ def _covered_share(run: str, out: str) -> float:
     """
     if len(run) <= _TRIVIAL or run in out:
         return 1.0
-    covered = 0
+    # punctuation between repeats (the 、 of a doubled list item) carries no content of its own
+    covered = sum(1 for ch in run if unicodedata.category(ch)[0] in "PS")
+    least = _MIN_PIECE if len(run) >= 2 * _MIN_PIECE else 4
     i = 0
     while i < len(run):
         length = _longest_prefix_in(run, i, out)
-        if length >= min(_MIN_PIECE, len(run) - i):
-            covered += length
+        if length >= min(least, len(run) - i):
+            covered += sum(1 for ch in run[i : i + length] if unicodedata.category(ch)[0] not in "PS")
             i += length
         else:
             i += 1
@@ -146,10 +177,17 @@ def lost_content(before: str, after: str) -> list[Loss]:
     """
     from rapidfuzz.distance import Indel
 
-    src, src_lines = _skeleton(before)
-    out, _ = _skeleton(after)
+    src, src_lines = _collapse(*_skeleton(before))
+    out, _ = _collapse(*_skeleton(after))
     if src == out:
         return []
+    line_chars: dict[int, list[str]] = {}
+    for ch, number in zip(src, src_lines, strict=True):
+        line_chars.setdefault(number, []).append(ch)
+
+    def line_text(number: int) -> str:
+        return "".join(line_chars.get(number, ()))
+
     losses: list[Loss] = []
     for op in Indel.opcodes(src, out):
         if op.tag != "delete":
@@ -162,7 +200,8 @@ def lost_content(before: str, after: str) -> list[Loss]:
             while stop < op.src_end and src_lines[stop] == line:
                 stop += 1
             piece = src[pos:stop]
-            if not _has_twin(piece, out) and not _is_furniture(before, {line}):
+            if not _has_twin(piece, out) and not _short_piece_of_twinned_line(piece, line_text(line), out) \
+                    and not _is_furniture(before, {line}):
                 losses.append(Loss(piece, pos))
             pos = stop
     return losses
