@@ -443,6 +443,18 @@ def has_furniture_content(text: str) -> bool:
     return _FURNITURE_CONTENT_RE.search(text) is not None
 
 
+def single_whole_line(text: str, span: Span) -> bool:
+    """Whether ``span`` is exactly one whole line of ``text`` (a verse, a refrain).
+
+    >>> single_whole_line("a\\nmiles to go\\nb", Span(2, 13)), single_whole_line("miles to go", Span(0, 5))
+    (True, False)
+    """
+    inner = text[span.start : span.end]
+    starts = span.start == 0 or text[span.start - 1] in "\r\n"
+    ends = span.end >= len(text) or text[span.end] in "\r\n"
+    return starts and ends and "\n" not in inner and "\r" not in inner
+
+
 # --- what earlier phases decided -------------------------------------------------------------
 
 

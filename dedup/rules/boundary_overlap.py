@@ -9,7 +9,7 @@ from typing import ClassVar
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import is_cjk, normalize
 from dedup.rules import register
-from dedup.rules._layout import ends_sentence, is_heading, is_list_item, script_of
+from dedup.rules._layout import ends_sentence, is_heading, is_list_item, script_of, single_whole_line
 from dedup.rules.base import Context, Rule
 
 #: shortest exact overlap (matching-form characters) worth a finding, per script
@@ -98,6 +98,8 @@ class BoundaryOverlap(Rule):
             a_span, b_span, similarity = found
             if any(s.overlaps(b_span) for s in owned):
                 continue
+            if single_whole_line(ctx.text, b_span) and single_whole_line(ctx.text, a_span):
+                continue  # a verse ending one stanza and opening the next is a refrain
             text = ctx.text
             headline = is_heading(a.text)
             mid_word = not _at_boundary(text, a_span.start)

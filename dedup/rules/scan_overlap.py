@@ -10,7 +10,7 @@ from typing import ClassVar
 from dedup.model import Edit, Finding, Fix, Span
 from dedup.normalize import Normalized, normalize
 from dedup.rules import register
-from dedup.rules._layout import ends_sentence, script_of
+from dedup.rules._layout import ends_sentence, script_of, single_whole_line
 from dedup.rules.base import Context, Rule
 
 #: seed length (matching-form characters): long enough to be rare, short enough to fall between OCR errors
@@ -357,6 +357,8 @@ class ScanOverlap(Rule):
                 continue
             if _block_seam(ctx, keep, drop):
                 continue  # the end of one block again at the start of the next: LAY006's
+            if single_whole_line(text, keep) and single_whole_line(text, drop):
+                continue  # one whole line said twice is a refrain; a band read twice has several
             if not _same_case(keep.slice(text), drop.slice(text)):
                 continue  # a headline in capitals repeated by its article is writing, not a scan fault
             if _different_words(keep.slice(text), drop.slice(text), script):
