@@ -256,7 +256,7 @@ def _bucket_pairs(col: npt.NDArray[np.uint64], win_doc: npt.NDArray[np.int64]) -
     n = len(col)
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    order = np.argsort(col, kind="stable").astype(np.int64)
+    order = np.argsort(col, kind="stable")
     sk = col[order]
     brk = np.flatnonzero(sk[1:] != sk[:-1]) + 1
     starts = np.concatenate([[0], brk])
@@ -393,23 +393,31 @@ def _run(files: list[str], engine: str, workers: int | None, keep: str, scheme: 
 
     documents: list[DocInfo] = []
     errors: list[tuple[str, str]] = []
-    win_doc_parts, offset_parts = [], []
     for t in shard_tasks:
-        meta = metas[t.index]
+        meta = metas.pop(t.index)  # the per-document dicts go as soon as they are read
         errors.extend((p, e) for p, e in meta["errors"])
-        for d in meta["docs"]:
-            win_doc_parts.append(np.full(d["windows"], len(documents), dtype=np.int64))
-            documents.append(DocInfo(d["path"], d["digest"], d["chars"], d["tokens"], d["windows"]))
-        offset_parts.append(np.load(_shard_base(wdir, t.index).with_suffix(".offsets.npy")))
-    win_doc = np.concatenate(win_doc_parts) if win_doc_parts else np.zeros(0, dtype=np.int64)
-    offsets = np.concatenate(offset_parts, axis=1) if offset_parts else np.zeros((2, 0), dtype=np.int64)
-    n_win = len(win_doc)
+        documents.extend(DocInfo(d["path"], d["digest"], d["chars"], d["tokens"], d["windows"])
+                         for d in meta["docs"])
+    # the window table, filled in place (no list of per-document arrays to concatenate)
+    counts = np.fromiter((d.windows for d in documents), dtype=np.int64, count=len(documents))
+    n_win = int(counts.sum())
+    win_doc = np.repeat(np.arange(len(documents), dtype=np.int64), counts)
+    offsets = np.empty((2, n_win), dtype=np.int64)
+    pos = 0
+    for t in shard_tasks:
+        part = np.load(_shard_base(wdir, t.index).with_suffix(".offsets.npy"))
+        offsets[:, pos : pos + part.shape[1]] = part
+        pos += part.shape[1]
 
     pair_parts = []
     for band in range(scheme.bands):
-        cols = [np.load(_shard_base(wdir, t.index).with_suffix(".keys.npy"), mmap_mode="r")[band]
-                for t in shard_tasks]
-        col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.uint64)
+        col = np.empty(n_win, dtype=np.uint64)
+        pos = 0
+        for t in shard_tasks:
+            keys = np.load(_shard_base(wdir, t.index).with_suffix(".keys.npy"), mmap_mode="r")
+            col[pos : pos + keys.shape[1]] = keys[band]
+            pos += keys.shape[1]
+            del keys  # unmap at once: mapped pages would count as resident
         p = _bucket_pairs(col, win_doc)
         pair_parts.append(p[:, 0] * max(n_win, 1) + p[:, 1])
     codes = np.unique(np.concatenate(pair_parts)) if pair_parts else np.zeros(0, dtype=np.int64)

@@ -34,6 +34,8 @@ _TOKEN = re.compile(rf"[{_CJK_RANGES}]|(?:[^\W_{_CJK_RANGES}]|[\u0300-\u036f])+"
 # Runs of word characters of any script (CJK runs are cut into characters afterwards; a stray
 # combining mark splits a word, the same way in every document).
 _WORD_SPLIT = re.compile(r"([^\W_]+)")
+# Runs of CJK unified ideographs (and extension A), which NFKC and lower-casing leave unchanged.
+_PLAIN_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 # Odd multipliers for combining token hashes position by position (from the splitmix64 / xxh64 constants).
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -144,8 +146,16 @@ def tokenize(text: str) -> Tokens:
         starts.extend(ws[prev:i])
         ends.extend(we[prev:i])
         base = ws[i]
+        word = words[i]
+        if _PLAIN_CJK.fullmatch(word):
+            # the common case in Chinese text: unified ideographs, each a token, folding leaves them alone
+            toks.extend(word)
+            starts.extend(range(base, base + len(word)))
+            ends.extend(range(base + 1, base + len(word) + 1))
+            prev = i + 1
+            continue
         # CJK characters are tokens of their own; other runs are folded (width, compatibility forms)
-        for m in _TOKEN.finditer(words[i]):
+        for m in _TOKEN.finditer(word):
             folded = _fold(m.group())
             if folded:
                 toks.append(folded)
