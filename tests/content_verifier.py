@@ -52,8 +52,9 @@ def _skeleton(text: str) -> tuple[str, list[int]]:
     return "".join(chars), lines
 
 
-# a page header may carry a page number, but not sentence punctuation, brackets (bylines) or an enumeration
-_PUNCT_OR_NUMBER = re.compile(r"[，。！？；：、,.!?;:（）()\[\]【】]|^\s*[一二三四五六七八九十]+\s*[、.]|^\s*第")
+# a page header may carry a page number and commas (headlines do: 十年奋进路,建设银行), but no sentence
+# end, no brackets (bylines) and no enumeration
+_PUNCT_OR_NUMBER = re.compile(r"[。！？；：.!?;:（）()\[\]【】]|^\s*[一二三四五六七八九十]+\s*[、.]|^\s*第")
 
 
 def _standalone(lines: list[str], number: int) -> bool:
