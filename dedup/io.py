@@ -6,7 +6,6 @@ import codecs
 import contextlib
 import os
 import sys
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,6 +220,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 
     The original mode is kept; on any failure the original file is untouched.
     """
+    import tempfile  # lazy: it pulls in random, shutil and more (~20 ms) that a check never needs
+
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:

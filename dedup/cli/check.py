@@ -36,12 +36,13 @@ _FORMAT_BY_SUFFIX = {
 
 
 def _choose_format(fmt: str | None, output: str | None) -> str:
-    from dedup.reporters import reporter_names
+    from dedup.reporters import has_reporter, reporter_names
 
-    names = reporter_names()
     if fmt is None:
         fmt = _FORMAT_BY_SUFFIX.get(Path(output).suffix.lower(), "json") if output else "table"
-    if fmt not in names:
+    # has_reporter imports only the chosen format's module (start-up time); all of them on a miss
+    if not has_reporter(fmt):
+        names = reporter_names()
         raise click.BadParameter(f"{fmt!r}: choose from {', '.join(names)}", param_hint="'-f' / '--format'")
     return fmt
 

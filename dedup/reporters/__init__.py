@@ -6,6 +6,7 @@ with an underscore) and imported only when formats are listed or used.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import pkgutil
 from collections.abc import Sequence
@@ -81,13 +82,30 @@ def _load() -> None:
             importlib.import_module(f"{__name__}.{info.name}")
 
 
+def _load_one(name: str) -> None:
+    """Import only the module named like the format (``table`` -> ``table.py``): start-up stays cheap."""
+    if _loaded or name in _REPORTERS or not name.isidentifier() or name.startswith("_"):
+        return
+    with contextlib.suppress(ImportError):
+        importlib.import_module(f"{__name__}.{name}")
+
+
+def has_reporter(name: str) -> bool:
+    """Whether ``name`` is a format, importing as little as possible."""
+    _load_one(name)
+    if name not in _REPORTERS:
+        _load()
+    return name in _REPORTERS
+
+
 def reporter_names() -> list[str]:
     _load()
     return sorted(_REPORTERS)
 
 
 def get_reporter(name: str) -> Reporter:
-    _load()
+    if not has_reporter(name):
+        _load()
     try:
         return _REPORTERS[name]()
     except KeyError:
