@@ -9,7 +9,7 @@ from typing import Any
 from dedup.config import Config
 from dedup.fixer import FixResult, Skipped, apply_fixes
 from dedup.model import Document, Finding
-from dedup.normalize import normalize
+from dedup.normalize import matching_text
 from dedup.rules.base import Context
 
 __all__ = ["CheckResult", "CleanResult", "check_document", "clean_document"]
@@ -65,8 +65,8 @@ class CleanResult(CheckResult):
 
 
 def _fingerprint(doc: Document, finding: Finding) -> str:
-    matched = normalize(finding.span.slice(doc.text)).text
-    twins = "|".join(normalize(r.slice(doc.text)).text for r in finding.related)
+    matched = matching_text(finding.span.slice(doc.text))
+    twins = "|".join(matching_text(r.slice(doc.text)) for r in finding.related)
     return f"{finding.rule}:{matched}:{twins}"
 
 

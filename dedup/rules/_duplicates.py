@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from dedup.model import Block, Edit, Finding, Fix, Span
-from dedup.normalize import normalize
+from dedup.normalize import matching_text, normalize
 from dedup.rules._text import (
     ends_mid_sentence,
     heading_number,
@@ -80,7 +80,7 @@ class DuplicateAnalysis:
 
 
 def _norm_texts(blocks: Sequence[Block]) -> list[str]:
-    return [normalize(b.text).text for b in blocks]
+    return [matching_text(b.text) for b in blocks]
 
 
 def _verify(x: str, y: str) -> tuple[float, str] | None:
