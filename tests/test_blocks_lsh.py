@@ -46,6 +46,19 @@ def test_signatures_of_a_block_longer_than_one_chunk_equal_the_reference() -> No
     assert np.array_equal(block_signatures(texts), block_signatures_reference(texts))
 
 
+def test_batches_give_the_same_signatures(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedup.similarity import blocks
+
+    rng = random.Random(4)
+    texts = ["".join(rng.choice("abcdefgh中文") for _ in range(rng.randrange(0, 120))) for _ in range(300)]
+    texts += ["ab", "", "abcd"]
+    whole = block_signatures(texts)
+    monkeypatch.setattr(blocks, "_BATCH_CHARS", 50)
+    assert np.array_equal(block_signatures(texts), whole)
+    assert np.array_equal(whole, block_signatures_reference(texts))
+    assert np.array_equal(block_signatures(["ab"]), block_signatures_reference(["ab"]))
+
+
 def test_shingle_offsets_partition_the_hashes() -> None:
     texts = ["abcdefg", "", "abc", "xyzxyzxyz"]
     hashes, offsets = shingle_hashes_of_blocks(texts)

@@ -51,6 +51,8 @@ SHINGLE = 5
 NUM_PERM = 64
 #: rows of the (shingles x permutations) product held at once (64 perms x 8 bytes x 16k = 8 MB)
 _CHUNK = 16384
+#: characters of blocks hashed at once (bounds the shingle arrays to ~40 MB)
+_BATCH_CHARS = 1 << 20
 _MASK = (1 << 64) - 1
 # Polynomial base for rolling the code points of a shingle into one 64-bit value (odd, well mixed).
 _BASE = 0x100000001B3
@@ -89,7 +91,7 @@ def shingle_hashes_of_blocks(texts: Sequence[str], k: int = SHINGLE) -> tuple[U6
     base = np.uint64(_BASE)
     # rolled[p] = polynomial of cps[p : p + k] (wrapping uint64 arithmetic); tail positions are unused
     rolled = np.zeros(n, dtype=np.uint64)
-    for j in range(k):
+    for j in range(min(k, n)):
         rolled[: n - j] = rolled[: n - j] * base + cps[j:]
     text_ends = np.cumsum(lengths)
     full = lengths >= k
@@ -118,6 +120,21 @@ def block_signatures(texts: Sequence[str], num_perm: int = NUM_PERM, seed: int =
     Empty texts get all-ones (they match only each other; callers leave them out).
     """
     a, b = _permutations(num_perm, seed)
+    out = np.full((len(texts), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+    # a batch of blocks at a time: the shingle arrays cost ~40 bytes a character, so memory stays
+    # bounded by the batch, not the document
+    start = 0
+    while start < len(texts):
+        stop, size = start, 0
+        while stop < len(texts) and (stop == start or size + len(texts[stop]) <= _BATCH_CHARS):
+            size += len(texts[stop])
+            stop += 1
+        out[start:stop] = _signatures_of_batch(texts[start:stop], a, b, num_perm)
+        start = stop
+    return out
+
+
+def _signatures_of_batch(texts: Sequence[str], a: U64, b: U64, num_perm: int) -> U64:
     hashes, offsets = shingle_hashes_of_blocks(texts)
     out = np.full((len(texts), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
     counts = np.diff(offsets)
