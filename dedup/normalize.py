@@ -92,6 +92,7 @@ def normalize(text: str, base: int = 0, keep_space: bool = False) -> Normalized:
 
 # code point -> matching form of that character, filled as characters are met (str.translate table)
 _TABLE: dict[int, str] = {}
+_SEEN: set[str] = set()
 _TABLE_LIMIT = 1 << 18
 
 
@@ -103,12 +104,14 @@ def matching_text(text: str) -> str:
     >>> matching_text("Ａ，b  c") == normalize("Ａ，b  c").text
     True
     """
-    missing = [ch for ch in set(text) if ord(ch) not in _TABLE]
+    missing = set(text) - _SEEN
     if missing:
-        if len(_TABLE) + len(missing) > _TABLE_LIMIT:
+        if len(_SEEN) + len(missing) > _TABLE_LIMIT:
             _TABLE.clear()  # adversarial input with every code point: stay bounded
+            _SEEN.clear()
         for ch in missing:
             _TABLE[ord(ch)] = fold_char(ch)
+        _SEEN.update(missing)
     return text.translate(_TABLE)
 
 
