@@ -52,7 +52,8 @@ class Result:
         status = "" if self.passed is None else ("PASS" if self.passed else "FAIL")
         base = f"{self.baseline:.3f} {self.baseline_name}" if self.baseline is not None else self.baseline_name
         ratio = f"{self.ratio:.2f}" if self.ratio is not None else "-"
-        return f"{status:4}  {self.name:<58} {self.measured:>9.3f} {self.unit:<5} vs {base:<40} ratio {ratio:>7}  ({self.target})"
+        return (f"{status:4}  {self.name:<58} {self.measured:>9.3f} {self.unit:<5} vs {base:<40} "
+                f"ratio {ratio:>7}  ({self.target})")
 
 
 def wall(cmd: Sequence[str], cwd: Path = ROOT, ok: Sequence[int] = (0, 1)) -> float:
@@ -150,7 +151,7 @@ def gopher_mb_s(text: str, repeat: int = 1) -> float:
 def throughput(small_mb: float, large_mb: float, tmp: Path) -> list[Result]:
     small = tmp / "small.txt"
     size_small = _generated(small, small_mb)
-    t_check, rss_small = peak_rss_mb(dedup("check", "-q", str(small)))
+    t_check, _ = peak_rss_mb(dedup("check", "-q", str(small)))
     mb_s = size_small / t_check
     t_clean = wall(dedup("clean", "-q", "-o", str(tmp / "small.clean.txt"), str(small)), ok=(0,))
     results = [
