@@ -171,17 +171,13 @@ class BoundaryOverlap(Rule):
             def sim_at(k: int) -> float:
                 return 100.0 * Levenshtein.normalized_similarity(na.text[-k:], nb.text[:k])
 
-            for k in range(limit, MIN_FUZZY[script] - 1, -1):
-                sim = sim_at(k)
-                if sim >= FUZZY_RATIO:
-                    # the longest noisy match may be off by a character or two: settle on the
-                    # nearby length whose copies start alike
-                    for k2 in range(min(limit, k + 6), max(MIN_FUZZY[script], k - 6) - 1, -1):
-                        if na.text[-k2 : -k2 + 2] == nb.text[:2] and sim_at(k2) >= FUZZY_RATIO:
-                            k, sim = k2, sim_at(k2)
-                            break
-                    best = (k, sim)
-                    break
+            # the best-aligned length, not the longest that passes: when the text repeats
+            # itself near the seam (loc|al … glob|al) a longer, shifted match also passes
+            scored = [(sim_at(k), k) for k in range(MIN_FUZZY[script], limit + 1) if na.text[-k] == nb.text[0]]
+            passing = [pair for pair in scored if pair[0] >= FUZZY_RATIO]
+            if passing:
+                sim, k = max(passing)
+                best = (k, sim)
         if best is None:
             return None
         k, sim = best

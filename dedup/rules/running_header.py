@@ -21,6 +21,7 @@ from dedup.rules._layout import (
     is_page_number,
     is_sentence_tail,
     line_width,
+    script_of,
     weak_heading,
 )
 from dedup.rules.base import Context, Rule
@@ -124,7 +125,9 @@ class RunningHeader(Rule):
             prev = live_neighbour(index, -1)
             tail = nxt is not None and is_sentence_tail(nxt.text)
             cut = prev is not None and not ends_sentence(prev.text) and not is_heading(prev.text, width)
-            return (before and after) or tail or cut
+            # a deleted copy next to it is not enough (a short line between two duplicates is
+            # the writer's); with a stray sentence tail or a cut sentence beside it, it is a seam
+            return tail or cut
 
         # copies an earlier rule keeps as the twin of a deleted copy: deleting them too would
         # undo that rule's fix (its twin must survive), so the furniture stays once
@@ -174,8 +177,10 @@ def _header_zone(blocks: Sequence[Block], furniture: set[int], removed: set[int]
         for i in order:
             if i in removed:
                 continue
-            if i not in furniture:
-                break
+            if i not in furniture or _BYLINE_RE.search(blocks[i].text):
+                break  # brackets and colons belong to bylines, captions and odd content, not mastheads
+            if not (has_furniture_content(blocks[i].text) or _name_like(blocks[i].text)):
+                break  # a masthead names the paper: a short title, not a piece of a sentence
             run.append(i)
         # a letter or a decree ends with its issuer and a date: at the foot only a page
         # number proves furniture
@@ -188,6 +193,18 @@ def _header_zone(blocks: Sequence[Block], furniture: set[int], removed: set[int]
         if proof and (proof[-1] >= 1 or _edition(blocks[run[proof[-1]]].text)):
             zone.update(run[: proof[-1] + 1])
     return zone
+
+
+_BYLINE_RE = re.compile(r"[（）()\[\]【】：:]")
+
+
+def _name_like(text: str) -> bool:
+    """A short title: a few CJK characters, or words mostly capitalised (``MORNING LEDGER``)."""
+    body = text.strip()
+    if script_of(body) == "cjk":
+        return len(body) <= 12
+    words = re.findall(r"[^\W\d_]+", body)
+    return bool(words) and len(words) <= 6 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _edition(text: str) -> bool:
