@@ -78,8 +78,8 @@ def _plausible_text(text: str) -> bool:
             return False
     if common < 0.9 * len(text):
         return False
-    # prose longer than a line has line breaks, spaces or punctuation somewhere
-    return len(text) < 64 or any(sep in text for sep in ("\n", "\r", " ", "，", "。", ",", "."))
+    # prose has line breaks, spaces or punctuation somewhere; binary read as UTF-16 rarely does
+    return any(sep in text for sep in ("\n", "\r", " ", "，", "。", ",", "."))
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

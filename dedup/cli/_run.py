@@ -243,8 +243,10 @@ _WORK: _Work | None = None
 def _worker_init() -> None:
     import signal
 
-    # the parent handles Ctrl-C and terminates the pool; workers must not each print a traceback
+    # the parent handles Ctrl-C and terminates the pool; workers must not each print a traceback,
+    # and the pool's own SIGTERM at shutdown must end them quietly (not through the CLI's handler)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _worker_run(target: Target) -> FileRecord:
