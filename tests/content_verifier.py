@@ -189,10 +189,13 @@ def lost_content(before: str, after: str) -> list[Loss]:
     def line_text(number: int) -> str:
         return "".join(line_chars.get(number, ()))
 
+    ops = [op for op in Indel.opcodes(src, out) if op.tag == "delete"]
+    deleted_in_line: dict[int, int] = {}
+    for op in ops:
+        for k in range(op.src_start, op.src_end):
+            deleted_in_line[src_lines[k]] = deleted_in_line.get(src_lines[k], 0) + 1
     losses: list[Loss] = []
-    for op in Indel.opcodes(src, out):
-        if op.tag != "delete":
-            continue
+    for op in ops:
         # judge line by line: one deleted run may join a duplicate, a header and a splice
         pos = op.src_start
         while pos < op.src_end:
@@ -201,8 +204,13 @@ def lost_content(before: str, after: str) -> list[Loss]:
             while stop < op.src_end and src_lines[stop] == line:
                 stop += 1
             piece = src[pos:stop]
-            if not _has_twin(piece, out) and not _short_piece_of_twinned_line(piece, line_text(line), out) \
-                    and not _is_furniture(before, {line}):
+            whole = line_text(line)
+            # a line mostly deleted is a removed copy: judged whole (the diff may keep a few of its
+            # characters where they match its twin); a line mostly kept lost only this piece
+            mostly_deleted = deleted_in_line[line] * 2 >= len(whole)
+            twinned = _has_twin(whole, out) if mostly_deleted else _has_twin(piece, out) or \
+                _short_piece_of_twinned_line(piece, whole, out)
+            if not twinned and not _is_furniture(before, {line}):
                 losses.append(Loss(piece, pos))
             pos = stop
     return losses
