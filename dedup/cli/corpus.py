@@ -51,7 +51,9 @@ def _open(target: str, scheme: Any) -> Any:
         raise click.UsageError(f"{target}: {exc} (pip install 'ocr-dedup[redis]')") from None
     except Exception as exc:  # connection refused, unreadable database file, ...
         if type(exc).__module__.startswith(("redis", "sqlite3")):
-            raise click.ClickException(f"cannot open index {target}: {exc}") from None
+            # an unreachable server or an unreadable file is an input error: exit 2, like check
+            click.echo(f"dedup: cannot open index {target}: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
         raise
 
 

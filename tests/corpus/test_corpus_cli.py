@@ -73,6 +73,8 @@ def test_check_usage_and_input_errors(folders: tuple[Path, Path, Path], tmp_path
     assert code == 2 and "incompatible MinHash scheme" in err
     code, _, err = _run(["corpus", "check", str(tmp_path / "missing.txt"), "--index", ix])
     assert code == 2
+    code, _, err = _run(["corpus", "check", str(old), "--index", "redis://127.0.0.1:1/0"])
+    assert code == 2 and "cannot open index" in err
 
 
 def test_remove_documents(folders: tuple[Path, Path, Path], tmp_path: Path) -> None:
