@@ -78,7 +78,10 @@ def test_cleaning_keeps_one_copy_of_every_injected_duplicate(lang: str) -> None:
 
 
 def test_a_short_line_repeated_on_its_own_is_not_a_duplicate() -> None:
-    text = "（完）\n\n今年要稳定粮食生产，保障重要农产品供给，加强农田水利建设。\n\n（完）\n\n第二篇文章讨论城市更新和老旧小区改造的安排。\n\n（完）"
+    text = (
+        "（完）\n\n今年要稳定粮食生产，保障重要农产品供给，加强农田水利建设。\n\n（完）\n\n"
+        "第二篇文章讨论城市更新和老旧小区改造的安排。\n\n（完）"
+    )
     assert [f for f in dedup.check_text(text) if f.kind in DUP_KINDS] == []
 
 

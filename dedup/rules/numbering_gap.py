@@ -74,11 +74,10 @@ class NumberingGap(Rule):
             if number.value == expected or number.value == 1:
                 continue
             # only heading-like blocks or consistently numbered items count: a stray "3." in prose does not
-            if not looks_like_heading(first_line) and not looks_like_heading(
-                ctx.blocks[prev_index].text.split("\n", 1)[0]
-            ):
-                if number.style in ("arabic-dot", "arabic-paren"):
-                    continue
+            prev_line = ctx.blocks[prev_index].text.split("\n", 1)[0]
+            arabic = number.style in ("arabic-dot", "arabic-paren")
+            if arabic and not looks_like_heading(first_line) and not looks_like_heading(prev_line):
+                continue
             line_end = block.start + len(first_line)
             span = Span(block.start, line_end)
             prev_block = ctx.blocks[prev_index]
