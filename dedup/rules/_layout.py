@@ -838,5 +838,4 @@ def gap_edit(
     if b.index == a.index + 1:
         return edit, evidence
     stop = blocks[a.index + 1].start
-    joined = edit.replacement
-    return Edit.replace(text, edit.start, stop, joined), evidence
+    return Edit.replace(text, edit.start, stop, edit.replacement), evidence

@@ -138,6 +138,8 @@ class RunningHeader(Rule):
                 continue
             group = groups[furniture_key(block.text)]
             says_furniture = has_furniture_content(block.text)
+            if _BYLINE_RE.search(block.text) and not says_furniture:
+                continue  # brackets or a colon: a byline, a caption, a note; not a page header
             reasons: list[str] = []
             if index in zone:
                 reasons.append("page header at the top or foot of the page")

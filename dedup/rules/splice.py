@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from dedup.model import Edit, Finding, Fix, Span
 from dedup.rules import register
-from dedup.rules._layout import Splice, analyse_breaks, join_edit, joiner_for
+from dedup.rules._layout import Splice, analyse_breaks, gap_edit, joiner_for
 from dedup.rules.base import Context, Rule
 
 
@@ -59,11 +59,16 @@ class UniqueSplice(Rule):
     def _finding(self, ctx: Context, s: Splice) -> Finding:
         text = ctx.text
         nl = ctx.doc.newline
-        first, last = s.run[0], s.run[-1]
-        run_text = text[first.start : last.end]
-        repair, joined = join_edit(text, s.a, s.d, nl)
-        # the join replaces everything from the cut to the continuation, the run included
+        first = s.run[0]
+        blocks = ctx.blocks
+        # the run moves as it reads, without blocks other rules delete in between
+        run_text = (nl + nl).join(r.text for r in s.run)
+        # the break after the cut becomes the join; each block of the run goes with its break;
+        # blocks in between that earlier phases delete are left to their own fixes, so if one of
+        # those fixes is not applied its text stays (nothing is lost)
+        repair, joined = gap_edit(text, s.a, s.d, blocks, nl)
         edits = [repair]
+        edits.extend(Edit.delete(text, r.start, blocks[r.index + 1].start) for r in s.run)
         evidence: dict[str, object] = {
             "cut": s.a.text.rstrip()[-12:],
             "continuation": s.d.text.lstrip()[:12],
@@ -94,7 +99,7 @@ class UniqueSplice(Rule):
             confidence = 0.6
         return self.finding(
             ctx,
-            Span(first.start, last.end),
+            Span(first.start, s.run[-1].end),
             message,
             confidence=confidence,
             related=related,
