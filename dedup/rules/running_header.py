@@ -203,6 +203,8 @@ _BYLINE_RE = re.compile(r"[（）()\[\]【】：:]")
 def _name_like(text: str) -> bool:
     """A short title: a few CJK characters, or words mostly capitalised (``MORNING LEDGER``)."""
     body = text.strip()
+    if re.search(r"[.!?;。！？；]", body):
+        return False
     if script_of(body) == "cjk":
         return len(body) <= 12
     words = re.findall(r"[^\W\d_]+", body)
