@@ -219,7 +219,7 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
 # --- runs and keepers ---------------------------------------------------------------------
 
 
-def _build_runs(pairs: Sequence[Pair], norms: Sequence[str]) -> list[Run]:
+def _build_runs(pairs: Sequence[Pair], norms: Sequence[str], furniture: set[int] | None = None) -> list[Run]:
     by_key = {p.key: p for p in pairs}
     used: set[tuple[int, int]] = set()
     runs: list[Run] = []
@@ -235,8 +235,10 @@ def _build_runs(pairs: Sequence[Pair], norms: Sequence[str]) -> list[Run]:
             run_pairs.append(by_key[(a, b)])
             used.add((a, b))
             a, b = a + 1, b + 1
-        # a run made only of short blocks (headings, "(完)") is not a duplicate on its own
-        if not any(len(norms[p.a]) >= MIN_CHARS and p.how != "heading" for p in run_pairs):
+        # a run made only of short blocks (headings, "(完)") or of page furniture (a running title
+        # repeated at every page top) is not a duplicate on its own: running-header owns those
+        furniture = furniture or set()
+        if not any(len(norms[p.a]) >= MIN_CHARS and p.how != "heading" and p.a not in furniture for p in run_pairs):
             continue
         runs.append(Run(removed=[p.b for p in run_pairs], kept=[p.a for p in run_pairs], pairs=run_pairs))
     return runs
@@ -340,7 +342,10 @@ def analyse(ctx: Context) -> DuplicateAnalysis:
     gone = ctx.removed_blocks()
     norms = ["" if b.index in gone else t for b, t in zip(blocks, _norm_texts(blocks), strict=True)]
     pairs = [p for p in find_pairs(norms, blocks) if p.a not in gone and p.b not in gone]
-    runs = _build_runs(pairs, norms)
+    from dedup.rules._layout import is_furniture_text
+
+    furniture = {i for p in pairs for i in (p.a, p.b) if is_furniture_text(blocks[i].text)}
+    runs = _build_runs(pairs, norms, furniture)
     duplicated = {i for p in pairs for i in (p.a, p.b)}
     keeper = _Keeper(blocks, duplicated)
     # longer runs first: they carry the most evidence, and their decisions shape the context of the rest
