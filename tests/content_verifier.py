@@ -20,7 +20,7 @@ __all__ = ["Loss", "lost_content"]
 # Furniture the tool may delete without a twin: page markers and "continued" lines.
 _FURNITURE = re.compile(
     r"(第\s*[0-9０-９一二三四五六七八九十]+\s*[版页])|(接\s*第)|(下\s*转)|(上\s*接)|(转\s*第)|(见\s*第)"
-    r"|(continued\s+(on|from))|(see\s+page)|(page\s+\d+)|(^[^\w]{0,3}\d[\d\W]{0,7}$)",
+    r"|(continued\s+(on|from))|(see\s+page)|(page\s+\d+)|(^[^\w]{0,3}\d[\d\W]{0,7}$)|(^\W{0,3}[a-z]?\d{1,4}[a-z]?\W{0,3}$)",
     re.IGNORECASE,
 )
 # Runs this short are letters that occur anywhere; their twin is trivially present.
