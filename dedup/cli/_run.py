@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +124,8 @@ def _walk(root: Path, config: Config) -> Iterator[Path]:
 
 
 def _git(args: Sequence[str]) -> str:
+    import subprocess  # lazy: only --changed-since runs git (start-up time)
+
     try:
         done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
     except FileNotFoundError:

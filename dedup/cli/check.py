@@ -176,9 +176,10 @@ def check(ctx: click.Context, paths: tuple[str, ...], config_path: str | None, s
     Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or input
     error.  With --write-baseline the status is 0 unless a file could not be read.
     """
-    from dedup.baseline import Baseline, BaselineError
     from dedup.reporters import get_reporter
 
+    if baseline_path or write_baseline:  # lazy: hashing and JSON only when a baseline is used
+        from dedup.baseline import Baseline, BaselineError
     fmt = _choose_format(fmt, output)
     resolver = ConfigResolver(config_path, _overrides(select, ignore, fail_on, globs, exclude))
     targets = _targets(paths, resolver, changed_since)
