@@ -11,8 +11,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
-__all__ = ["Normalized", "fold_char", "is_cjk", "is_sentence_end", "matching_text", "normalize"]
+__all__ = ["Normalized", "fold_char", "is_cjk", "is_sentence_end", "matching_text", "normalize", "normalize_reference"]
 
 # Punctuation variants that OCR and typesetting swap freely, mapped to one representative.
 _PUNCT_MAP = {
@@ -70,6 +71,31 @@ def normalize(text: str, base: int = 0, keep_space: bool = False) -> Normalized:
 
     With ``keep_space`` runs of whitespace become one space (for Latin word shingles).
     """
+    if not keep_space:
+        return _normalize_fast(text, base)
+    return normalize_reference(text, base, keep_space)
+
+
+def _normalize_fast(text: str, base: int) -> Normalized:
+    """:func:`normalize` without ``keep_space``: the text through ``str.translate``, offsets in C loops.
+
+    Falls back to the reference when a character folds to several (``㈠`` -> ``(一)``).
+    """
+    folded = matching_text(text)
+    table = _TABLE
+    chars = set(text)
+    if any(len(table[ord(c)]) > 1 for c in chars):
+        return normalize_reference(text, base)
+    end = base + len(text)
+    if len(folded) == len(text):
+        return Normalized(folded, tuple(range(base, end)), end)
+    # drop the positions of characters that fold to nothing (whitespace)
+    keep = map(table.__getitem__, map(ord, text))
+    return Normalized(folded, tuple(compress(range(base, end), keep)), end)
+
+
+def normalize_reference(text: str, base: int = 0, keep_space: bool = False) -> Normalized:
+    """The character-by-character definition of :func:`normalize` (its differential-test reference)."""
     out: list[str] = []
     offsets: list[int] = []
     prev_space = True
@@ -109,6 +135,7 @@ def matching_text(text: str) -> str:
         if len(_SEEN) + len(missing) > _TABLE_LIMIT:
             _TABLE.clear()  # adversarial input with every code point: stay bounded
             _SEEN.clear()
+            missing = set(text)
         for ch in missing:
             _TABLE[ord(ch)] = fold_char(ch)
         _SEEN.update(missing)

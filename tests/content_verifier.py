@@ -64,7 +64,8 @@ def _standalone(lines: list[str], number: int) -> bool:
     return above and below
 
 
-_REPEAT = re.compile(r"(.{1,8}?)\1+", re.DOTALL)
+# a unit repeated at once, or after a list separator (a doubled list item: 甲乙、甲乙)
+_REPEAT = re.compile(r"(.{1,8}?)(?:[、，,;；]?\1)+", re.DOTALL)
 
 
 def _collapse(text: str, lines: list[int]) -> tuple[str, list[int]]:
