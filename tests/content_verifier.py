@@ -65,10 +65,20 @@ def _standalone(lines: list[str], number: int) -> bool:
 
 
 # a unit repeated at once, or after a list separator (a doubled list item: 甲乙、甲乙)
-_REPEAT = re.compile(r"(.{1,8}?)(?:[、，,;；]?\1)+", re.DOTALL)
+_REPEAT = re.compile(r"(.{1,24}?)(?:[、，,;；]?\1)+", re.DOTALL)
 
 
 def _collapse(text: str, lines: list[int]) -> tuple[str, list[int]]:
+    """:func:`_collapse_once` until nothing changes (a collapsed ``ll`` may expose a longer repeat)."""
+    for _ in range(4):
+        shorter, kept = _collapse_once(text, lines)
+        if len(shorter) == len(text):
+            break
+        text, lines = shorter, kept
+    return text, lines
+
+
+def _collapse_once(text: str, lines: list[int]) -> tuple[str, list[int]]:
     """Immediate repeats reduced to one copy (``xx`` -> ``x``), in both texts alike.
 
     A stutter removed from the retained twin of a deleted copy would otherwise make the
