@@ -177,8 +177,10 @@ def _is_furniture(input_text: str, lines_of_run: set[int]) -> bool:
             continue
         if _FURNITURE.search(line):
             continue
-        # a running header: a short line printed at least twice in the input
-        if len(line) <= 40 and sum(1 for other in lines if other.strip() == line) >= 2:
+        # a running header: a line printed at least twice in the input, not ending a sentence
+        # (newspaper heads run long: "THE EVENING STAR, WASHINGTON, D. C., SATURDAY, JANUARY 1, 1916")
+        if len(line) <= 80 and line[-1] not in "。！？.!?" and sum(
+                1 for other in lines if other.strip() == line) >= 2:
             continue
         # or a page header printed once: a short stand-alone line without punctuation or numbering
         if _standalone(lines, number) and len(line) <= 20 and not _PUNCT_OR_NUMBER.search(line):
