@@ -152,14 +152,14 @@ def _covered_share(run: str, out: str) -> float:
     """
     if len(run) <= _TRIVIAL or run in out:
         return 1.0
-    # punctuation between repeats (the 、 of a doubled list item) carries no content of its own
-    covered = sum(1 for ch in run if unicodedata.category(ch)[0] in "PS")
+    # punctuation between repeats (the 、 of a doubled list item) and control characters carry no content
+    covered = sum(1 for ch in run if unicodedata.category(ch)[0] in "PSC")
     least = _MIN_PIECE if len(run) >= 2 * _MIN_PIECE else 4
     i = 0
     while i < len(run):
         length = _longest_prefix_in(run, i, out)
         if length >= min(least, len(run) - i):
-            covered += sum(1 for ch in run[i : i + length] if unicodedata.category(ch)[0] not in "PS")
+            covered += sum(1 for ch in run[i : i + length] if unicodedata.category(ch)[0] not in "PSC")
             i += length
         else:
             i += 1
