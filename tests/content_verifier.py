@@ -43,7 +43,8 @@ def _skeleton(text: str) -> tuple[str, list[int]]:
         # a line ends at LF, at CR not followed by LF (CRLF counts once), as _lines() splits
         if ch == "\n" or (ch == "\r" and text[i + 1 : i + 2] != "\n"):
             line += 1
-        if ch.isspace():
+        # whitespace and control characters are not content: joins and junk removal are free
+        if ch.isspace() or unicodedata.category(ch) == "Cc":
             continue
         for c in unicodedata.normalize("NFKC", ch).lower():
             if not c.isspace():
