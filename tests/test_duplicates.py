@@ -115,3 +115,32 @@ def test_fast_path_agrees_with_brute_force_reference(lang: str) -> None:
         reference = {(p.a, p.b) for p in brute_force_pairs(norms)}
         fast = {(p.a, p.b) for p in find_pairs(norms, d.blocks) if p.how != "heading"}
         assert reference == fast
+
+
+def test_a_complete_copy_is_never_removed_in_favour_of_a_truncated_twin() -> None:
+    from dedup.rules._duplicates import Pair, Run, _covered_parts
+
+    norms = ["aaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb", "aaaaaaaaaaaa", "bbbbbbbbbb"]
+    # kept copy [0, 3] holds a truncated second block; removing [2, 1] would lose the end of block 1
+    run = Run(removed=[2, 1], kept=[0, 3], pairs=[Pair(0, 2, 100.0, "exact"), Pair(1, 3, 95.0, "contained")],
+              kind="duplicate-section")
+    parts = _covered_parts(run, norms)
+    assert [(p.removed, p.kept, p.kind) for p in parts] == [([2], [0], "duplicate-paragraph")]
+
+
+def test_three_copies_with_a_truncated_leader_lose_nothing() -> None:
+    full = (
+        "加快建设现代化基础设施体系，推进重大交通项目，完善综合交通网络，"
+        "提升城市运行效率和服务水平，促进区域协调发展。"
+    )
+    cut = full[:30]
+    fillers = [
+        "开篇段落讲述总体要求和主要目标。",
+        "中间段落讲别的事情，与上文无关。",
+        "另一段落说明措施和安排。",
+        "结尾段落。",
+    ]
+    for order in ([cut, full, full], [full, cut, full], [full, full, cut]):
+        blocks = [fillers[0], order[0], fillers[1], order[1], fillers[2], order[2], fillers[3]]
+        result = dedup.clean_text("\n\n".join(blocks))
+        assert full in result.text, order

@@ -368,8 +368,50 @@ def analyse(ctx: Context) -> DuplicateAnalysis:
         claimed.update(run.removed)
         claimed.update(run.kept)
         decided.append(run)
-    decided.sort(key=lambda r: r.removed[0])
-    return DuplicateAnalysis(pairs, decided)
+    covered = [sub for run in decided for sub in _covered_parts(run, norms)]
+    covered.sort(key=lambda r: r.removed[0])
+    return DuplicateAnalysis(pairs, covered)
+
+
+def _covers(removed: int, kept: int, how: str, norms: Sequence[str]) -> bool:
+    """Whether the kept block holds everything the removed block says (no unique text lost)."""
+    if how != "contained":
+        return True
+    return len(norms[removed]) <= len(norms[kept])
+
+
+def _covered_parts(run: Run, norms: Sequence[str]) -> list[Run]:
+    """The run split around any pair whose removal would lose text (a complete copy kept only as a
+    truncated twin): those blocks stay, and the rest of the run is still removed."""
+    parts: list[Run] = []
+    current: list[int] = []
+    for k, pair in enumerate(run.pairs):
+        if _covers(run.removed[k], run.kept[k], pair.how, norms):
+            current.append(k)
+            continue
+        if current:
+            parts.append(_sub_run(run, current))
+        current = []
+    if current:
+        parts.append(_sub_run(run, current))
+    return parts
+
+
+def _sub_run(run: Run, ks: list[int]) -> Run:
+    if len(ks) == len(run.pairs):
+        return run
+    kind = run.kind if run.kind == "splice" or len(ks) > 1 else "duplicate-paragraph"
+    if kind == "duplicate-paragraph" and len(ks) > 1:
+        kind = "duplicate-section"
+    return Run(
+        removed=[run.removed[k] for k in ks],
+        kept=[run.kept[k] for k in ks],
+        pairs=[run.pairs[k] for k in ks],
+        kind=kind,
+        reason=run.reason,
+        confidence=run.confidence,
+        scores=run.scores,
+    )
 
 
 def is_byline(text: str) -> bool:
