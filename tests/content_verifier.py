@@ -127,12 +127,13 @@ def _has_twin(piece: str, out: str) -> bool:
 
     if _covered_share(piece, out) >= _MIN_COVERED:
         return True
-    # partial_ratio slides the shorter string over the longer: the piece must be the shorter one,
-    # or an output contained in the piece would count as the piece's twin
-    return (
-        10 <= len(piece) <= len(out)
-        and fuzz.partial_ratio(piece, out, score_cutoff=_MIN_RATIO) >= _MIN_RATIO
-    )
+    if len(piece) < 10:
+        return False
+    # partial_ratio slides the shorter string over the longer: when the piece is the longer one
+    # an output contained in it would count as its twin, so the whole output is compared instead
+    if len(piece) > len(out):
+        return fuzz.ratio(piece, out, score_cutoff=_MIN_RATIO) >= _MIN_RATIO
+    return fuzz.partial_ratio(piece, out, score_cutoff=_MIN_RATIO) >= _MIN_RATIO
 
 
 def _short_piece_of_twinned_line(piece: str, line: str, out: str) -> bool:
