@@ -13,12 +13,14 @@ for large ones.  Every candidate is verified with rapidfuzz before it counts.
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from dedup.model import Block, Edit, Finding, Fix, Span
-from dedup.normalize import matching_text, normalize
+from dedup.normalize import is_cjk, matching_text, normalize
 from dedup.rules._text import (
     ends_mid_sentence,
     heading_number,
@@ -244,6 +246,20 @@ def _build_runs(pairs: Sequence[Pair], norms: Sequence[str], furniture: set[int]
     return runs
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _tokens(text: str) -> list[str]:
+    """Latin words (lower-cased) and CJK character pairs: the units an OCR error damages."""
+    out: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if word.isascii() or not any(is_cjk(c) for c in word):
+            out.append(word)
+        else:
+            out.extend(word[k : k + 2] for k in range(len(word) - 1))
+    return out
+
+
 class _Keeper:
     """Decides which copy of a run to keep, looking at how each copy sits in the text."""
 
@@ -251,6 +267,21 @@ class _Keeper:
         self.blocks = blocks
         self.duplicated = duplicated
         self.dropped: set[int] = set()
+
+    @cached_property
+    def _token_counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for block in self.blocks:
+            counts.update(_tokens(block.text))
+        return counts
+
+    def support(self, copy: Sequence[int]) -> float:
+        """Share of a copy's tokens (words, or CJK character pairs) found more than once in the document."""
+        tokens = [t for i in copy for t in _tokens(self.blocks[i].text)]
+        if not tokens:
+            return 0.0
+        counts = self._token_counts
+        return sum(1 for t in tokens if counts[t] > 1) / len(tokens)
 
     def _neighbour(self, index: int, step: int, skip: set[int]) -> Block | None:
         i = index + step
@@ -302,6 +333,17 @@ class _Keeper:
             b_score += 0 if longer_is_a else 3
             (a_notes if longer_is_a else b_notes).append("it is the complete copy")
             (b_notes if longer_is_a else a_notes).append("it is a truncated copy")
+        if a_score == b_score and any(p.how == "near" for p in run.pairs):
+            # equally complete copies that differ by OCR errors: keep the one whose words the rest
+            # of the document also uses, i.e. the one with fewer misread characters
+            a_support = self.support(run.kept)
+            b_support = self.support(run.removed)
+            if b_support > a_support + 1e-9:
+                b_score += 1
+                b_notes.append("its words recur elsewhere in the document (fewer OCR errors)")
+            elif a_support > b_support + 1e-9:
+                a_score += 1
+                a_notes.append("its words recur elsewhere in the document (fewer OCR errors)")
         swap = b_score > a_score
         if swap:
             run.kept, run.removed = run.removed, run.kept

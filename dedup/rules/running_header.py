@@ -123,11 +123,24 @@ class RunningHeader(Rule):
                 return False
             nxt = live_neighbour(index, 1)
             prev = live_neighbour(index, -1)
+            # a line that itself runs on into the next block mid-word ("... public b" | "ecause.")
+            # is the cut sentence's own text, not a header sitting in the seam
+            line = blocks[index].text.rstrip()
+            reads_on = (
+                nxt is not None
+                and line[-1:].isascii()
+                and line[-1:].isalpha()
+                and nxt.text.lstrip()[:1].islower()
+            )
+            if reads_on:
+                return False
             tail = nxt is not None and is_sentence_tail(nxt.text)
             cut = prev is not None and not ends_sentence(prev.text) and not is_heading(prev.text, width)
             # a deleted copy next to it is not enough (a short line between two duplicates is
-            # the writer's); with a stray sentence tail or a cut sentence beside it, it is a seam
-            return tail or cut
+            # the writer's); with a stray sentence tail beside it, it is a seam; beside a cut
+            # sentence only a line that states a date or page is surely furniture (a short line
+            # of text there may be the sentence's own broken piece)
+            return tail or (cut and has_furniture_content(line))
 
         # copies an earlier rule keeps as the twin of a deleted copy: deleting them too would
         # undo that rule's fix (its twin must survive), so the furniture stays once
