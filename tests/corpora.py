@@ -10,13 +10,13 @@ duplicates.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
-@lru_cache(maxsize=None)
+@cache
 def chinese_paragraphs(min_len: int = 40) -> tuple[str, ...]:
     folder = SHARED / "corpus" / "zh-gov-reports"
     paras: list[str] = []
@@ -28,7 +28,7 @@ def chinese_paragraphs(min_len: int = 40) -> tuple[str, ...]:
     return _unique(paras)
 
 
-@lru_cache(maxsize=None)
+@cache
 def english_paragraphs(min_len: int = 120) -> tuple[str, ...]:
     from pydoc_data.topics import topics
 
