@@ -10,17 +10,15 @@ list item without punctuation, poetry lines.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from rule_cases import check_case_files, load_cases
 
 import dedup
 from dedup.config import Config
 from dedup.rules import registry
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "rules"
 RULES = (
     "broken-paragraph",
     "splice",
@@ -35,30 +33,11 @@ KNOWN_FIELDS = {"id", "text", "findings", "fixed", "with", "note"}
 KINDS = {"scan-overlap": ("duplicate-section", "repeated-phrase")}
 
 
-def _cases() -> list[Any]:
-    params = []
-    for rule in RULES:
-        data = json.loads((DATA / f"{rule}.json").read_text(encoding="utf-8"))
-        assert data["rule"] == rule
-        for case in data["cases"]:
-            params.append(pytest.param(rule, case, id=f"{rule}:{case['id']}"))
-    return params
-
-
-CASES = _cases()
+CASES = load_cases(RULES)
 
 
 def test_case_files_are_well_formed() -> None:
-    ids = [p.id for p in CASES]
-    assert len(ids) == len(set(ids)), "case ids must be unique"
-    for param in CASES:
-        rule, case = param.values
-        assert set(case) <= KNOWN_FIELDS, f"{param.id}: unknown fields {set(case) - KNOWN_FIELDS}"
-        assert isinstance(case["findings"], int)
-    for rule in RULES:
-        positives = [p for p in CASES if p.values[0] == rule and p.values[1]["findings"] > 0]
-        negatives = [p for p in CASES if p.values[0] == rule and p.values[1]["findings"] == 0]
-        assert positives and negatives, f"{rule} needs cases that must be flagged and cases that must not"
+    check_case_files(CASES, RULES, KNOWN_FIELDS)
 
 
 @pytest.mark.parametrize(("rule", "case"), CASES)
