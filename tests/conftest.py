@@ -15,7 +15,9 @@ SEEDS = DATA / "seeds"
 SHARED = ROOT.parent / "shared"
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.register_profile(
+    "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True, derandomize=True
+)
 settings.register_profile(
     "nightly", deadline=None, max_examples=20000, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -128,7 +128,8 @@ def _has_twin(piece: str, out: str) -> bool:
     if _covered_share(piece, out) >= _MIN_COVERED:
         return True
     if len(piece) < 10:
-        return False
+        # a short line read twice with one OCR substitution (导/东) still has its twin
+        return len(piece) >= 7 and fuzz.partial_ratio(piece, out, score_cutoff=85) >= 85
     # partial_ratio slides the shorter string over the longer: when the piece is the longer one
     # an output contained in it would count as its twin, so the whole output is compared instead
     if len(piece) > len(out):

@@ -417,9 +417,23 @@ def analyse(ctx: Context) -> DuplicateAnalysis:
 
 def _covers(removed: int, kept: int, how: str, norms: Sequence[str]) -> bool:
     """Whether the kept block holds everything the removed block says (no unique text lost)."""
-    if how != "contained":
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
+
+    gone, stays = norms[removed], norms[kept]
+    if how == "contained":
+        if len(gone) > len(stays):
+            return False
+        # a truncated copy is compared with the end of its twin it aligns with
+        stays = max((stays[: len(gone)], stays[-len(gone) :]), key=lambda window: fuzz.ratio(gone, window))
+    elif how != "near":
         return True
-    return len(norms[removed]) <= len(norms[kept])
+    # OCR damages a character here and there; a run of three or more characters that only the
+    # removed copy has is text of its own (a fragment glued on by a join), not noise
+    return not any(
+        op.tag in ("insert", "replace") and op.dest_end - op.dest_start >= 3
+        for op in Levenshtein.opcodes(stays, gone)
+    )
 
 
 def _covered_parts(run: Run, norms: Sequence[str]) -> list[Run]:
