@@ -398,7 +398,7 @@ def is_furniture_text(text: str, width: int | None = None) -> bool:
     False
     """
     body = text.strip()
-    if not body or "\n" in body or has_sentence_punct(body) or ends_sentence(body):
+    if not body or "\n" in body or "\r" in body or has_sentence_punct(body) or ends_sentence(body):
         return False
     if is_full_line(body, width) and not has_furniture_content(body):
         return False
