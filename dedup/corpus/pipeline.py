@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -314,6 +314,36 @@ def _verify_task(task: _VerifyTask) -> list[list[float | int]]:
 # --- the run -----------------------------------------------------------------------------
 
 
+def _run_resumable(
+    tasks: Sequence[Any],
+    done_of: Callable[[Any], Any],
+    fn: Callable[[Any], Any],
+    label: str,
+    *,
+    progress: bool,
+    engine: str,
+    workers: int | None,
+    ray_address: str | None,
+) -> dict[int, Any]:
+    """Results by task index: those a resumed run finds already done, the rest run on the engine."""
+    results: dict[int, Any] = {}
+    todo = []
+    for task in tasks:
+        done = done_of(task)
+        if done is not None:
+            results[task.index] = done
+        else:
+            todo.append(task)
+    bar = _Progress(progress, len(tasks), label)
+    bar.update(len(results))
+    for task, out in zip(todo, run_tasks(fn, todo, engine=engine, workers=workers, ray_address=ray_address),
+                         strict=True):
+        results[task.index] = out
+        bar.update()
+    bar.close()
+    return results
+
+
 class _Progress:
     def __init__(self, enabled: bool, length: int, label: str) -> None:
         self.bar: Any = None
@@ -374,21 +404,13 @@ def _run(files: list[str], engine: str, workers: int | None, keep: str, scheme: 
     sdict = scheme.to_dict()
     shard_tasks = [_ShardTask(i, tuple(files[s : s + shard_size]), sdict, wdir)
                    for i, s in enumerate(range(0, len(files), shard_size))]
-    metas: dict[int, dict[str, Any]] = {}
-    todo: list[_ShardTask] = []
-    for t in shard_tasks:
-        done = _load_done(_shard_base(wdir, t.index).with_suffix(".json"), _shard_key(t)) if resume else None
-        if done is not None:
-            metas[t.index] = done
-        else:
-            todo.append(t)
-    bar = _Progress(progress, len(shard_tasks), "sketch")
-    bar.update(len(metas))
-    for t, meta in zip(todo, run_tasks(_sketch_shard, todo, engine=engine, workers=workers,
-                                       ray_address=ray_address), strict=True):
-        metas[t.index] = meta
-        bar.update()
-    bar.close()
+    metas: dict[int, dict[str, Any]] = _run_resumable(
+        shard_tasks,
+        lambda t: _load_done(_shard_base(wdir, t.index).with_suffix(".json"), _shard_key(t)) if resume else None,
+        _sketch_shard,
+        "sketch",
+        progress=progress, engine=engine, workers=workers, ray_address=ray_address,
+    )
     t_sketch = time.perf_counter()
 
     documents: list[DocInfo] = []
@@ -431,21 +453,15 @@ def _run(files: list[str], engine: str, workers: int | None, keep: str, scheme: 
     t_cand = time.perf_counter()
 
     verify_tasks = _verify_tasks(wa, wb, da, db, offsets, documents, match, wdir)
-    results: dict[int, list[list[float | int]]] = {}
-    todo_v = []
-    for vt in verify_tasks:
+
+    def verified(vt: Any) -> Any:
         done = _load_done(Path(wdir) / f"verify-{vt.index:06d}.json", _verify_key(vt)) if resume else None
-        if done is not None:
-            results[vt.index] = done["matches"]
-        else:
-            todo_v.append(vt)
-    bar = _Progress(progress, len(verify_tasks), "verify")
-    bar.update(len(results))
-    for vt, found in zip(todo_v, run_tasks(_verify_task, todo_v, engine=engine, workers=workers,
-                                           ray_address=ray_address), strict=True):
-        results[vt.index] = found
-        bar.update()
-    bar.close()
+        return None if done is None else done["matches"]
+
+    results: dict[int, list[list[float | int]]] = _run_resumable(
+        verify_tasks, verified, _verify_task, "verify",
+        progress=progress, engine=engine, workers=workers, ray_address=ray_address,
+    )
     matches = [PassageMatch(int(m[0]), int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), float(m[6]))
                for vt in verify_tasks for m in results[vt.index]]
     t_verify = time.perf_counter()
