@@ -83,8 +83,7 @@ def _normalize_fast(text: str, base: int) -> Normalized:
     """
     folded = matching_text(text)
     table = _TABLE
-    chars = set(text)
-    if any(len(table[ord(c)]) > 1 for c in chars):
+    if _MULTI and not _MULTI.isdisjoint(text):
         return normalize_reference(text, base)
     end = base + len(text)
     if len(folded) == len(text):
@@ -119,6 +118,8 @@ def normalize_reference(text: str, base: int = 0, keep_space: bool = False) -> N
 # code point -> matching form of that character, filled as characters are met (str.translate table)
 _TABLE: dict[int, str] = {}
 _SEEN: set[str] = set()
+# characters met so far whose matching form has several characters (offsets need the reference path)
+_MULTI: set[str] = set()
 _TABLE_LIMIT = 1 << 18
 
 
@@ -135,9 +136,13 @@ def matching_text(text: str) -> str:
         if len(_SEEN) + len(missing) > _TABLE_LIMIT:
             _TABLE.clear()  # adversarial input with every code point: stay bounded
             _SEEN.clear()
+            _MULTI.clear()
             missing = set(text)
         for ch in missing:
-            _TABLE[ord(ch)] = fold_char(ch)
+            folded = fold_char(ch)
+            _TABLE[ord(ch)] = folded
+            if len(folded) > 1:
+                _MULTI.add(ch)
         _SEEN.update(missing)
     return text.translate(_TABLE)
 

@@ -122,17 +122,29 @@ class Context:
 
     def removed_blocks(self) -> set[int]:
         """Indices of blocks whose whole text a safe fix of an earlier phase deletes."""
+        key = len(self.findings)
+        cached = self.cache.get("_removed_blocks")
+        if cached is not None and cached[0] == key:
+            return set(cached[1])
+        removed = self._removed_blocks()
+        self.cache["_removed_blocks"] = (key, frozenset(removed))
+        return removed
+
+    def _removed_blocks(self) -> set[int]:
         deletions = self.planned_deletions()
         removed: set[int] = set()
         if not deletions:
             return removed
+        # both lists are sorted by start: a block is covered by one of the deletions starting at or
+        # before it, and of those the one reaching furthest decides
+        reach = -1
+        d = 0
         for block in self.blocks:
-            for span in deletions:
-                if span.start <= block.start and block.end <= span.end:
-                    removed.add(block.index)
-                    break
-                if span.start > block.start:
-                    break
+            while d < len(deletions) and deletions[d].start <= block.start:
+                reach = max(reach, deletions[d].end)
+                d += 1
+            if block.end <= reach:
+                removed.add(block.index)
         return removed
 
     def live_blocks(self) -> Iterator[Block]:
