@@ -93,3 +93,36 @@ def test_new_output_file_gets_ordinary_permissions(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_chunked_utf8_read_equals_whole_file_decoding(tmp_path: Path) -> None:
+    """Chunked reading (memory) must give what decode_bytes gives, whatever falls on a chunk edge."""
+    import dedup.io as dio
+
+    samples = {
+        "zh": ("统筹推进，高新区。\r\n" * 40).encode("utf-8"),
+        "bom": codecs.BOM_UTF8 + "𠮷野家\n".encode() * 30,
+        "fullwidth-first": "！开头\n".encode() * 30,
+        "invalid": "好".encode() * 20 + b"\xff" + b"tail",
+        "nul": b"a\x00b",
+        "utf16": codecs.BOM_UTF16_LE + "文本".encode("utf-16-le"),
+    }
+    old = dio._CHUNK
+    try:
+        for size in (1, 2, 5, 7, 1 << 20):
+            dio._CHUNK = size  # multi-byte characters split across chunks
+            for name, data in samples.items():
+                path = tmp_path / f"{name}.txt"
+                path.write_bytes(data)
+                try:
+                    expected: object = dio.decode_bytes(data)
+                except dio.InputError as exc:
+                    expected = str(exc)
+                try:
+                    doc = dio.read_document(path)
+                    got: object = dio.Decoded(doc.text, doc.encoding, doc.bom)
+                except dio.InputError as exc:
+                    got = str(exc)
+                assert got == expected, (name, size)
+    finally:
+        dio._CHUNK = old
