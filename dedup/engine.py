@@ -70,22 +70,31 @@ def _fingerprint(doc: Document, finding: Finding) -> str:
     return f"{finding.rule}:{matched}:{twins}"
 
 
-def check_document(doc: Document, config: Config | None = None) -> CheckResult:
-    """All enabled rules over ``doc``; findings sorted by position."""
+def check_document(doc: Document, config: Config | None = None, *, fixable_only: bool = False) -> CheckResult:
+    """All enabled rules over ``doc``; findings sorted by position.
+
+    ``fixable_only`` skips the rules that never fix anything (a later pass of :func:`clean_document`
+    only needs what it could apply; no fixable rule reads their findings, see :func:`_validate`).
+    """
     config = (config or Config()).for_path(doc.path)
     rules = config.enabled_rules()
     ctx = Context(doc=doc, config=config, enabled=frozenset(r.code for r in rules))
     for rule_cls in rules:
+        if fixable_only and not rule_cls.fixable:
+            continue
         rule = rule_cls()
         for finding in rule.check(ctx):
-            _validate(doc, finding)
+            _validate(doc, finding, rule_cls.fixable)
             finding.fingerprint = _fingerprint(doc, finding)
             ctx.findings.append(finding)
     findings = sorted(ctx.findings, key=lambda f: f.sort_key)
     return CheckResult(doc, findings)
 
 
-def _validate(doc: Document, finding: Finding) -> None:
+def _validate(doc: Document, finding: Finding, fixable: bool = True) -> None:
+    if not fixable and finding.fix is not None and finding.fix.safe:
+        # later passes skip rules that are not fixable: a safe fix from one would be lost there
+        raise AssertionError(f"{finding.rule} is declared not fixable but proposed a safe fix")
     n = len(doc.text)
     spans = [finding.span, *finding.related]
     if finding.fix is not None:
@@ -109,7 +118,8 @@ def clean_document(doc: Document, config: Config | None = None) -> CleanResult:
     for _ in range(config.max_passes - 1):
         if text == doc.text:
             break
-        again = check_document(Document(text, doc.path, doc.encoding, doc.bom, doc.newline), config)
+        again = check_document(Document(text, doc.path, doc.encoding, doc.bom, doc.newline), config,
+                               fixable_only=True)
         step = apply_fixes(text, again.findings)
         if not step.applied or step.text == text:
             break
