@@ -169,6 +169,9 @@ def _covered_share(run: str, out: str) -> float:
     return covered / len(run)
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _is_furniture(input_text: str, lines_of_run: set[int]) -> bool:
     """The deleted run lies on short lines that look like page markers or repeat as running headers."""
     lines = _lines(input_text)
@@ -180,10 +183,11 @@ def _is_furniture(input_text: str, lines_of_run: set[int]) -> bool:
             continue
         if _FURNITURE.search(line):
             continue
-        # a running header: a line printed at least twice in the input, not ending a sentence
-        # (newspaper heads run long: "THE EVENING STAR, WASHINGTON, D. C., SATURDAY, JANUARY 1, 1916")
+        # a running header: a line printed at least twice in the input, not ending a sentence, its
+        # numbers free to change (dates, page numbers); newspaper heads run long:
+        # "THE EVENING STAR, WASHINGTON, D. C., SATURDAY, JANUARY 1, 1916"
         if len(line) <= 80 and line[-1] not in "。！？.!?" and sum(
-                1 for other in lines if other.strip() == line) >= 2:
+                1 for other in lines if _DIGITS.sub("0", other.strip()) == _DIGITS.sub("0", line)) >= 2:
             continue
         # or a page header printed once: a short stand-alone line without punctuation or numbering
         if _standalone(lines, number) and len(line) <= 20 and not _PUNCT_OR_NUMBER.search(line):
