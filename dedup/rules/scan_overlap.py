@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from dedup.model import Edit, Finding, Fix, Span
-from dedup.normalize import Normalized, normalize
+from dedup.model import Block, Edit, Finding, Fix, Span
+from dedup.normalize import fold_char, matching_text, normalize
 from dedup.rules import register
-from dedup.rules._layout import ends_sentence, script_of, single_whole_line
+from dedup.rules._layout import _strip_closers, ends_sentence, script_of, single_whole_line
 from dedup.rules.base import Context, Rule
 
 #: seed length (matching-form characters): long enough to be rare, short enough to fall between OCR errors
@@ -37,6 +38,12 @@ MAX_BETWEEN = 4
 LOOKBACK = MAX_BETWEEN_LONG + 2000
 WINDOW = 200_000
 _OWNED_KINDS = ("duplicate-paragraph", "duplicate-section", "splice")
+#: shorter texts take the pure-Python path (no numpy import, no start-up cost)
+SMALL = 50_000
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 
 @dataclass
@@ -61,50 +68,179 @@ class Overlap:
     ratio: float
 
 
-def _seeds(norm: str, seed: int, min_run: int) -> list[tuple[int, int]]:
+def _seeds(
+    norm: str, seed: int, min_run: int, window: int = WINDOW, lookback: int = LOOKBACK
+) -> list[tuple[int, int]]:
     """Pairs of positions ``(i, p)`` where the same ``seed``-gram starts, ``p - i`` at least ``min_run``.
 
-    Only the previous two occurrences within :data:`LOOKBACK` count, and a gram seen
+    Only the previous two occurrences within ``lookback`` count, and a gram seen
     more than :data:`MAX_OCCURRENCES` times in a window is boilerplate.  The text is
-    indexed window by window so memory stays bounded on very long inputs.
+    indexed window by window so memory stays bounded on very long inputs.  This is
+    the definition; :func:`_seed_arrays` computes the same pairs with numpy.
     """
     seeds: set[tuple[int, int]] = set()
-    n = len(norm)
+    grams = len(norm) - seed + 1
     start = 0
-    while start < max(1, n - seed + 1):
-        stop = min(n - seed + 1, start + WINDOW + LOOKBACK)
-        # gram -> [times seen, last position, position before]
-        index: dict[str, list[int]] = {}
-        for p in range(start, stop):
-            gram = norm[p : p + seed]
-            entry = index.get(gram)
-            if entry is None:
-                index[gram] = [1, p, -1]
-                continue
-            if entry[0] <= MAX_OCCURRENCES:
-                for i in (entry[1], entry[2]):
-                    if i >= 0 and min_run <= p - i <= LOOKBACK:
-                        seeds.add((i, p))
-            entry[0] += 1
-            entry[2], entry[1] = entry[1], p
-        if stop >= n - seed + 1:
+    while start < max(1, grams):
+        stop = min(grams, start + window + lookback)
+        _window_seeds_py(norm, seed, min_run, lookback, start, stop, seeds)
+        if stop >= grams:
             break
-        start += WINDOW
+        start += window
     return sorted(seeds, key=lambda pair: (pair[1], pair[0]))
 
 
-def find_overlaps(norm: str, seed: int, min_run: int) -> list[Overlap]:
-    """Runs of ``norm`` that occur twice, found from exact seeds and extended along their diagonal.
+def _window_seeds_py(
+    norm: str, seed: int, min_run: int, lookback: int, start: int, stop: int, seeds: set[tuple[int, int]]
+) -> None:
+    """Add the seeds whose second gram starts in ``[start, stop)``, counting grams from ``start`` on."""
+    # gram -> [times seen, last position, position before]
+    index: dict[str, list[int]] = {}
+    for p in range(start, stop):
+        gram = norm[p : p + seed]
+        entry = index.get(gram)
+        if entry is None:
+            index[gram] = [1, p, -1]
+            continue
+        if entry[0] <= MAX_OCCURRENCES:
+            for i in (entry[1], entry[2]):
+                if i >= 0 and min_run <= p - i <= lookback:
+                    seeds.add((i, p))
+        entry[0] += 1
+        entry[2], entry[1] = entry[1], p
 
-    >>> run = "0123456789abcdefghijklmnopqrstuvwxyz"
-    >>> text = "ABCDEFGHIJ" + run + "KLM" + run.replace("i", "1") + "NOP"
-    >>> [(o.a0, o.a1, o.b0, o.b1) for o in find_overlaps(text, 8, 30)]
-    [(10, 46, 49, 85)]
+
+#: odd multiplier of the rolling gram hash (mod 2**64); the high bits are used
+_HASH_MULT = 0x9E3779B97F4A7C15
+
+
+def _seed_arrays(
+    norm: str,
+    seed: int,
+    min_run: int,
+    window: int = WINDOW,
+    lookback: int = LOOKBACK,
+    hash_bits: int = 64,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`_seeds` with numpy: the first and second positions of the pairs, in order of ``(p, i)``.
+
+    Per window, each gram's hash carries its position in the low bits, so one sort puts
+    equal grams together in order of position; an occurrence's rank in its group is how
+    many times the gram was seen before it in the window, and its two predecessors are
+    the two occurrences before it.  Hash collisions are ruled out by comparing the grams
+    of every group; a window with one is indexed by the reference loop instead.
+    ``hash_bits`` below 64 weakens the hash (tests use it to force collisions).
     """
-    from rapidfuzz import fuzz
+    import numpy as np
 
-    seeds = _seeds(norm, seed, min_run)
-    chains: list[_Chain] = []
+    empty = np.zeros(0, dtype=np.int64)
+    grams = len(norm) - seed + 1
+    if grams <= 0:
+        return empty, empty
+    keys: list[NDArray[np.int64]] = []
+    start = 0
+    while True:
+        stop = min(grams, start + window + lookback)
+        found = _window_seed_keys(norm, seed, min_run, lookback, start, stop, hash_bits)
+        if found.size:
+            keys.append(found)
+        if stop >= grams:
+            break
+        start += window
+    if not keys:
+        return empty, empty
+    # a pair found in the overlap of two windows is one seed; sorting the keys orders by (p, i)
+    merged = np.sort(np.concatenate(keys))
+    merged = merged[np.concatenate(([True], merged[1:] != merged[:-1]))]
+    return merged & 0xFFFFFFFF, merged >> 32
+
+
+def _window_seed_keys(
+    norm: str, seed: int, min_run: int, lookback: int, start: int, stop: int, hash_bits: int
+) -> NDArray[np.int64]:
+    """The seeds of one window as ``p << 32 | i``."""
+    import numpy as np
+
+    m = stop - start
+    if m <= 1:
+        return np.zeros(0, dtype=np.int64)
+    cp = np.frombuffer(norm[start : stop + seed - 1].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    # hash(x + y) = hash(x) * MULT ** len(y) + hash(y): grams of 2, 4, 8 ... characters, then the rest
+    h = cp.astype(np.uint64)
+    width = 1
+    while 2 * width <= seed:
+        h = h[:-width] * np.uint64(pow(_HASH_MULT, width, 1 << 64)) + h[width:]
+        width *= 2
+    if width < seed:
+        h = _extend_hash(cp, h, width, seed)
+    h = h[:m] * np.uint64(_HASH_MULT)  # carry the last character up into the high bits the key keeps
+    if hash_bits < 64:
+        h >>= np.uint64(64 - hash_bits)
+        h *= np.uint64(_HASH_MULT)  # spread the few bits left over the high bits the key keeps
+    bits = int(m - 1).bit_length()
+    low = np.uint64((1 << bits) - 1)
+    h &= ~low
+    h |= np.arange(m, dtype=np.uint64)
+    h.sort()
+    top = h >> np.uint64(bits)
+    same = np.flatnonzero(top[1:] == top[:-1])  # element same+1 repeats the gram of element same
+    if same.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    pos = (h & low).astype(np.int64)
+    first, second = pos[same], pos[same + 1]
+    if not _grams_equal(cp, first, second, seed):
+        pairs: set[tuple[int, int]] = set()
+        _window_seeds_py(norm, seed, min_run, lookback, start, stop, pairs)
+        return np.array(sorted((p << 32) | i for i, p in pairs), dtype=np.int64)
+    # an element's rank (occurrences of its gram before it) is its place in a run of repeats
+    n = same.size
+    index = np.arange(n)
+    opens = np.ones(n, dtype=bool)
+    opens[1:] = same[1:] != same[:-1] + 1
+    rank = index - np.maximum.accumulate(np.where(opens, index, 0)) + 1
+    few = rank <= MAX_OCCURRENCES
+    later, earlier, rank = second[few], first[few], rank[few]
+    out: list[NDArray[np.int64]] = []
+    for p, i in ((later, earlier), (later[rank >= 2], pos[same[few][rank >= 2] - 1])):
+        gap = p - i
+        ok = (gap >= min_run) & (gap <= lookback)
+        out.append(((p[ok] + start) << 32) | (i[ok] + start))
+    return np.concatenate(out)
+
+
+def _extend_hash(cp: NDArray[np.uint32], h: NDArray[np.uint64], width: int, seed: int) -> NDArray[np.uint64]:
+    """Hashes of ``seed``-grams from those of ``width``-grams (``width < seed <= 2 * width``)."""
+    import numpy as np
+
+    rest = cp[width:].astype(np.uint64)
+    tail = rest[: rest.size - (seed - width) + 1].copy()
+    for t in range(1, seed - width):
+        tail *= np.uint64(_HASH_MULT)
+        tail += rest[t : t + tail.size]
+    size = tail.size
+    return h[:size] * np.uint64(pow(_HASH_MULT, seed - width, 1 << 64)) + tail
+
+
+def _grams_equal(cp: NDArray[np.uint32], first: NDArray[np.int64], second: NDArray[np.int64], seed: int) -> bool:
+    """Whether the ``seed``-grams at ``first`` equal those at ``second``, pair by pair."""
+    import numpy as np
+
+    equal = np.ones(first.size, dtype=bool)
+    for t in range(seed):
+        equal &= cp[first + t] == cp[second + t]
+    return bool(equal.all())
+
+
+def _seeds_fast(
+    norm: str, seed: int, min_run: int, window: int = WINDOW, lookback: int = LOOKBACK
+) -> list[tuple[int, int]]:
+    """:func:`_seed_arrays` as the list :func:`_seeds` returns (for the differential tests)."""
+    first, second = _seed_arrays(norm, seed, min_run, window, lookback)
+    return list(zip(first.tolist(), second.tolist(), strict=True))
+
+
+def _chain_seeds(seeds: Iterable[tuple[int, int]], seed: int, chains: list[_Chain]) -> None:
+    """Chain seeds (in order of their second position) along their diagonals into ``chains``."""
     open_chains: list[_Chain] = []
     for i, j in seeds:  # already in order of j
         d = j - i
@@ -124,6 +260,62 @@ def find_overlaps(norm: str, seed: int, min_run: int) -> list[Overlap]:
         best.last_d = d
         best.last_j = j
         open_chains = [c for c in open_chains if j - c.last_j <= MAX_GAP]
+
+
+def _chains_fast(norm: str, seed: int, min_run: int) -> list[_Chain]:
+    """:func:`_chain_seeds` over :func:`_seed_arrays`, cluster by cluster.
+
+    Seeds more than :data:`MAX_GAP` apart never chain, so the seeds fall into
+    independent clusters.  A cluster with fewer seeds than the coverage of the
+    shortest run cannot give a run (:func:`find_overlaps` drops such chains), and a
+    cluster on one diagonal with distinct second positions is one chain, built at once.
+    """
+    import numpy as np
+
+    first, second = _seed_arrays(norm, seed, min_run)
+    chains: list[_Chain] = []
+    if first.size == 0:
+        return chains
+    cuts = np.flatnonzero(np.diff(second) > MAX_GAP) + 1
+    starts = np.concatenate(([0], cuts))
+    ends = np.concatenate((cuts, [second.size]))
+    diag = second - first
+    low = np.minimum.reduceat(diag, starts)
+    high = np.maximum.reduceat(diag, starts)
+    least = MIN_COVERAGE * min_run
+    for a, b, lo, hi in zip(starts.tolist(), ends.tolist(), low.tolist(), high.tolist(), strict=True):
+        if b - a < least:
+            continue
+        if lo == hi:
+            # one diagonal: the pairs are distinct, so their second positions strictly increase
+            i0, j0 = int(first[a]), int(second[a])
+            i1, j1 = int(first[b - 1]), int(second[b - 1])
+            chains.append(_Chain(i0, j0, i1 + seed, j1 + seed, b - a, lo, j1))
+            continue
+        _chain_seeds(zip(first[a:b].tolist(), second[a:b].tolist(), strict=True), seed, chains)
+    return chains
+
+
+def find_overlaps(norm: str, seed: int, min_run: int, fast: bool | None = None) -> list[Overlap]:
+    """Runs of ``norm`` that occur twice, found from exact seeds and extended along their diagonal.
+
+    ``fast`` chooses the numpy seed search (by default for texts of :data:`SMALL`
+    characters or more); both give the same runs.
+
+    >>> run = "0123456789abcdefghijklmnopqrstuvwxyz"
+    >>> text = "ABCDEFGHIJ" + run + "KLM" + run.replace("i", "1") + "NOP"
+    >>> [(o.a0, o.a1, o.b0, o.b1) for o in find_overlaps(text, 8, 30)]
+    [(10, 46, 49, 85)]
+    """
+    from rapidfuzz import fuzz
+
+    if fast is None:
+        fast = len(norm) >= SMALL
+    chains: list[_Chain] = []
+    if fast:
+        chains = _chains_fast(norm, seed, min_run)
+    else:
+        _chain_seeds(_seeds(norm, seed, min_run), seed, chains)
     found: list[Overlap] = []
     for c in sorted(chains, key=lambda c: -(c.j1 - c.j0)):
         a0, a1, b0, b1 = c.i0, c.i1, c.j0, c.j1
@@ -148,6 +340,95 @@ def find_overlaps(norm: str, seed: int, min_run: int) -> list[Overlap]:
         found.append(Overlap(a0, a1, b0, b1, ratio))
     found.sort(key=lambda o: o.b0)
     return found
+
+
+class _MatchingForm(Protocol):
+    """The matching form of a text and the way back to original offsets."""
+
+    @property
+    def text(self) -> str: ...
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]: ...
+
+
+class _LazyMatching:
+    """Matching form of a long text whose offset map is worked out only where asked.
+
+    :class:`~dedup.normalize.Normalized` keeps one offset per character, a tuple of
+    ints many times the text's size; only the ends of the few doubled runs are ever
+    mapped back.  ``marks[k]`` is the matching-form offset of original character
+    ``k * step``, and a query walks at most ``step`` characters from the mark before it.
+    """
+
+    __slots__ = ("_memo", "marks", "source", "step", "text")
+
+    def __init__(self, source: str, text: str, marks: NDArray[np.int64], step: int) -> None:
+        self.source = source
+        self.text = text
+        self.marks = marks
+        self.step = step
+        self._memo: dict[int, int] = {}
+
+    def offset(self, q: int) -> int:
+        """Original offset of the character that matching-form character ``q`` came from."""
+        found = self._memo.get(q)
+        if found is not None:
+            return found
+        k = int(self.marks.searchsorted(q, side="right")) - 1
+        acc = int(self.marks[k])
+        o = k * self.step
+        for ch in self.source[o : o + self.step]:
+            acc += len(fold_char(ch))
+            if acc > q:
+                break
+            o += 1
+        self._memo[q] = o
+        return o
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` covering matching-form characters ``[start, end)`` (as ``Normalized``)."""
+        size = len(self.text)
+        source_end = len(self.source)
+        if start >= size:
+            return source_end, source_end
+        if end > start:
+            # end at the character after the last matched one, not at following whitespace
+            return self.offset(start), self.offset(end - 1) + 1
+        return self.offset(start), self.offset(end) if end < size else source_end
+
+
+def _matching_form(text: str, chunk: int = 1 << 20, step: int = 64) -> _LazyMatching:
+    """:func:`~dedup.normalize.normalize` of a long text, through numpy, without the per-character offsets.
+
+    Characters fold through a code-point table built from the distinct characters of
+    each chunk; a chunk with a character that folds to several (``㈠``) goes through
+    :func:`~dedup.normalize.matching_text` instead.  ``chunk`` is a multiple of ``step``.
+    """
+    import numpy as np
+
+    parts: list[str] = []
+    sums: list[NDArray[np.int64]] = []
+    for a in range(0, len(text), chunk):
+        piece = text[a : a + chunk]
+        cp = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        distinct = np.flatnonzero(np.bincount(cp))
+        folds = [fold_char(chr(c)) for c in distinct.tolist()]
+        size = int(distinct[-1]) + 1
+        length_of = np.zeros(size, dtype=np.uint8)
+        length_of[distinct] = [len(f) for f in folds]
+        lengths = length_of[cp]
+        if all(len(f) <= 1 for f in folds):
+            folded_of = np.zeros(size, dtype=np.uint32)
+            folded_of[distinct] = [ord(f) if f else 0 for f in folds]
+            kept = folded_of[cp][lengths.astype(bool)]
+            parts.append(kept.tobytes().decode("utf-32-le", "surrogatepass"))
+        else:
+            parts.append(matching_text(piece))
+        sums.append(np.add.reduceat(lengths, np.arange(0, len(piece), step), dtype=np.int64))
+    counts = np.concatenate(sums) if sums else np.zeros(1, dtype=np.int64)
+    marks = np.zeros(counts.size, dtype=np.int64)
+    np.cumsum(counts[:-1], out=marks[1:])
+    return _LazyMatching(text, "".join(parts), marks, step)
 
 
 #: after skipping a noisy character, this many must agree again (or the first copy must end)
@@ -235,13 +516,45 @@ def _flows_on(text: str, end: int) -> bool:
 
 
 def _opens(text: str, offset: int) -> bool:
-    """Whether a paragraph may start at ``offset``: after a sentence end, a blank line, or nothing."""
-    before = text[:offset].rstrip(" \t\u3000")
-    if not before.strip():
+    """Whether a paragraph may start at ``offset``: after a sentence end, a blank line, or nothing.
+
+    Looks back only as far as it must (the text before ``offset`` is never copied).
+
+    >>> _opens("Done.\\n\\nNext", 7), _opens("and so\\nthe", 7), _opens("  ", 2)
+    (True, False, True)
+    """
+    k = offset  # the text before, without the spaces that end it
+    while k > 0 and text[k - 1] in " \t\u3000":
+        k -= 1
+    j = k  # ... and without any whitespace
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    if j == 0:
         return True
-    if before.endswith(("\n\n", "\r\n\r\n", "\r\r")) or re.search(r"\n[ \t\u3000]*\n$", before):
+    if text.endswith(("\n\n", "\r\n\r\n", "\r\r"), 0, k):
         return True
-    return ends_sentence(before.rstrip())
+    # a line of nothing but spaces before it, the last newline perhaps following
+    for e in (k, k - 1) if text[k - 1] == "\n" else (k,):
+        if text[e - 1] != "\n":
+            continue
+        s = e - 1
+        while s > 0 and text[s - 1] in " \t\u3000":
+            s -= 1
+        if s > 0 and text[s - 1] == "\n":
+            return True
+    return _ends_sentence_at(text, j)
+
+
+def _ends_sentence_at(text: str, end: int) -> bool:
+    """``ends_sentence(text[:end])`` from as short a tail as gives the same answer."""
+    size = 16
+    while True:
+        start = max(0, end - size)
+        tail = text[start:end]
+        # stripping closers and spaces stopped inside the tail: the rest cannot matter
+        if start == 0 or _strip_closers(tail):
+            return ends_sentence(tail)
+        size *= 4
 
 
 def _block_seam(ctx: Context, keep: Span, drop: Span) -> bool:
@@ -253,14 +566,14 @@ def _block_seam(ctx: Context, keep: Span, drop: Span) -> bool:
     return keep.end in ends and drop.start in starts
 
 
-def _settle(norm: Normalized, o: Overlap, text: str) -> Overlap:
+def _settle(norm: _MatchingForm, o: Overlap, text: str) -> Overlap:
     """Slide an alignment that repeats a few characters to where the copies meet at a seam.
 
     When the text just before the first copy equals the first copy's last characters
     (``a|n object … beha`` / ``n object … beha``), the alignment may start a character
     early; each position is as good a match, and the one at the line break is the scan fault.
     """
-    for shift in range(0, 6):
+    for shift in range(0, _MAX_SHIFT + 1):
         if shift and norm.text[o.a1 : o.a1 + shift] != norm.text[o.b1 : o.b1 + shift]:
             break
         if o.b1 + shift > len(norm.text) or o.a1 + shift > o.b0 + shift:
@@ -283,10 +596,15 @@ def _deletion(text: str, keep: Span, drop: Span) -> Edit:
         # adjacent copies: the break between them goes with the second copy
         return Edit.delete(text, keep.end, drop.end)
     start, end = drop.start, drop.end
-    after = re.match(r"\s*", text[end:])
-    before = re.search(r"\s*$", text[:start])
-    ws_after = after.group() if after else ""
-    ws_before = before.group() if before else ""
+    # the whitespace on either side, found without copying the text on either side
+    k = end
+    while k < len(text) and text[k].isspace():
+        k += 1
+    ws_after = text[end:k]
+    k = start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    ws_before = text[k:start]
     if ws_after and (ws_before or start == 0):
         if ws_after.count("\n") <= ws_before.count("\n"):
             end += len(ws_after)
@@ -340,13 +658,15 @@ class ScanOverlap(Rule):
         if len(text) < 2 * min(MIN_RUN.values()):
             return
         script = script_of(text[:4000])
-        norm = normalize(text)
-        owned = self._owned(ctx)
+        norm: _MatchingForm = _matching_form(text) if len(text) >= SMALL else normalize(text)
+        owned = _SpanIndex(self._owned(ctx))
         for found in find_overlaps(norm.text, SEED[script], MIN_RUN[script]):
+            if owned.hits_core(norm, found):
+                continue  # however _settle slides it, the run overlaps a duplicate already reported
             o = _settle(norm, found, text)
             keep = Span(*norm.to_original(o.a0, o.a1))
             drop = Span(*norm.to_original(o.b0, o.b1))
-            if any(s.overlaps(drop) or s.overlaps(keep) for s in owned):
+            if owned.overlaps(drop) or owned.overlaps(keep):
                 continue
             long_run = min(o.a1 - o.a0, o.b1 - o.b0) >= LONG_RUN[script]
             if o.b0 - o.a1 > (MAX_BETWEEN_LONG if long_run else MAX_BETWEEN):
@@ -379,7 +699,7 @@ class ScanOverlap(Rule):
                     spans.extend(e.span for e in f.fix.edits)
         return spans
 
-    def _finding(self, ctx: Context, norm: Normalized, keep: Span, drop: Span, o: Overlap) -> Finding:
+    def _finding(self, ctx: Context, norm: _MatchingForm, keep: Span, drop: Span, o: Overlap) -> Finding:
         text = ctx.text
         one_block = _same_block(ctx.blocks, min(keep.start, drop.start), max(keep.end, drop.end))
         kind = "repeated-phrase" if one_block else "duplicate-section"
@@ -397,6 +717,40 @@ class ScanOverlap(Rule):
             fix=Fix((edit,), keeps=(keep,)),
             kind=kind,
         )
+
+
+#: how far :func:`_settle` may slide a run (its largest shift)
+_MAX_SHIFT = 5
+
+
+class _SpanIndex:
+    """Spans (duplicates of earlier rules), asked whether any overlaps a given span in O(log n)."""
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        ordered = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in ordered]
+        # furthest end among the spans that start before each index
+        self.reach: list[int] = []
+        far = -1
+        for s in ordered:
+            far = max(far, s.end)
+            self.reach.append(far)
+
+    def overlaps(self, span: Span) -> bool:
+        """``any(s.overlaps(span) for s in spans)``."""
+        k = bisect_left(self.starts, span.end)  # spans starting before span.end
+        return k > 0 and self.reach[k - 1] > span.start
+
+    def hits_core(self, norm: _MatchingForm, o: Overlap) -> bool:
+        """Whether a span overlaps what both copies of ``o`` keep however :func:`_settle` slides them."""
+        if not self.starts:
+            return False
+        for x0, x1 in ((o.a0, o.a1), (o.b0, o.b1)):
+            if x1 - 1 >= x0 + _MAX_SHIFT:
+                core = Span(norm.to_original(x0 + _MAX_SHIFT, x0 + _MAX_SHIFT + 1)[0], norm.to_original(x1 - 1, x1)[1])
+                if core.start < core.end and self.overlaps(core):
+                    return True
+        return False
 
 
 def _at_seam(text: str, keep: Span, drop: Span) -> bool:
@@ -467,10 +821,7 @@ def _different_words(a: str, b: str, script: str) -> bool:
     return False
 
 
-def _same_block(blocks: Sequence[object], start: int, end: int) -> bool:
-    for block in blocks:
-        b_start = getattr(block, "start", 0)
-        b_end = getattr(block, "end", 0)
-        if b_start <= start and end <= b_end:
-            return True
-    return False
+def _same_block(blocks: Sequence[Block], start: int, end: int) -> bool:
+    """Whether one block holds ``[start, end)`` (blocks are disjoint and in order)."""
+    k = bisect_right(blocks, start, key=lambda b: b.start) - 1
+    return k >= 0 and end <= blocks[k].end
