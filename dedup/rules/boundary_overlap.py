@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from dedup.model import Block, Edit, Finding, Fix, Span
-from dedup.normalize import is_cjk, normalize
+from dedup.normalize import is_cjk, matching_text, normalize
 from dedup.rules import register
 from dedup.rules._layout import ends_sentence, is_heading, is_list_item, script_of, single_whole_line
 from dedup.rules.base import Context, Rule
@@ -91,8 +91,10 @@ class BoundaryOverlap(Rule):
             if f.kind in _OWNED_ELSEWHERE
             for s in (f.span, *(e.span for e in (f.fix.edits if f.fix else ())))
         ]
-        for a, b in itertools.pairwise(live):
-            found = self._overlap(ctx.text, a, b)
+        # each block's matching form is made once (it is the second block of one pair, the first of the next)
+        forms = map(matching_text, (blk.text for blk in live))
+        for (a, fa), (b, fb) in itertools.pairwise(zip(live, forms, strict=True)):
+            found = _overlap(ctx.text, a, b, fa, fb)
             if found is None:
                 continue
             a_span, b_span, similarity = found
@@ -154,40 +156,98 @@ class BoundaryOverlap(Rule):
 
     @staticmethod
     def _overlap(text: str, a: Block, b: Block) -> tuple[Span, Span, float] | None:
-        na = normalize(a.text, base=a.start)
-        nb = normalize(b.text, base=b.start)
-        script = script_of(a.text[-60:] + b.text[:60])
-        limit = min(len(na.text) - 1, len(nb.text) - 1, MAX_OVERLAP)
-        if limit < MIN_EXACT[script]:
-            return None
-        best: tuple[int, float] | None = None
-        for k in range(limit, MIN_EXACT[script] - 1, -1):
-            if na.text[-k:] == nb.text[:k]:
-                best = (k, 100.0)
-                break
-        if best is None:
-            from rapidfuzz.distance import Levenshtein
+        return _overlap(text, a, b, matching_text(a.text), matching_text(b.text))
 
-            def sim_at(k: int) -> float:
-                return 100.0 * Levenshtein.normalized_similarity(na.text[-k:], nb.text[:k])
 
-            # the best-aligned length, not the longest that passes: when the text repeats
-            # itself near the seam (loc|al … glob|al) a longer, shifted match also passes
-            scored = [(sim_at(k), k) for k in range(MIN_FUZZY[script], limit + 1) if na.text[-k] == nb.text[0]]
-            passing = [pair for pair in scored if pair[0] >= FUZZY_RATIO]
-            if passing:
-                sim, k = max(passing)
-                best = (k, sim)
-        if best is None:
+def _best_length(fa: str, fb: str, script: str) -> tuple[int, float] | None:
+    """The overlap length ``k`` (and its similarity) of matching forms ``fa`` | ``fb``, or None.
+
+    The longest exact overlap of at least ``MIN_EXACT`` characters; failing that, the
+    best-aligned fuzzy one.  Only lengths where the anchors agree are tried: the exact
+    ones where ``fb``'s first ``MIN_EXACT`` characters occur in ``fa``'s tail (found by
+    ``str.find``), the fuzzy ones where ``fa[-k]`` is ``fb``'s first character, as the
+    definition requires (``_best_length_reference`` tries every length).
+    """
+    n = len(fa)
+    limit = min(n - 1, len(fb) - 1, MAX_OVERLAP)
+    min_exact = MIN_EXACT[script]
+    if limit < min_exact:
+        return None
+    anchor = fb[:min_exact]
+    p = fa.find(anchor, n - limit)
+    while p != -1:
+        # the first (leftmost) start is the longest overlap
+        if fb.startswith(fa[p:]):
+            return n - p, 100.0
+        p = fa.find(anchor, p + 1)
+    first = fb[0]
+    lo = n - limit
+    hi = n - MIN_FUZZY[script]  # the last start allowed (k >= MIN_FUZZY)
+    if hi < lo:
+        return None
+    p = fa.find(first, lo, hi + 1)
+    if p == -1:
+        return None
+    from rapidfuzz.distance import Levenshtein
+
+    similarity = Levenshtein.normalized_similarity
+    cutoff = FUZZY_RATIO / 100.0 - 0.01  # a filter only: passing scores are recomputed exactly
+    best: tuple[float, int] | None = None
+    while p != -1:
+        k = n - p
+        if similarity(fa[p:], fb[:k], score_cutoff=cutoff):
+            sim = 100.0 * similarity(fa[p:], fb[:k])
+            if sim >= FUZZY_RATIO and (best is None or (sim, k) > best):
+                best = (sim, k)
+        p = fa.find(first, p + 1, hi + 1)
+    if best is None:
+        return None
+    return best[1], best[0]
+
+
+def _overlap(text: str, a: Block, b: Block, fa: str, fb: str) -> tuple[Span, Span, float] | None:
+    """Where the end of ``a`` comes again at the start of ``b`` (matching forms ``fa``, ``fb`` given)."""
+    # script-free first: the CJK minimums are the lower ones, so no overlap under them means none
+    # under either script's (most pairs end here, without the script or the offset maps)
+    if _best_length(fa, fb, "cjk") is None:
+        return None
+    script = script_of(a.text[-60:] + b.text[:60])
+    best = _best_length(fa, fb, script)
+    if best is None:
+        return None
+    k, sim = best
+    if k >= min(len(fa), len(fb)) - CONTAINED_SLACK:
+        return None  # one block (nearly) inside the other: a duplicate paragraph, DUP001's
+    na = normalize(a.text, base=a.start)
+    nb = normalize(b.text, base=b.start)
+    if script == "latin":
+        # a word shared by chance ("the") is no overlap: require two words
+        a_start, _ = na.to_original(len(na.text) - k, len(na.text))
+        if len(text[a_start : a.end].split()) < 2:
             return None
-        k, sim = best
-        if k >= min(len(na.text), len(nb.text)) - CONTAINED_SLACK:
-            return None  # one block (nearly) inside the other: a duplicate paragraph, DUP001's
-        if script == "latin":
-            # a word shared by chance ("the") is no overlap: require two words
-            a_start, _ = na.to_original(len(na.text) - k, len(na.text))
-            if len(text[a_start : a.end].split()) < 2:
-                return None
-        a_s, a_e = na.to_original(len(na.text) - k, len(na.text))
-        b_s, b_e = nb.to_original(0, k)
-        return Span(a_s, a_e), Span(b_s, b_e), sim
+    a_s, a_e = na.to_original(len(na.text) - k, len(na.text))
+    b_s, b_e = nb.to_original(0, k)
+    return Span(a_s, a_e), Span(b_s, b_e), sim
+
+
+def _best_length_reference(fa: str, fb: str, script: str) -> tuple[int, float] | None:
+    """The definition :func:`_best_length` implements: every length tried (differential-test reference)."""
+    limit = min(len(fa) - 1, len(fb) - 1, MAX_OVERLAP)
+    if limit < MIN_EXACT[script]:
+        return None
+    for k in range(limit, MIN_EXACT[script] - 1, -1):
+        if fa[-k:] == fb[:k]:
+            return k, 100.0
+    from rapidfuzz.distance import Levenshtein
+
+    def sim_at(k: int) -> float:
+        return 100.0 * Levenshtein.normalized_similarity(fa[-k:], fb[:k])
+
+    # the best-aligned length, not the longest that passes: when the text repeats
+    # itself near the seam (loc|al … glob|al) a longer, shifted match also passes
+    scored = [(sim_at(k), k) for k in range(MIN_FUZZY[script], limit + 1) if fa[-k] == fb[0]]
+    passing = [pair for pair in scored if pair[0] >= FUZZY_RATIO]
+    if passing:
+        sim, k = max(passing)
+        return k, sim
+    return None

@@ -13,6 +13,7 @@ from dedup.rules._layout import (
     CJK_NON_INITIAL,
     continues,
     ends_sentence,
+    few_letters_impossible,
     is_cut,
     is_furniture_text,
     is_list_item,
@@ -35,16 +36,19 @@ def _letters(text: str) -> int:
 def _fragment_like(text: str) -> bool:
     """A tiny piece of a sentence: a sentence tail (``起。``) or a word piece (``的``, ``tion``)."""
     body = text.strip()
-    if not body or "\n" in body or is_list_item(body) or match_marker(body) is not None:
+    # cheap tests first: almost every block fails them (a body of text has more than 3 letters)
+    if not body or "\n" in body or few_letters_impossible(body):
         return False
     if is_sentence_tail(body):
-        return True
-    if ends_sentence(body):
+        like = True
+    elif ends_sentence(body):
         return False
-    if script_of(body) == "cjk":
-        return _letters(body) <= MAX_CJK_LETTERS and body[0] in CJK_NON_INITIAL
-    words = re.findall(r"[^\W\d_]+", body)
-    return 0 < len(words) <= MAX_LATIN_WORDS and body[0].islower()
+    elif script_of(body) == "cjk":
+        like = body[0] in CJK_NON_INITIAL and _letters(body) <= MAX_CJK_LETTERS
+    else:
+        like = body[0].islower() and 0 < len(re.findall(r"[^\W\d_]+", body)) <= MAX_LATIN_WORDS
+    # numbered items and page markers are not fragments (checked last: they are the costly tests)
+    return like and not is_list_item(body) and match_marker(body) is None
 
 
 @register
