@@ -15,9 +15,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import is_cjk, matching_text, normalize
@@ -46,6 +46,14 @@ KEY_CHARS = 12
 ALL_PAIRS_LIMIT = 1200
 #: ... or when their matching forms add up to more than this many characters
 ALL_PAIRS_CHARS = 120_000
+#: a candidate from the sketch is verified when about this share of the shorter text lies in the longer
+MIN_CONTAINMENT = 0.5
+#: copies x copies of two texts paired in full up to this many pairs; beyond, their first copies stand in
+_MAX_EXPANSION = 64
+#: rare tokens looked up one by one (a search of the text each) before one pass counts every token
+_MAX_LOOKUPS = 64
+# Characters that can start a heading number (heading_number's patterns), besides decimal digits.
+_NUMBER_STARTS = frozenset("第（(零〇一二三四五六七八九十百千两")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,42 +89,69 @@ class DuplicateAnalysis:
     runs: list[Run]
 
 
+#: characters of block text put through one ``matching_text`` call (bounds the joined copy)
+_NORM_BATCH = 1 << 20
+
+
 def _norm_texts(blocks: Sequence[Block]) -> list[str]:
-    return [matching_text(b.text) for b in blocks]
+    """Matching form of every block, a batch of blocks per ``matching_text`` call (one call per block
+    costs more than the translation itself)."""
+    out: list[str] = []
+    start = 0
+    while start < len(blocks):
+        stop, size = start, 0
+        while stop < len(blocks) and (stop == start or size + len(blocks[stop].text) <= _NORM_BATCH):
+            size += len(blocks[stop].text) + 1
+            stop += 1
+        texts = [b.text for b in blocks[start:stop]]
+        joined = "\x00".join(texts)
+        # NUL folds to itself and nothing folds to NUL: the pieces are the blocks, unless a block holds one
+        parts = matching_text(joined).split("\x00") if joined.count("\x00") == len(texts) - 1 else []
+        out.extend(parts if len(parts) == len(texts) else map(matching_text, texts))
+        start = stop
+    return out
 
 
 def _verify(x: str, y: str) -> tuple[float, str] | None:
     """Score two matching-form texts as copies: identical, near, or one a truncated copy."""
-    from rapidfuzz import fuzz
-
-    if x == y:
-        return 100.0, "exact"
-    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-    if not short:
-        return None
-    share = len(short) / len(long_)
-    if share >= 0.8:
-        # the cutoff lets rapidfuzz stop early (banded alignment); verdicts are the same
-        score = fuzz.ratio(x, y, score_cutoff=NEAR_RATIO)
-        if score >= NEAR_RATIO and _few_enough_edits(x, y):
-            return score, "near"
-    if share >= CONTAINED_MIN_SHARE and len(short) >= 2 * MIN_CHARS:
-        # a copy cut off at either end: it aligns with the start or the end of its twin
-        head = fuzz.ratio(short, long_[: len(short)], score_cutoff=CONTAINED_RATIO)
-        tail = fuzz.ratio(short, long_[-len(short) :], score_cutoff=CONTAINED_RATIO)
-        score = max(head, tail)
-        if score >= CONTAINED_RATIO:
-            return score, "contained"
-    return None
+    return _verifier()(x, y)
 
 
-def _few_enough_edits(x: str, y: str) -> bool:
-    """Short blocks tolerate fewer OCR errors: two different short headings differ by two characters."""
+@cache
+def _verifier() -> Callable[[str, str], tuple[float, str] | None]:
+    """:func:`_verify` with rapidfuzz's functions bound once (an import statement per pair costs more
+    than many comparisons)."""
     from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.fuzz import ratio
 
-    shortest = min(len(x), len(y))
-    # OCR damages characters here and there; paragraphs written from one template differ in whole words
-    return Levenshtein.distance(x, y) <= max(1, int(0.08 * shortest))
+    distance = Levenshtein.distance
+
+    def verify(x: str, y: str) -> tuple[float, str] | None:
+        if x == y:
+            return 100.0, "exact"
+        short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+        if not short:
+            return None
+        share = len(short) / len(long_)
+        if share >= 0.8:
+            # the cutoff lets rapidfuzz stop early (banded alignment); verdicts are the same
+            score = ratio(x, y, score_cutoff=NEAR_RATIO)
+            # short blocks tolerate fewer OCR errors: two different short headings differ by two
+            # characters; OCR damages characters here and there, paragraphs written from one
+            # template differ in whole words
+            limit = max(1, int(0.08 * len(short)))
+            if score >= NEAR_RATIO and distance(x, y, score_cutoff=limit) <= limit:
+                return score, "near"
+        if share >= CONTAINED_MIN_SHARE and len(short) >= 2 * MIN_CHARS:
+            # a copy cut off at either end: it aligns with the start or the end of its twin
+            head = ratio(short, long_[: len(short)], score_cutoff=CONTAINED_RATIO)
+            tail = ratio(short, long_[-len(short) :], score_cutoff=CONTAINED_RATIO)
+            score = max(head, tail)
+            if score >= CONTAINED_RATIO:
+                return score, "contained"
+        return None
+
+    return verify
 
 
 def brute_force_pairs(norms: Sequence[str]) -> list[Pair]:
@@ -147,10 +182,60 @@ def _candidates_all_pairs(norms: Sequence[str], long_ids: Sequence[int]) -> Iter
             yield long_ids[r], long_ids[r + 1 + c]
 
 
-def _candidates_lsh(norms: Sequence[str], long_ids: Sequence[int]) -> Iterable[tuple[int, int]]:
-    from dedup.similarity.blocks import near_duplicate_candidates
+def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int], key_pairs: set[tuple[int, int]]
+                       ) -> set[tuple[int, int]]:
+    """Near and truncated-copy candidates of a long document: sketch LSH, filtered by estimated containment.
 
-    yield from near_duplicate_candidates([norms[i] for i in long_ids], ids=long_ids, threshold=0.5)
+    Each distinct long text gets a one-permutation MinHash sketch of its 5-grams
+    (:func:`dedup.similarity.blocks.block_sketches`); texts sharing an LSH band are
+    candidates, and so are the pairs sharing a first or last ``KEY_CHARS`` (``key_pairs``).
+    A pair goes on to verification only when the sketch says a large share of the
+    shorter text lies in the longer (``MIN_CONTAINMENT``): two paragraphs that share
+    one sentence of boilerplate are not compared character by character.
+    """
+    import numpy as np
+
+    from dedup.similarity.blocks import (
+        BANDS,
+        ROWS,
+        SHINGLE,
+        block_sketches,
+        containment_estimates,
+        sketch_candidates,
+    )
+    from dedup.similarity.lsh import band_keys
+
+    # one row per distinct text: copies of a text pair up through the exact dict, and share every candidate
+    row_of: dict[str, int] = {}
+    members: list[list[int]] = []
+    for i in long_ids:
+        row = row_of.setdefault(norms[i], len(members))
+        if row == len(members):
+            members.append([i])
+        else:
+            members[row].append(i)
+    block_row = {i: row for row, ids in enumerate(members) for i in ids}
+    texts = [norms[ids[0]] for ids in members]
+    sketches = block_sketches(texts)
+    pairs = sketch_candidates(band_keys(sketches, BANDS, ROWS))
+    if key_pairs:
+        keyed = np.array(sorted({(block_row[a], block_row[b]) for a, b in key_pairs}), dtype=np.int64)
+        keyed = keyed[keyed[:, 0] != keyed[:, 1]]
+        keyed.sort(axis=1)
+        pairs = np.unique(np.concatenate((pairs, keyed)), axis=0) if len(keyed) else pairs
+    if not len(pairs):
+        return set()
+    sizes = np.fromiter((max(1, len(t) - SHINGLE + 1) for t in texts), dtype=np.int64, count=len(texts))
+    fingerprints = (sketches & np.uint64(0xFF)).astype(np.uint8)
+    share = containment_estimates(fingerprints, sizes, pairs)
+    out: set[tuple[int, int]] = set()
+    for x, y in pairs[share >= MIN_CONTAINMENT].tolist():
+        ids_x, ids_y = members[x], members[y]
+        if len(ids_x) * len(ids_y) > _MAX_EXPANSION:
+            # a text printed many times: its first copy stands for the others (leader clustering)
+            ids_x, ids_y = ids_x[:1], ids_y[:1]
+        out.update((min(a, b), max(a, b)) for a in ids_x for b in ids_y)
+    return out
 
 
 def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> list[Pair]:
@@ -164,51 +249,68 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
         if t:
             by_text[t].append(i)
     for ids in by_text.values():
-        for x, y in itertools.pairwise(ids):
-            candidates.add((x, y))
+        if len(ids) < 2:
+            continue
+        candidates.update(itertools.pairwise(ids))
         if len(ids) > 2:
             candidates.update((ids[0], y) for y in ids[2:])
 
     # truncated copies share their first or last characters
+    key_pairs: set[tuple[int, int]] = set()
     for head in (True, False):
         groups: dict[str, list[int]] = defaultdict(list)
         for i in long_ids:
             groups[norms[i][:KEY_CHARS] if head else norms[i][-KEY_CHARS:]].append(i)
         for ids in groups.values():
             if 1 < len(ids) <= 50:
-                candidates.update((x, y) for k, x in enumerate(ids) for y in ids[k + 1 :])
+                key_pairs.update((x, y) for k, x in enumerate(ids) for y in ids[k + 1 :])
 
     # headings that differ only in their number: （七）X and （九）X
+    heading_pairs: set[tuple[int, int]] = set()
     if blocks is not None:
         by_heading: dict[str, list[int]] = defaultdict(list)
         for i, block in enumerate(blocks):
-            if heading_number(block.text) is not None and looks_like_heading(block.text):
+            if _may_be_numbered(block.text) and heading_number(block.text) is not None and looks_like_heading(
+                    block.text):
                 key = normalize(strip_enumeration(block.text)).text
                 if len(key) >= 4:
                     by_heading[key].append(i)
         heading_pairs = {
             (x, y) for ids in by_heading.values() if len(ids) <= 50 for k, x in enumerate(ids) for y in ids[k + 1 :]
         }
-    else:
-        heading_pairs = set()
 
     # all pairs cost (sum of lengths)^2 / 64 word operations: fine for a page, not for a book or
     # one 20 MB line compared with itself
     long_chars = sum(len(norms[i]) for i in long_ids)
     if len(long_ids) < 2:
-        pass
+        candidates.update(key_pairs)
     elif len(long_ids) <= ALL_PAIRS_LIMIT and long_chars <= ALL_PAIRS_CHARS:
+        candidates.update(key_pairs)
         candidates.update(_candidates_all_pairs(norms, long_ids))
     else:
-        candidates.update(_candidates_lsh(norms, long_ids))
+        candidates.update(_candidates_sketch(norms, long_ids, key_pairs))
 
+    verify = _verifier()
+    verdicts: dict[tuple[str, str], tuple[float, str] | None] = {}
     pairs: list[Pair] = []
     for a, b in sorted(candidates):
         if a == b:
             continue
         a, b = min(a, b), max(a, b)
-        verdict = _verify(norms[a], norms[b]) if min(len(norms[a]), len(norms[b])) else None
-        if verdict and (verdict[1] == "exact" or min(len(norms[a]), len(norms[b])) >= MIN_CHARS):
+        x, y = norms[a], norms[b]
+        shortest = min(len(x), len(y))
+        if not shortest:
+            continue
+        if x == y:
+            verdict: tuple[float, str] | None = (100.0, "exact")
+        else:
+            # copies of one text meet the same twins again: verify each pair of texts once
+            texts = (x, y)
+            if texts in verdicts:
+                verdict = verdicts[texts]
+            else:
+                verdict = verdicts[texts] = verify(x, y)
+        if verdict and (verdict[1] == "exact" or shortest >= MIN_CHARS):
             pairs.append(Pair(a, b, verdict[0], verdict[1]))
     seen = {p.key for p in pairs}
     for a, b in sorted(heading_pairs):
@@ -216,6 +318,12 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
             pairs.append(Pair(a, b, 95.0, "heading"))
     pairs.sort(key=lambda p: p.key)
     return pairs
+
+
+def _may_be_numbered(text: str) -> bool:
+    """Cheap necessary condition of :func:`heading_number`: the first character can start a number."""
+    s = text.lstrip(" \t\u3000")
+    return bool(s) and (s[0] in _NUMBER_STARTS or s[0].isdecimal())
 
 
 # --- runs and keepers ---------------------------------------------------------------------
@@ -260,13 +368,21 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+def _found_twice(text: str, token: str) -> bool:
+    first = text.find(token)
+    return first >= 0 and text.find(token, first + 1) >= 0
+
+
 class _Keeper:
     """Decides which copy of a run to keep, looking at how each copy sits in the text."""
 
-    def __init__(self, blocks: Sequence[Block], duplicated: set[int]) -> None:
+    def __init__(self, blocks: Sequence[Block], duplicated: set[int], text: str | None = None) -> None:
         self.blocks = blocks
         self.duplicated = duplicated
         self.dropped: set[int] = set()
+        # the text the blocks are cut from (only whitespace lies between blocks)
+        self.text = text if text is not None else "\n\n".join(b.text for b in blocks)
+        self._known: dict[str, bool] = {}
 
     @cached_property
     def _token_counts(self) -> Counter[str]:
@@ -282,6 +398,63 @@ class _Keeper:
             return 0.0
         counts = self._token_counts
         return sum(1 for t in tokens if counts[t] > 1) / len(tokens)
+
+    def supports(self, first: Sequence[int], second: Sequence[int]) -> tuple[float, float]:
+        """:meth:`support` of two disjoint copies, without counting every token of the document.
+
+        A token twice among the two copies is twice in the document; only tokens seen once
+        there (an OCR error and its neighbours, mostly) are looked up in the rest of the text.
+        """
+        tokens_a = [t for i in first for t in _tokens(self.blocks[i].text)]
+        tokens_b = [t for i in second for t in _tokens(self.blocks[i].text)]
+        local = Counter(tokens_a)
+        local.update(tokens_b)
+        repeated = self._repeated(t for t, n in local.items() if n == 1)
+
+        def share(tokens: list[str]) -> float:
+            if not tokens:
+                return 0.0
+            return sum(1 for t in tokens if local[t] > 1 or repeated[t]) / len(tokens)
+
+        return share(tokens_a), share(tokens_b)
+
+    def _repeated(self, tokens: Iterable[str]) -> dict[str, bool]:
+        """Whether each token occurs at least twice in the document (memoised)."""
+        known = self._known
+        pending = [t for t in tokens if t not in known]
+        if len(pending) > _MAX_LOOKUPS or "_token_counts" in self.__dict__:
+            # many rare tokens: one pass over the document counts them all
+            counts = self._token_counts
+            known.update((t, counts[t] > 1) for t in pending)
+        for token in pending:
+            if token not in known:
+                known[token] = self._occurs_twice(token)
+        return known
+
+    def _occurs_twice(self, token: str) -> bool:
+        has_cjk = any(is_cjk(c) for c in token)
+        if len(token) == 2 and not has_cjk:
+            # also a character pair of a word mixing scripts ("ab" of "ab中"): count exactly
+            counts = self._token_counts
+            return counts[token] > 1
+        if has_cjk and all(is_cjk(c) for c in token):
+            # caseless, and two CJK characters side by side are always a token: a substring search will do
+            return _found_twice(self.text, token)
+        lowered = self._lowered
+        if not _found_twice(lowered, token):
+            return False
+        if has_cjk:
+            return True
+        # a whole word: count matches that are not part of a longer word
+        import re
+
+        word = re.compile(rf"(?<![^\W\d_]){re.escape(token)}(?![^\W\d_])")
+        matches = word.finditer(lowered)
+        return next(matches, None) is not None and next(matches, None) is not None
+
+    @cached_property
+    def _lowered(self) -> str:
+        return self.text.lower()
 
     def _neighbour(self, index: int, step: int, skip: set[int]) -> Block | None:
         i = index + step
@@ -336,8 +509,7 @@ class _Keeper:
         if a_score == b_score and any(p.how == "near" for p in run.pairs):
             # equally complete copies that differ by OCR errors: keep the one whose words the rest
             # of the document also uses, i.e. the one with fewer misread characters
-            a_support = self.support(run.kept)
-            b_support = self.support(run.removed)
+            a_support, b_support = self.supports(run.kept, run.removed)
             if b_support > a_support + 1e-9:
                 b_score += 1
                 b_notes.append("its words recur elsewhere in the document (fewer OCR errors)")
@@ -389,7 +561,7 @@ def analyse(ctx: Context) -> DuplicateAnalysis:
     furniture = {i for p in pairs for i in (p.a, p.b) if is_furniture_text(blocks[i].text)}
     runs = _build_runs(pairs, norms, furniture)
     duplicated = {i for p in pairs for i in (p.a, p.b)}
-    keeper = _Keeper(blocks, duplicated)
+    keeper = _Keeper(blocks, duplicated, ctx.text)
     # longer runs first: they carry the most evidence, and their decisions shape the context of the rest
     runs.sort(key=lambda r: (-len(r.removed), r.kept[0]))
     decided: list[Run] = []

@@ -248,3 +248,166 @@ def near_duplicate_candidates(
     for x, y in candidate_pairs_from_signatures(signatures, bands, rows).tolist():
         a, b = keep[x], keep[y]
         yield (ids[a], ids[b]) if ids is not None else (a, b)
+
+
+# --- one-permutation sketches (the duplicate rules' candidate generator) ---------------------
+
+#: bins of a one-permutation MinHash sketch: the top 6 bits of a shingle hash pick its bin
+SKETCH_BINS = 64
+#: LSH banding of the sketch for Jaccard 0.5: ``optimal_params(0.5, 64)`` (a test checks it; computing
+#: it costs milliseconds of numpy at every start)
+BANDS, ROWS = 14, 4
+_EMPTY = (1 << 64) - 1
+# Odd multiplier that makes a densified bin differ from the bin it borrows from (by distance).
+_DENSIFY = 0x9E3779B97F4A7C15
+
+
+def block_sketches(texts: Sequence[str]) -> U64:
+    """One-permutation MinHash sketch of each text's character 5-grams, shape ``(len(texts), 64)``.
+
+    Each 5-gram hash (:func:`shingle_hashes_of_blocks`) falls in the bin named by its
+    top 6 bits, and a bin keeps its smallest hash: one hash per shingle instead of
+    one per shingle and permutation.  An empty bin borrows the value of the next
+    non-empty bin to its right (circularly), shifted by the distance (densification,
+    so two texts agree on a bin with probability about their Jaccard similarity).
+    Empty texts get all-ones.  :func:`block_sketches_reference` is the pure-Python twin.
+    """
+    out = np.full((len(texts), SKETCH_BINS), _EMPTY, dtype=np.uint64)
+    start = 0
+    while start < len(texts):
+        stop, size = start, 0
+        while stop < len(texts) and (stop == start or size + len(texts[stop]) <= _BATCH_CHARS):
+            size += len(texts[stop])
+            stop += 1
+        out[start:stop] = _sketches_of_batch(texts[start:stop])
+        start = stop
+    return out
+
+
+def _sketches_of_batch(texts: Sequence[str]) -> U64:
+    hashes, offsets = shingle_hashes_of_blocks(texts)
+    flat = np.full(len(texts) * SKETCH_BINS, _EMPTY, dtype=np.uint64)
+    if len(hashes):
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(offsets))
+        slot = rows * SKETCH_BINS + (hashes >> np.uint64(58)).astype(np.int64)
+        np.minimum.at(flat, slot, hashes)
+    return _densify(flat.reshape(len(texts), SKETCH_BINS))
+
+
+def _densify(sketch: U64) -> U64:
+    empty = sketch == np.uint64(_EMPTY)
+    if not empty.any():
+        return sketch
+    width = SKETCH_BINS
+    bins = np.arange(width, dtype=np.int64)
+    big = np.int64(4 * width)
+    # index of the next non-empty bin at or after each bin, looking around the circle once
+    twice = np.concatenate((np.where(empty, big, bins), np.where(empty, big, bins + width)), axis=1)
+    nxt = np.minimum.accumulate(twice[:, ::-1], axis=1)[:, ::-1][:, :width]
+    has_any = ~empty.all(axis=1)
+    src = np.where(nxt < big, nxt % width, 0)
+    borrowed = np.take_along_axis(sketch, src, axis=1) + (nxt - bins).astype(np.uint64) * np.uint64(_DENSIFY)
+    return np.where(empty & has_any[:, None], borrowed, sketch)
+
+
+def block_sketches_reference(texts: Sequence[str]) -> U64:
+    """Pure-Python twin of :func:`block_sketches` (same values; for the differential test)."""
+    k = SHINGLE
+    out = np.full((len(texts), SKETCH_BINS), _EMPTY, dtype=np.uint64)
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        grams = [text[p : p + k] for p in range(len(text) - k + 1)] if len(text) >= k else [text]
+        row = [_EMPTY] * SKETCH_BINS
+        for gram in grams:
+            acc = 0
+            for ch in gram:
+                acc = (acc * _BASE + ord(ch)) & _MASK
+            h = _mix64_int((acc + k) & _MASK)
+            row[h >> 58] = min(row[h >> 58], h)
+        dense = list(row)
+        for j in range(SKETCH_BINS):
+            if row[j] != _EMPTY:
+                continue
+            for step in range(1, SKETCH_BINS):
+                value = row[(j + step) % SKETCH_BINS]
+                if value != _EMPTY:
+                    dense[j] = (value + step * _DENSIFY) & _MASK
+                    break
+        out[i] = dense
+    return out
+
+
+def sketch_candidates(keys: U64) -> npt.NDArray[np.int64]:
+    """Pairs ``(i, j)``, ``i < j``, of rows sharing a band key, leader-clustered; shape ``(m, 2)``, sorted.
+
+    ``keys`` has one column per band (:func:`dedup.similarity.lsh.band_keys`, whose
+    keys mix in the band number, so all bands share one sort).  Within a bucket of
+    members ``m0 < m1 < ...`` the pairs are ``(m0, mk)`` and ``(m(k-1), mk)``.
+    """
+    n = keys.shape[0]
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    flat = keys.ravel()
+    rows = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
+    # stable on rows already in order: members of a bucket come out in row order
+    order = np.argsort(flat, kind="stable")
+    sorted_keys = flat[order]
+    same = sorted_keys[1:] == sorted_keys[:-1]
+    if not same.any():
+        return np.zeros((0, 2), dtype=np.int64)
+    starts = np.concatenate(([True], ~same))
+    leader_pos = np.maximum.accumulate(np.where(starts, np.arange(len(flat)), 0))
+    members = np.nonzero(~starts)[0]
+    member_rows = rows[order[members]]
+    prev = np.stack((rows[order[members - 1]], member_rows), axis=1)
+    lead = np.stack((rows[order[leader_pos[members]]], member_rows), axis=1)
+    pairs = np.concatenate((prev, lead))
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    pairs.sort(axis=1)
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack((codes // n, codes % n), axis=1)
+
+
+def sketch_candidates_reference(keys: U64) -> list[tuple[int, int]]:
+    """Pure-Python twin of :func:`sketch_candidates` (a dict of buckets)."""
+    buckets: dict[int, list[int]] = {}
+    for row, values in enumerate(keys.tolist()):
+        for key in values:
+            buckets.setdefault(key, []).append(row)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        for k in range(1, len(members)):
+            for other in (members[0], members[k - 1]):
+                if other != members[k]:
+                    pairs.add((min(other, members[k]), max(other, members[k])))
+    return sorted(pairs)
+
+
+def containment_estimates(fingerprints: npt.NDArray[np.uint8], sizes: I64, pairs: npt.NDArray[np.int64]
+                          ) -> npt.NDArray[np.float64]:
+    """Estimated share of the smaller set inside the larger, for each pair of rows.
+
+    ``fingerprints`` are the low 8 bits of the sketches (a chance agreement of 1/256
+    is corrected for) and ``sizes`` the set sizes; from the Jaccard estimate ``J``,
+    ``|A & B| = J (|A| + |B|) / (1 + J)``.
+    """
+    if not len(pairs):
+        return np.zeros(0, dtype=np.float64)
+    a, b = pairs[:, 0], pairs[:, 1]
+    agree = np.count_nonzero(fingerprints[a] == fingerprints[b], axis=1) / fingerprints.shape[1]
+    jaccard = np.clip((agree - 1 / 256) / (1 - 1 / 256), 0.0, 1.0)
+    sa, sb = sizes[a].astype(np.float64), sizes[b].astype(np.float64)
+    return np.asarray(jaccard * (sa + sb) / ((1 + jaccard) * np.maximum(1.0, np.minimum(sa, sb))), dtype=np.float64)
+
+
+def containment_estimates_reference(fingerprints: npt.NDArray[np.uint8], sizes: I64,
+                                    pairs: npt.NDArray[np.int64]) -> list[float]:
+    """Pure-Python twin of :func:`containment_estimates`."""
+    out = []
+    fp, sz = fingerprints.tolist(), sizes.tolist()
+    for a, b in pairs.tolist():
+        agree = sum(1 for x, y in zip(fp[a], fp[b], strict=True) if x == y) / len(fp[a])
+        jaccard = min(1.0, max(0.0, (agree - 1 / 256) / (1 - 1 / 256)))
+        out.append(jaccard * (sz[a] + sz[b]) / ((1 + jaccard) * max(1.0, min(sz[a], sz[b]))))
+    return out
