@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
 
 from dedup.model import Block, Span
 from dedup.rules.base import Context
@@ -519,24 +520,512 @@ def folded_block(ctx: Context, block: Block) -> str:
     return folded
 
 
-def phrase_repeats(ctx: Context) -> dict[int, list[Repeat]]:
-    """The phrase scan of every live block, memoised per document (block index -> repeats)."""
+def _scan_options(ctx: Context) -> tuple[int, int, bool]:
     from dedup.rules.repeated_phrase import RepeatedPhrase
 
-    def compute(c: Context) -> dict[int, list[Repeat]]:
-        max_items = int(c.option(RepeatedPhrase, "max_items"))
-        max_chars = int(c.option(RepeatedPhrase, "max_chars"))
-        near = bool(c.option(RepeatedPhrase, "near"))
-        if max_items < 1 or max_chars < 1:
-            from dedup.config import ConfigError
+    max_items = int(ctx.option(RepeatedPhrase, "max_items"))
+    max_chars = int(ctx.option(RepeatedPhrase, "max_chars"))
+    near = bool(ctx.option(RepeatedPhrase, "near"))
+    if max_items < 1 or max_chars < 1:
+        from dedup.config import ConfigError
 
-            raise ConfigError("repeated-phrase: max_items and max_chars must be positive")
-        return {
-            b.index: scan_block(
-                b, max_items=max_items, max_chars=max_chars, near=near, folded=folded_block(c, b)
+        raise ConfigError("repeated-phrase: max_items and max_chars must be positive")
+    return max_items, max_chars, near
+
+
+def block_repeats(ctx: Context, block: Block) -> list[Repeat]:
+    """The phrase scan of one block, memoised per document (REP001 and REP003 read it)."""
+    cache: dict[int, list[Repeat]] = ctx.shared("repeats.block", lambda c: {})
+    found = cache.get(block.index)
+    if found is None:
+        max_items, max_chars, near = ctx.shared("repeats.options", _scan_options)
+        found = cache[block.index] = scan_block(
+            block, max_items=max_items, max_chars=max_chars, near=near, folded=folded_block(ctx, block)
+        )
+    return found
+
+
+def phrase_repeats(ctx: Context) -> dict[int, list[Repeat]]:
+    """The phrase scan of every live block (block index -> repeats): the reference, no prefilter."""
+    return {b.index: block_repeats(ctx, b) for b in live_blocks(ctx)}
+
+
+def candidate_blocks(ctx: Context, code: str) -> list[Block]:
+    """The live blocks in which rule ``code`` may find something, in order.
+
+    Short texts: every live block (the reference path, no numpy).  Long ones: the
+    blocks that the prefilter flags, a superset of those where the rule has a
+    finding, so the findings are the same.
+    """
+    blocks = live_blocks(ctx)
+    flagged = prefiltered(ctx, code)
+    if flagged is None:
+        return blocks
+    return [b for b in blocks if b.index in flagged]
+
+
+def prefiltered(ctx: Context, code: str) -> dict[int, object] | None:
+    """Block index -> what the prefilter found there, or None when the text is short."""
+    if len(ctx.text) < FAST_MIN_CHARS:
+        return None
+    found: dict[int, object] = ctx.shared(f"repeats.prefilter.{code}", lambda c: _flag_blocks(c, code))
+    return found
+
+
+# --- the prefilter of long texts -------------------------------------------------------------
+#
+# On a long text almost every block holds nothing for the REP rules, and the scans above
+# cost microseconds per character in Python.  The prefilter finds with numpy, over windows
+# of about a million characters, every place where a finding *can* start (a necessary
+# condition of each kind of finding, on code points), and the rules run their reference
+# code on the flagged blocks only.  A condition may let through what is no finding (the
+# reference code then rejects it) but never the reverse; tests/rules/test_repeats_fast.py
+# checks that the findings are the same.  Equal strings have equal signatures (length and a
+# few characters), so comparing signatures never misses a real repeat.
+
+#: Below this many characters every block is scanned the reference way (no numpy import:
+#: the start-up time of a check of one page matters).
+FAST_MIN_CHARS = 50_000
+#: Characters per numpy window: a uint16 code array and a few masks of this size at a time.
+WINDOW_CHARS = 1 << 20
+
+#: What Python's ``str.isspace`` (and so ``\s`` and ``str.split``) calls whitespace.
+_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + (
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+#: Raw characters whose fold is an item separator of ITEM_RE.
+_SEP_RAW = _WHITESPACE + ",;:!?…。.，；：！？．、､"
+#: Characters that end a list item of REP003 (repeated_name._PUNCT).
+_NAME_PUNCT = ",;:!?…。.、，；：！？()（）\"“”"
+_LATIN_LETTERS = "A-Za-z\u00c0-\u024f"
+#: Characters outside that class that an IGNORECASE backreference to a letter inside it
+#: matches (ɓ for Ɓ, the Kelvin sign for K); tests/rules/test_repeats_fast.py lists them anew.
+_CASE_RELATIVES = (
+    "\u0253\u0254\u0256\u0257\u0259\u025b\u0260\u0263\u0268\u0269\u026f\u0272\u0275\u0280"
+    "\u0283\u0288\u0289\u028a\u028b\u028c\u0292\u1e9e\u212a\u212b\u2c65\u2c66\u2c7e\u2c7f"
+)
+
+
+class _Tables:
+    """Lookup tables indexed by a UTF-16 code unit (built once, on first use)."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        size = 0x10000
+
+        def mask(chars: str) -> np.ndarray:
+            m = np.zeros(size, dtype=bool)
+            m[[ord(c) for c in chars]] = True
+            return m
+
+        self.fold = np.arange(size, dtype=np.uint16)
+        for k, v in _fold_table().items():
+            self.fold[k] = ord(v)
+        self.sep = mask(_SEP_RAW)
+        self.ws = mask(_WHITESPACE)
+        self.cjk = np.zeros(size, dtype=bool)  # the CJK class of the regular expressions
+        for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):
+            self.cjk[lo : hi + 1] = True
+        self.cjk_wide = np.zeros(size, dtype=bool)  # _is_cjk_char
+        self.cjk_wide[0x3400:0xA000] = True
+        self.cjk_wide[0xF900:0xFB00] = True
+        from dedup.rules.stutter import _ITEM_START, _SOUND_CHARS, AA_ALLOWED
+
+        self.aa = self.cjk & ~mask("".join(AA_ALLOWED | CN_NUMERALS | _SOUND_CHARS))
+        self.item_start = mask("".join(_ITEM_START))
+        letters = [*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250)]
+        self.token = mask("'’")
+        self.token[letters] = True
+        # IGNORECASE compares simple lower cases; ſ and ı are merged too (a coarser equality
+        # only lets more through)
+        self.lower = np.arange(size, dtype=np.uint16)
+        for o in letters:
+            self.lower[o] = ord(chr(o).lower()[0])
+        self.lower[0x17F] = ord("s")
+        self.lower[0x131] = ord("i")
+        # letters outside the class whose lower case is in it: a backreference matches them
+        for ch in _CASE_RELATIVES:
+            self.token[ord(ch)] = True
+            self.lower[ord(ch)] = ord(ch.lower()[0])
+        self.name_punct = mask(_NAME_PUNCT)
+
+
+_TABLES: list[_Tables] = []
+
+
+def _tables() -> _Tables:
+    if not _TABLES:
+        _TABLES.append(_Tables())
+    return _TABLES[0]
+
+
+_RE_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _lazy_re(pattern: str) -> re.Pattern[str]:
+    compiled = _RE_CACHE.get(pattern)
+    if compiled is None:
+        compiled = _RE_CACHE[pattern] = re.compile(pattern)
+    return compiled
+
+
+def _codes(text: str) -> object:
+    """UTF-16 code units of ``text`` as a numpy array (uint8 for ASCII); characters beyond
+    the BMP become U+FFFF (which only makes more characters equal)."""
+    import numpy as np
+
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    raw = text.encode("utf-16-le", "surrogatepass")
+    if len(raw) == 2 * len(text):
+        return np.frombuffer(raw, dtype=np.uint16)
+    wide = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.minimum(wide, 0xFFFF).astype(np.uint16)
+
+
+def _windows(blocks: Sequence[Block]) -> Iterator[tuple[int, int]]:
+    """``(first, stop)`` ranges of blocks, each spanning about WINDOW_CHARS characters."""
+    first = 0
+    n = len(blocks)
+    while first < n:
+        stop = first + 1
+        limit = blocks[first].start + WINDOW_CHARS
+        while stop < n and blocks[stop].end <= limit:
+            stop += 1
+        yield first, stop
+        first = stop
+
+
+def _flag_blocks(ctx: Context, code: str) -> dict[int, object]:
+    """Block index -> what the prefilter of ``code`` found there (None: scan the whole block)."""
+    import numpy as np
+
+    tables = _tables()
+    text = ctx.text
+    blocks = ctx.blocks
+    out: dict[int, object] = {}
+    options = ctx.shared("repeats.options", _scan_options) if code == "REP001" else None
+    for first, stop in _windows(blocks):
+        if stop - first == 1 and blocks[first].end - blocks[first].start > 2 * WINDOW_CHARS:
+            out[blocks[first].index] = None  # one huge block: the reference scan, as it is
+            continue
+        w0 = blocks[first].start
+        window = text[w0 : blocks[stop - 1].end]
+        cp: Any = _codes(window)
+        bstarts = np.array([b.start - w0 for b in blocks[first:stop]], dtype=np.int64)
+        bends = np.array([b.end - w0 for b in blocks[first:stop]], dtype=np.int64)
+        has_cjk = cp.dtype != np.uint8 and _CJK_RE.search(window) is not None
+
+        def owner(pos: Any, bstarts: Any = bstarts) -> Any:
+            return np.searchsorted(bstarts, pos, side="right") - 1
+
+        if code == "REP001":
+            assert options is not None
+            max_items, max_chars, near = options
+            pos = _rep001_positions(np, tables, window, cp, max_items, max_chars, near, has_cjk)
+            if has_cjk:
+                pos = np.concatenate([pos, _inline_positions(np, tables, cp)])
+            for b in np.unique(owner(pos)).tolist():
+                out[blocks[first + b].index] = None
+        elif code == "REP002":
+            cjk_pos, latin = _rep002_positions(np, tables, window, cp, bstarts, has_cjk)
+            for p, b in zip(cjk_pos.tolist(), owner(cjk_pos).tolist(), strict=True):
+                entry = out.setdefault(blocks[first + b].index, ([], []))
+                assert isinstance(entry, tuple)
+                entry[0].append(p - int(bstarts[b]))
+            ls, le = latin
+            for s, e, b in zip(ls.tolist(), le.tolist(), owner(ls).tolist(), strict=True):
+                entry = out.setdefault(blocks[first + b].index, ([], []))
+                assert isinstance(entry, tuple)
+                entry[1].append((s - int(bstarts[b]), e - int(bstarts[b])))
+            for m in _lazy_re("[\u00d7\u00f7]").finditer(window):
+                # × and ÷ are in the Latin letter class but not word characters: the token
+                # model of the prefilter does not hold there, scan the whole block
+                out[blocks[first + int(owner(m.start()))].index] = None
+        else:
+            from dedup.rules.repeated_name import RepeatedName
+
+            min_cjk = int(ctx.option(RepeatedName, "min_cjk"))
+            min_words = int(ctx.option(RepeatedName, "min_words"))
+            if min_cjk < 1 or min_words < 1:
+                return {b.index: None for b in blocks}
+            found = _rep003_blocks(np, tables, window, cp, bstarts, bends, min_cjk, min_words)
+            for b in found.tolist():
+                out[blocks[first + b].index] = None
+    return out
+
+
+def _rep001_positions(
+    np: Any, t: _Tables, window: str, cp: Any, max_items: int, max_chars: int, near: bool, has_cjk: bool
+) -> Any:
+    """Starts of the second copies of every possible REP001 item repeat (scan_block's _verify,
+    narrowed by what assess() accepts)."""
+    n = len(cp)
+    sep = t.sep[cp]
+    if "." in window or "．" in window:
+        # a full stop followed by an item character is part of the item (3.5, U.S)
+        dots = [m.start() for m in _lazy_re(f"[.．](?=[^{re.escape(_SEP_RAW)}])").finditer(window)]
+        if dots:
+            sep[dots] = False
+    pad = np.zeros(n + 2, dtype=bool)
+    np.logical_not(sep, out=pad[1:-1])
+    edges = np.flatnonzero(pad[1:] != pad[:-1])
+    starts = edges[0::2]
+    ends = edges[1::2]
+    m_items = len(starts)
+    empty = np.zeros(0, dtype=np.int64)
+    if m_items < 2:
+        return empty
+    last = ends - 1
+    lens = ends - starts
+    fold = t.fold
+    f0 = fold[cp[starts]]
+    l0 = fold[cp[last]]
+    f1 = fold[cp[np.minimum(starts + 1, last)]]
+    f2 = fold[cp[np.minimum(starts + 2, last)]]
+    l1 = fold[cp[np.maximum(last - 1, starts)]]
+    l2 = fold[cp[np.maximum(last - 2, starts)]]
+    mid = fold[cp[(starts + last) // 2]]
+    u64 = np.uint64
+    sig = lens.astype(u64)
+    for part in (f0, f1, f2, l0, l1, l2, mid):
+        sig = sig * u64(0x100000001B3) + part
+    head3 = f0.astype(u64) | (f1.astype(u64) << u64(16)) | (f2.astype(u64) << u64(32))
+    tail3 = l0.astype(u64) | (l1.astype(u64) << u64(16)) | (l2.astype(u64) << u64(32))
+    cf = t.cjk_wide[cp[starts]]
+    cl = t.cjk_wide[cp[last]]
+    out = [empty]
+    # one item: an exact copy, or (CJK) a partial or near copy of 3+ characters, which shares
+    # its first or last three characters with the item before
+    if has_cjk:  # a single Latin item is never a REP001 finding (assess)
+        exact = sig[:-1] == sig[1:]
+        long3 = np.minimum(lens[:-1], lens[1:]) >= 3
+        x = np.flatnonzero(exact | (long3 & ((head3[:-1] == head3[1:]) | (tail3[:-1] == tail3[1:]))))
+        x = x[starts[x + 1] - starts[x] <= max_chars]
+        out.append(starts[x + 1])
+    for k in range(2, max_items + 1):
+        if 2 * k > m_items:
+            break
+        # every pair of a k-item copy shares its first or its last character
+        weak = np.flatnonzero((f0[:-k] == f0[k:]) | (l0[:-k] == l0[k:]))
+        if len(weak) < k:
+            continue
+        x0 = weak[: len(weak) - k + 1][weak[k - 1 :] - weak[: len(weak) - k + 1] == k - 1]
+        x0 = x0[starts[x0 + k] - starts[x0] <= max_chars]
+        if not len(x0):
+            continue
+        inexact = np.zeros(len(x0), dtype=np.int64)
+        near_ok = np.ones(len(x0), dtype=bool)
+        interior = np.ones(len(x0), dtype=bool)
+        first_ok = last_ok = near_ok
+        for m in range(k):
+            a = x0 + m
+            b = a + k
+            same = sig[a] == sig[b]
+            la, lb = lens[a], lens[b]
+            first_eq = f0[a] == f0[b]
+            last_eq = l0[a] == l0[b]
+            if m == 0:  # exact, or the first copy starts inside an item (CJK)
+                first_ok = same | (last_eq & cf[b] & (la > lb))
+            if m == k - 1:  # exact, or the second copy ends inside an item (CJK)
+                last_ok = same | (first_eq & cl[a] & (lb > la))
+            if 0 < m < k - 1:
+                interior &= same
+            shortest = np.minimum(la, lb)
+            one_edit = (
+                (first_eq | last_eq) & (np.abs(la - lb) <= 1) & (shortest >= 2) & (cf[a] | cf[b] | (shortest >= 4))
             )
-            for b in live_blocks(c)
-        }
+            near_ok &= same | one_edit
+            inexact += ~same
+        hit = first_ok & last_ok & interior
+        if near and (has_cjk or k >= 3):  # a Latin near copy needs three words (assess)
+            hit |= near_ok & (inexact <= 1)
+        out.append(starts[x0[hit] + k])
+    return np.concatenate(out)
 
-    result: dict[int, list[Repeat]] = ctx.shared("repeats.phrases", compute)
-    return result
+
+def _inline_positions(np: Any, t: _Tables, cp: Any) -> Any:
+    """Positions in runs of 5+ characters equal to those L = 5..40 further (_INLINE_RE)."""
+    n = len(cp)
+    found_t = []
+    found_l = []
+    # a run of L >= s equal characters at lag L contains a multiple of s: sample there
+    for lo, hi, stride in ((5, 10, 5), (10, 20, 10), (20, 41, 20)):
+        sampled = cp[0::stride]
+        for lag in range(lo, hi):
+            other = cp[lag::stride]
+            j = np.flatnonzero(sampled[: len(other)] == other)
+            if len(j):
+                found_t.append(j * stride)
+                found_l.append(np.full(len(j), lag, dtype=np.int64))
+    if not found_t:
+        return np.zeros(0, dtype=np.int64)
+    pos = np.concatenate(found_t)
+    lag_arr = np.concatenate(found_l)
+    keep = t.cjk[cp[pos]]
+    pos, lag_arr = pos[keep], lag_arr[keep]
+    run = np.ones(len(pos), dtype=np.int64)
+    for sign in (-1, 1):
+        going = np.ones(len(pos), dtype=bool)
+        for d in range(1, 5):
+            at = pos + sign * d
+            valid = (at >= 0) & (at + lag_arr < n)
+            at = np.clip(at, 0, n - 1)
+            going &= valid & (cp[at] == cp[np.minimum(at + lag_arr, n - 1)])
+            run += going
+    return pos[run >= 5]
+
+
+def _rep002_positions(np: Any, t: _Tables, window: str, cp: Any, bstarts: Any, has_cjk: bool) -> tuple[Any, Any]:
+    """Starts of possible CJK doublings, and ``(start, end)`` spans of possible doubled Latin
+    words (the two tokens and one character after them)."""
+    n = len(cp)
+    empty = np.zeros(0, dtype=np.int64)
+    cjk_pos = [empty]
+    if has_cjk:
+        for u in (2, 3, 4):  # a CJK word of u characters twice (_CJK_UNIT_RE)
+            e = np.flatnonzero(cp[:-u] == cp[u:])
+            ok = t.cjk[cp[e]] & (e + 2 * u <= n)
+            for d in range(1, u):
+                at = np.minimum(e + d, n - u - 1)
+                ok &= cp[at] == cp[at + u]
+            cjk_pos.append(e[ok])
+        # one character twice at the start of an item, running into a word (_cjk_chars)
+        e = np.flatnonzero(cp[:-1] == cp[1:])
+        ok = t.aa[cp[e]] & (e + 2 < n)
+        ok &= t.cjk[cp[np.minimum(e + 2, n - 1)]]
+        ok &= (e == 0) | t.item_start[cp[np.maximum(e - 1, 0)]] | np.isin(e, bstarts)
+        cjk_pos.append(e[ok])
+    latin: tuple[Any, Any] = (empty, empty)
+    if _lazy_re(f"[{_LATIN_LETTERS}]").search(window) is not None:
+        pad = np.zeros(n + 2, dtype=bool)
+        pad[1:-1] = t.token[cp]
+        edges = np.flatnonzero(pad[1:] != pad[:-1])
+        ts = edges[0::2]
+        te = edges[1::2]
+        lens = te - ts
+        j = np.flatnonzero(lens[:-1] == lens[1:])
+        a_s, a_e, b_s, b_e = ts[j], te[j], ts[j + 1], te[j + 1]
+        low = t.lower
+        ok = t.ws[cp[a_e]] & t.ws[cp[b_s - 1]]
+        ok &= low[cp[a_s]] == low[cp[b_s]]
+        ok &= low[cp[a_e - 1]] == low[cp[b_e - 1]]
+        half = (a_e - a_s) // 2
+        ok &= low[cp[a_s + half]] == low[cp[b_s + half]]
+        latin = (a_s[ok], np.minimum(b_e[ok] + 1, n))
+    return np.concatenate(cjk_pos), latin
+
+
+def _rep003_blocks(
+    np: Any, t: _Tables, window: str, cp: Any, bstarts: Any, bends: Any, min_cjk: int, min_words: int
+) -> Any:
+    """Window block numbers holding two list items that share a name key (repeated_name._pairs)."""
+    n = len(cp)
+    u64 = np.uint64
+    punct = t.name_punct[cp]
+    if "." in window:
+        dots = [m.start() for m in _lazy_re(r"\.(?=\w)").finditer(window)]
+        if dots:
+            punct[dots] = False
+    marks = np.flatnonzero(punct)
+    keys = []
+    blocks_of = []
+    if "、" in window:
+        # CJK list items: text between two marks, one of them 、, inside one block
+        dun = np.flatnonzero(cp == 0x3001)
+        k = np.searchsorted(marks, dun)
+        blk = np.searchsorted(bstarts, dun, side="right") - 1
+        before_s = np.maximum(np.where(k > 0, marks[np.maximum(k - 1, 0)] + 1, 0), bstarts[blk])
+        after_e = np.minimum(np.where(k + 1 < len(marks), marks[np.minimum(k + 1, len(marks) - 1)], n), bends[blk])
+        seg_s = np.concatenate([before_s, dun + 1])
+        seg_e = np.concatenate([dun, after_e])
+        seg_b = np.concatenate([blk, blk])
+        # an item between two 、 is one item, not two
+        seg_s, first_at = np.unique(seg_s, return_index=True)
+        seg_e, seg_b = seg_e[first_at], seg_b[first_at]
+        ok = seg_e - seg_s >= min_cjk
+        seg_s, seg_e, seg_b = seg_s[ok], seg_e[ok], seg_b[ok]
+        # trim white space (rare: done one by one)
+        ragged = np.flatnonzero(t.ws[cp[seg_s]] | t.ws[cp[seg_e - 1]])
+        for r in ragged.tolist():
+            s, e = int(seg_s[r]), int(seg_e[r])
+            piece = window[s:e]
+            seg_s[r] = s + len(piece) - len(piece.lstrip())
+            seg_e[r] = e - (len(piece) - len(piece.rstrip()))
+        ok = seg_e - seg_s >= min_cjk
+        seg_s, seg_e, seg_b = seg_s[ok], seg_e[ok], seg_b[ok]
+        if len(seg_s):
+            span = np.arange(min_cjk)
+
+            def gram(at: Any) -> Any:
+                chars = t.fold[cp[at[:, None] + span]].astype(u64)
+                h = np.zeros(len(at), dtype=u64)
+                for c in range(min_cjk):
+                    h = h * u64(0x100000001B3) + chars[:, c]
+                return h
+
+            lens = seg_e - seg_s
+            # heads match heads and the names that a crossed pair shares start at most three
+            # characters into an item; tails match tails
+            for off in range(4):
+                has = lens >= off + min_cjk
+                keys.append(gram(seg_s[has] + off) * u64(4))
+                blocks_of.append(seg_b[has])
+            keys.append(gram(seg_e - min_cjk) * u64(4) + u64(1))
+            blocks_of.append(seg_b)
+    if "," in window or ";" in window:
+        # Latin list items: words are runs without white space or marks; a name's words start a
+        # piece (after a mark or and/or/plus/as) or end one (before a mark or and/or)
+        word = ~(punct | t.ws[cp])
+        pad = np.zeros(n + 2, dtype=bool)
+        pad[1:-1] = word
+        edges = np.flatnonzero(pad[1:] != pad[:-1])
+        ws_ = edges[0::2]
+        we = edges[1::2]
+        count = len(ws_)
+        if count >= min_words:
+            low = t.fold
+            wl = we - ws_
+            sig = wl.astype(u64)
+            for at in (ws_, np.minimum(ws_ + 1, we - 1), (ws_ + we - 1) // 2, we - 1):
+                sig = sig * u64(0x100000001B3) + low[cp[at]]
+
+            def word_sig(w: str) -> int:
+                codes = [ord(c) for c in w]
+                h = len(w)
+                for c in (codes[0], codes[min(1, len(w) - 1)], codes[(len(w) - 1) // 2], codes[-1]):
+                    h = (h * 0x100000001B3 + c) & 0xFFFFFFFFFFFFFFFF
+                return h
+
+            lead = np.isin(sig, np.array([word_sig(w) for w in ("and", "or", "plus", "as")], dtype=u64))
+            conj = np.isin(sig, np.array([word_sig(w) for w in ("and", "or")], dtype=u64))
+            gap_s = we[:-1]
+            gap_e = ws_[1:]
+            # a gap of white space only (checked at both ends; a long gap counts as a mark)
+            marked = ~(t.ws[cp[gap_s]] & t.ws[cp[gap_e - 1]]) | (gap_e - gap_s > 2)
+            blk = np.searchsorted(bstarts, ws_, side="right") - 1
+            new_block = np.ones(count, dtype=bool)
+            new_block[1:] = blk[1:] != blk[:-1]
+            starts_piece = new_block.copy()
+            starts_piece[1:] |= marked | lead[:-1]
+            ends_piece = np.ones(count, dtype=bool)
+            ends_piece[:-1] = new_block[1:] | marked | conj[1:]
+            seq = sig[: count - min_words + 1].copy()
+            for c in range(1, min_words):
+                seq = seq * u64(0x9E3779B97F4A7C15) + sig[c : count - min_words + 1 + c]
+            heads = np.flatnonzero(starts_piece[: count - min_words + 1])
+            tails = np.flatnonzero(ends_piece[min_words - 1 :])
+            keys.append(seq[heads] * u64(4) + u64(2))
+            blocks_of.append(blk[heads])
+            keys.append(seq[tails] * u64(4) + u64(3))
+            blocks_of.append(blk[tails])
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    key = np.concatenate(keys)
+    blk_all = np.concatenate(blocks_of).astype(np.int64)
+    tagged = key ^ (blk_all.astype(u64) * u64(0xC2B2AE3D27D4EB4F))
+    order = np.argsort(tagged, kind="stable")
+    ordered = tagged[order]
+    dup = np.flatnonzero(ordered[1:] == ordered[:-1])
+    return np.unique(blk_all[order[dup]])

@@ -13,12 +13,13 @@ from dedup.rules import register
 from dedup.rules._repeats import (
     CJK,
     DeletionGuard,
+    _scan_options,
+    block_repeats,
+    candidate_blocks,
     count_cjk,
     fold,
     folded_block,
-    live_blocks,
     normalize_allow,
-    phrase_repeats,
 )
 from dedup.rules.base import Context, Rule
 
@@ -104,17 +105,17 @@ class RepeatedName(Rule):
         min_words = int(ctx.option(self, "min_words"))
         max_sentences = int(ctx.option(self, "max_sentences"))
         guard = DeletionGuard(ctx.planned_deletions())
-        repeats = phrase_repeats(ctx)
-        for block in live_blocks(ctx):
-            adjacent = DeletionGuard(
-                s for r in repeats.get(block.index, ()) for s in (r.keep, r.copy)
-            )
+        ctx.shared("repeats.options", _scan_options)  # option errors are reported even with no text
+        for block in candidate_blocks(ctx, self.code):
+            adjacent: DeletionGuard | None = None  # the phrase scan, run only when a pair needs it
             folded = folded_block(ctx, block)
             for first, second in self._pairs(block.text, folded, block.start, min_cjk, min_words, max_sentences):
                 if fold(second.slice(ctx.text)) in allow or " ".join(fold(second.slice(ctx.text)).split()) in allow:
                     continue
                 if guard.hits(first.start, second.end):
                     continue
+                if adjacent is None:
+                    adjacent = DeletionGuard(s for r in block_repeats(ctx, block) for s in (r.keep, r.copy))
                 if adjacent.hits(first.start, first.end) or adjacent.hits(second.start, second.end):
                     continue
                 name = second.slice(ctx.text)

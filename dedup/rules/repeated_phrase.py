@@ -7,7 +7,16 @@ from typing import Any, ClassVar
 
 from dedup.model import Edit, Finding, Fix, Severity
 from dedup.rules import register
-from dedup.rules._repeats import DeletionGuard, Repeat, fold, normalize_allow, phrase_repeats, sep_class
+from dedup.rules._repeats import (
+    DeletionGuard,
+    Repeat,
+    _scan_options,
+    block_repeats,
+    candidate_blocks,
+    fold,
+    normalize_allow,
+    sep_class,
+)
 from dedup.rules.base import Context, Rule
 
 
@@ -148,8 +157,9 @@ class RepeatedPhrase(Rule):
         allow = normalize_allow(ctx.option(self, "allow"))
         guard = DeletionGuard(ctx.planned_deletions())
         text = ctx.text
-        for repeats in phrase_repeats(ctx).values():
-            for repeat in repeats:
+        ctx.shared("repeats.options", _scan_options)  # option errors are reported even with no text
+        for block in candidate_blocks(ctx, self.code):
+            for repeat in block_repeats(ctx, block):
                 verdict = assess(repeat)
                 if verdict is None:
                     continue

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from dedup.model import Edit, Finding, Fix, Severity, Span
 from dedup.rules import register
-from dedup.rules._repeats import CJK, DeletionGuard, fold, is_numeric_char, live_blocks, normalize_allow
+from dedup.rules._repeats import CJK, DeletionGuard, fold, is_numeric_char, live_blocks, normalize_allow, prefiltered
 from dedup.rules.base import Context, Rule
 
 # --- legitimate doubling -------------------------------------------------------------------
@@ -66,11 +66,13 @@ _FUNCTION_WORDS = _wordlist(
 
 _CJK_UNIT_RE = re.compile(f"([{CJK}]{{2,4}})\\1")
 _CJK_AA_RE = re.compile(f"([{CJK}])\\1")
+_CJK_RUN_RE = re.compile(f"[{CJK}]*")
 _LATIN = "A-Za-z\u00c0-\u024f"
 _LATIN_RE = re.compile(
     rf"(?<![\w'’\-])([{_LATIN}]+(?:['’][{_LATIN}]+)?)(\s+)(\1)(?![\w'’\-])",
     re.IGNORECASE,
 )
+_NEXT_LINE_RE = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*([^\W\d_])")
 #: Where a CJK item starts: a single doubled character right after one of these is suspicious.
 _ITEM_START = frozenset("、，,；;：:。！？!?（(“\"《 \t\u3000\n\r")
 
@@ -127,20 +129,53 @@ class Stutter(Rule):
         phrase_spans = DeletionGuard(
             s for f in ctx.findings if f.rule == "REP001" for s in (f.span, *f.related)
         )
+        flagged = prefiltered(ctx, self.code)
         for block in live_blocks(ctx):
-            for finding in self._check_block(ctx, block.text, block.start, allow):
+            if flagged is None:
+                found = self._check_block(ctx, block.text, block.start, allow)
+            elif block.index not in flagged:
+                continue
+            else:
+                found = self._check_parts(ctx, block.text, block.start, allow, flagged[block.index])
+            for finding in found:
                 region = Span(min(finding.span.start, *(r.start for r in finding.related)), finding.span.end)
                 if guard.hits(region.start, region.end) or phrase_spans.hits(region.start, region.end):
                     continue
                 yield finding
 
     def _check_block(self, ctx: Context, raw: str, base: int, allow: frozenset[str]) -> Iterator[Finding]:
+        """The reference: the three scans over the whole block."""
         yield from self._cjk_words(ctx, raw, base, allow)
         yield from self._cjk_chars(ctx, raw, base, allow)
         yield from self._latin(ctx, raw, base, allow)
 
-    def _cjk_words(self, ctx: Context, raw: str, base: int, allow: frozenset[str]) -> Iterator[Finding]:
-        for m in _CJK_UNIT_RE.finditer(raw):
+    def _check_parts(
+        self, ctx: Context, raw: str, base: int, allow: frozenset[str], flagged: object
+    ) -> Iterator[Finding]:
+        """The same scans over the parts of a block where the prefilter found a candidate.
+
+        A CJK doubling lies inside one run of CJK characters, so the whole run around a
+        candidate is scanned: the matches there are those of the whole block.  A Latin
+        doubling is two consecutive words, and the scan covers each candidate pair with the
+        character after it, merged with any overlapping pair (see ``_rep002_positions``).
+        """
+        if flagged is None:
+            yield from self._check_block(ctx, raw, base, allow)
+            return
+        assert isinstance(flagged, tuple)
+        cjk_positions, latin_spans = flagged
+        runs = _merge(_cjk_run(raw, p) for p in sorted(cjk_positions))
+        for pos, endpos in runs:
+            yield from self._cjk_words(ctx, raw, base, allow, pos, endpos)
+        for pos, endpos in runs:
+            yield from self._cjk_chars(ctx, raw, base, allow, pos, endpos)
+        for pos, endpos in _merge((s, min(e, len(raw))) for s, e in sorted(latin_spans)):
+            yield from self._latin(ctx, raw, base, allow, pos, endpos)
+
+    def _cjk_words(
+        self, ctx: Context, raw: str, base: int, allow: frozenset[str], pos: int = 0, endpos: int | None = None
+    ) -> Iterator[Finding]:
+        for m in _CJK_UNIT_RE.finditer(raw, pos, len(raw) if endpos is None else endpos):
             unit = m.group(1)
             s, e = m.start(), m.end()
             u = len(unit)
@@ -187,8 +222,10 @@ class Stutter(Rule):
                 fix=fix,
             )
 
-    def _cjk_chars(self, ctx: Context, raw: str, base: int, allow: frozenset[str]) -> Iterator[Finding]:
-        for m in _CJK_AA_RE.finditer(raw):
+    def _cjk_chars(
+        self, ctx: Context, raw: str, base: int, allow: frozenset[str], pos: int = 0, endpos: int | None = None
+    ) -> Iterator[Finding]:
+        for m in _CJK_AA_RE.finditer(raw, pos, len(raw) if endpos is None else endpos):
             ch = m.group(1)
             s, e = m.start(), m.end()
             if ch in AA_ALLOWED or is_numeric_char(ch) or ch in _SOUND_CHARS or ch * 2 in allow or ch in allow:
@@ -197,7 +234,7 @@ class Stutter(Rule):
             # inside a run it is usually two words meeting (人民民主, 中国国际)
             if s > 0 and raw[s - 1] not in _ITEM_START:
                 continue
-            if e >= len(raw) or not re.match(f"[{CJK}]", raw[e]):
+            if e >= len(raw) or not _is_cjk(raw[e]):
                 continue
             # AABB (干干净净) and AAA
             if raw[e] == ch or (e + 1 < len(raw) and raw[e] == raw[e + 1]):
@@ -213,9 +250,11 @@ class Stutter(Rule):
                 severity=Severity.INFO,
             )
 
-    def _latin(self, ctx: Context, raw: str, base: int, allow: frozenset[str]) -> Iterator[Finding]:
+    def _latin(
+        self, ctx: Context, raw: str, base: int, allow: frozenset[str], pos: int = 0, endpos: int | None = None
+    ) -> Iterator[Finding]:
         text = ctx.text
-        for m in _LATIN_RE.finditer(raw):
+        for m in _LATIN_RE.finditer(raw, pos, len(raw) if endpos is None else endpos):
             first, sep, second = m.group(1), m.group(2), m.group(3)
             word = fold(first)
             if word in LATIN_ALLOWED or word in allow or f"{word} {word}" in allow:
@@ -229,7 +268,7 @@ class Stutter(Rule):
             name_like = first[0].isupper() and second[0].isupper() and not second.isupper() and mid_sentence
             # "only in in\nformal", "to To\npeka": a short second copy ending its line may be
             # the head of a word broken across the line (in|formal) whose hyphen OCR lost
-            nxt = re.match(r"[ \t]*(?:\r\n|\r|\n)[ \t]*([^\W\d_])", raw[e2:])
+            nxt = _NEXT_LINE_RE.match(raw, e2)
             same_line = "\n" not in sep and "\r" not in sep
             broken = same_line and len(second) <= 3 and nxt is not None and nxt.group(1).islower()
             uncertain = name_like or broken
@@ -257,6 +296,39 @@ class Stutter(Rule):
                 fix=fix,
                 severity=Severity.INFO if uncertain else None,
             )
+
+
+def _is_cjk(ch: str) -> bool:
+    """Whether ``ch`` is in the CJK class of the patterns above."""
+    return "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+#: How far back a CJK run is followed from a candidate before the scan starts at the block start.
+_RUN_LOOK_BACK = 256
+
+
+def _cjk_run(raw: str, p: int) -> tuple[int, int]:
+    """The run of CJK characters around ``raw[p]`` (a match of the CJK patterns lies inside one)."""
+    start = p
+    while start > 0 and _is_cjk(raw[start - 1]):
+        start -= 1
+        if p - start > _RUN_LOOK_BACK:
+            start = 0
+            break
+    m = _CJK_RUN_RE.match(raw, p)
+    return start, m.end() if m else p
+
+
+def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with the overlapping or touching ones merged."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
 
 
 def _intended_abab(raw: str, s: int, e: int, unit: str) -> bool:

@@ -168,10 +168,10 @@ def test_scan_block_offsets_are_original_offsets() -> None:
 def test_context_cache_shares_the_phrase_scan() -> None:
     doc = Document("加快建设金甬铁路、象山湾疏港高速一期、象山湾疏港高速一期等项目。")
     ctx = Context(doc=doc, config=Config())
-    from dedup.rules._repeats import phrase_repeats
+    from dedup.rules._repeats import block_repeats, phrase_repeats
 
     first = phrase_repeats(ctx)
-    assert phrase_repeats(ctx) is first
+    assert phrase_repeats(ctx)[0] is first[0] is block_repeats(ctx, ctx.blocks[0])
     assert len(first[0]) == 1
 
 
