@@ -32,6 +32,7 @@ __all__ = [
     "CJK",
     "DeletionGuard",
     "Repeat",
+    "compiled",
     "count_cjk",
     "fold",
     "folded_block",
@@ -42,10 +43,21 @@ __all__ = [
     "scan_block",
 ]
 
+_RE_CACHE: dict[tuple[str, int], re.Pattern[str]] = {}
+
+
+def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile`` on first use: patterns compiled at import cost every start-up."""
+    found = _RE_CACHE.get((pattern, flags))
+    if found is None:
+        found = _RE_CACHE[(pattern, flags)] = re.compile(pattern, flags)
+    return found
+
+
 #: Character class body of the ideographs treated as CJK words (no kana: Japanese doubling
 #: rules differ and are left alone).
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RE = re.compile(f"[{CJK}]")
+_CJK_CLASS = f"[{CJK}]"
 
 
 def _fold_table() -> dict[int, str]:
@@ -86,7 +98,7 @@ def count_cjk(text: str) -> int:
     >>> count_cjk("5G基站 ok")
     2
     """
-    return len(_CJK_RE.findall(text))
+    return len(compiled(_CJK_CLASS).findall(text))
 
 
 #: Chinese numerals and ordinal markers: doubled numbers and measure phrases are legitimate.
@@ -107,7 +119,7 @@ def is_numeric_char(ch: str) -> bool:
 # An item is a run of characters between separators (in folded text): list and clause
 # punctuation, sentence ends and whitespace.  A full stop inside a token (3.5, U.S) is kept.
 _SEP_CHARS = r"\s,;:!?…。."
-ITEM_RE = re.compile(rf"(?:[^{_SEP_CHARS}]|\.(?=[^{_SEP_CHARS}]))+")
+ITEM_PATTERN = rf"(?:[^{_SEP_CHARS}]|\.(?=[^{_SEP_CHARS}]))+"
 _SENTENCE_END_CHARS = frozenset(".!?…。")
 _SEP_CLASS = str.maketrans({",": ",", ";": ",", ":": ":", "!": ".", "?": ".", "…": ".", "。": "."})
 
@@ -240,17 +252,17 @@ CONTRAST_CHARS = frozenset(
 
 # Separators (captured) for a split that keeps every offset: split + accumulate run in C,
 # which is what keeps the scan at several MB/s.  A full stop is a separator unless an item
-# character follows it, exactly as in ITEM_RE.
-_SPLIT_RE = re.compile(rf"((?:[\s,;:!?…。]|\.(?![^{_SEP_CHARS}]))+)")
+# character follows it, exactly as in ITEM_PATTERN.
+_SPLIT = rf"((?:[\s,;:!?…。]|\.(?![^{_SEP_CHARS}]))+)"
 
 
 def split_items(folded: str) -> tuple[list[int], list[int], list[str]]:
-    """Start and end offsets and texts of the items of ``folded`` (what ITEM_RE finds).
+    """Start and end offsets and texts of the items of ``folded`` (what ITEM_PATTERN finds).
 
     >>> split_items(",ab, c.d.")
     ([1, 5], [3, 8], ['ab', 'c.d'])
     """
-    parts = _SPLIT_RE.split(folded)
+    parts = compiled(_SPLIT).split(folded)
     offsets = list(accumulate(map(len, parts), initial=0))
     items = parts[0::2]
     starts = offsets[0::2]
@@ -482,12 +494,12 @@ def _verify(
 
 #: A CJK phrase of five or more characters doubled with nothing between the copies
 #: (shorter doublings are REP002's).
-_INLINE_RE = re.compile(f"([{CJK}]{{5,40}})\\1")
+_INLINE = f"([{CJK}]{{5,40}})\\1"
 
 
 def _scan_inline(raw: str, base: int, taken: list[Repeat]) -> Iterator[Repeat]:
     guard = DeletionGuard(Span(r.keep.start - base, r.copy.end - base) for r in taken)
-    for m in _INLINE_RE.finditer(raw):
+    for m in compiled(_INLINE).finditer(raw):
         unit = m.group(1)
         s, e = m.start(), m.end()
         if guard.hits(s, e):
@@ -593,7 +605,7 @@ WINDOW_CHARS = 1 << 20
 _WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + (
     "\u2028\u2029\u202f\u205f\u3000"
 )
-#: Raw characters whose fold is an item separator of ITEM_RE.
+#: Raw characters whose fold is an item separator of ITEM_PATTERN.
 _SEP_RAW = _WHITESPACE + ",;:!?…。.，；：！？．、､"
 #: Characters that end a list item of REP003 (repeated_name._PUNCT).
 _NAME_PUNCT = ",;:!?…。.、，；：！？()（）\"“”"
@@ -604,6 +616,9 @@ _CASE_RELATIVES = (
     "\u0253\u0254\u0256\u0257\u0259\u025b\u0260\u0263\u0268\u0269\u026f\u0272\u0275\u0280"
     "\u0283\u0288\u0289\u028a\u028b\u028c\u0292\u1e9e\u212a\u212b\u2c65\u2c66\u2c7e\u2c7f"
 )
+
+
+_SEP_BIT, _PUNCT_BIT, _WS_BIT, _CJK_BIT, _TOKEN_BIT = 1, 2, 4, 8, 16
 
 
 class _Tables:
@@ -649,6 +664,14 @@ class _Tables:
             self.token[ord(ch)] = True
             self.lower[ord(ch)] = ord(ch.lower()[0])
         self.name_punct = mask(_NAME_PUNCT)
+        # one lookup gives every class the prefilters need
+        self.classes = (
+            self.sep * _SEP_BIT
+            | self.name_punct * _PUNCT_BIT
+            | self.ws * _WS_BIT
+            | self.cjk * _CJK_BIT
+            | self.token * _TOKEN_BIT
+        ).astype(np.uint8)
 
 
 _TABLES: list[_Tables] = []
@@ -658,16 +681,6 @@ def _tables() -> _Tables:
     if not _TABLES:
         _TABLES.append(_Tables())
     return _TABLES[0]
-
-
-_RE_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def _lazy_re(pattern: str) -> re.Pattern[str]:
-    compiled = _RE_CACHE.get(pattern)
-    if compiled is None:
-        compiled = _RE_CACHE[pattern] = re.compile(pattern)
-    return compiled
 
 
 def _codes(text: str) -> object:
@@ -697,39 +710,53 @@ def _windows(blocks: Sequence[Block]) -> Iterator[tuple[int, int]]:
         first = stop
 
 
+_CODES = ("REP001", "REP002", "REP003")
+
+
 def _flag_blocks(ctx: Context, code: str) -> dict[int, object]:
-    """Block index -> what the prefilter of ``code`` found there (None: scan the whole block)."""
+    """Block index -> what the prefilter of ``code`` found there (None: scan the whole block).
+
+    The prefilters of the other enabled REP rules run in the same pass over the windows
+    (one code array, one class lookup) and their results wait in the context.
+    """
     import numpy as np
 
+    codes = [c for c in _CODES if c == code or (ctx.is_enabled(c) and f"repeats.prefilter.{c}" not in ctx.cache)]
     tables = _tables()
     text = ctx.text
     blocks = ctx.blocks
-    out: dict[int, object] = {}
-    options = ctx.shared("repeats.options", _scan_options) if code == "REP001" else None
+    found: dict[str, dict[int, object]] = {c: {} for c in codes}
+    options = ctx.shared("repeats.options", _scan_options) if "REP001" in codes else None
+    from dedup.rules.repeated_name import RepeatedName
+
+    min_cjk = int(ctx.option(RepeatedName, "min_cjk"))
+    min_words = int(ctx.option(RepeatedName, "min_words"))
     for first, stop in _windows(blocks):
         if stop - first == 1 and blocks[first].end - blocks[first].start > 2 * WINDOW_CHARS:
-            out[blocks[first].index] = None  # one huge block: the reference scan, as it is
+            for c in codes:  # one huge block: the reference scan, as it is
+                found[c][blocks[first].index] = None
             continue
         w0 = blocks[first].start
         window = text[w0 : blocks[stop - 1].end]
         cp: Any = _codes(window)
+        cls = tables.classes[cp]
         bstarts = np.array([b.start - w0 for b in blocks[first:stop]], dtype=np.int64)
-        bends = np.array([b.end - w0 for b in blocks[first:stop]], dtype=np.int64)
-        has_cjk = cp.dtype != np.uint8 and _CJK_RE.search(window) is not None
+        has_cjk = cp.dtype != np.uint8 and bool((cls & _CJK_BIT).any())
 
         def owner(pos: Any, bstarts: Any = bstarts) -> Any:
             return np.searchsorted(bstarts, pos, side="right") - 1
 
-        if code == "REP001":
+        if "REP001" in codes:
             assert options is not None
             max_items, max_chars, near = options
-            pos = _rep001_positions(np, tables, window, cp, max_items, max_chars, near, has_cjk)
+            pos = _rep001_positions(np, tables, window, cp, cls, max_items, max_chars, near, has_cjk)
             if has_cjk:
                 pos = np.concatenate([pos, _inline_positions(np, tables, cp)])
-            for b in np.unique(owner(pos)).tolist():
-                out[blocks[first + b].index] = None
-        elif code == "REP002":
-            cjk_pos, latin = _rep002_positions(np, tables, window, cp, bstarts, has_cjk)
+            for b in sorted(set(owner(pos).tolist())):
+                found["REP001"][blocks[first + b].index] = None
+        if "REP002" in codes:
+            out = found["REP002"]
+            cjk_pos, latin = _rep002_positions(np, tables, cp, cls, bstarts, has_cjk)
             for p, b in zip(cjk_pos.tolist(), owner(cjk_pos).tolist(), strict=True):
                 entry = out.setdefault(blocks[first + b].index, ([], []))
                 assert isinstance(entry, tuple)
@@ -739,37 +766,47 @@ def _flag_blocks(ctx: Context, code: str) -> dict[int, object]:
                 entry = out.setdefault(blocks[first + b].index, ([], []))
                 assert isinstance(entry, tuple)
                 entry[1].append((s - int(bstarts[b]), e - int(bstarts[b])))
-            for m in _lazy_re("[\u00d7\u00f7]").finditer(window):
-                # × and ÷ are in the Latin letter class but not word characters: the token
-                # model of the prefilter does not hold there, scan the whole block
-                out[blocks[first + int(owner(m.start()))].index] = None
-        else:
-            from dedup.rules.repeated_name import RepeatedName
-
-            min_cjk = int(ctx.option(RepeatedName, "min_cjk"))
-            min_words = int(ctx.option(RepeatedName, "min_words"))
+            if "\u00d7" in window or "\u00f7" in window:
+                for m in compiled("[\u00d7\u00f7]").finditer(window):
+                    # × and ÷ are in the Latin letter class but not word characters: the token
+                    # model of the prefilter does not hold there, scan the whole block
+                    out[blocks[first + int(owner(m.start()))].index] = None
+        if "REP003" in codes:
             if min_cjk < 1 or min_words < 1:
-                return {b.index: None for b in blocks}
-            found = _rep003_blocks(np, tables, window, cp, bstarts, bends, min_cjk, min_words)
-            for b in found.tolist():
-                out[blocks[first + b].index] = None
-    return out
+                found["REP003"] = {b.index: None for b in blocks}
+                codes.remove("REP003")
+                continue
+            bends = np.array([b.end - w0 for b in blocks[first:stop]], dtype=np.int64)
+            for b in _rep003_blocks(np, tables, window, cp, cls, bstarts, bends, min_cjk, min_words).tolist():
+                found["REP003"][blocks[first + b].index] = None
+    for c, result in found.items():
+        if c != code:
+            ctx.cache[f"repeats.prefilter.{c}"] = result
+    return found[code]
 
 
 def _rep001_positions(
-    np: Any, t: _Tables, window: str, cp: Any, max_items: int, max_chars: int, near: bool, has_cjk: bool
+    np: Any,
+    t: _Tables,
+    window: str,
+    cp: Any,
+    cls: Any,
+    max_items: int,
+    max_chars: int,
+    near: bool,
+    has_cjk: bool,
 ) -> Any:
     """Starts of the second copies of every possible REP001 item repeat (scan_block's _verify,
     narrowed by what assess() accepts)."""
     n = len(cp)
-    sep = t.sep[cp]
+    item = (cls & _SEP_BIT) == 0
     if "." in window or "．" in window:
         # a full stop followed by an item character is part of the item (3.5, U.S)
-        dots = [m.start() for m in _lazy_re(f"[.．](?=[^{re.escape(_SEP_RAW)}])").finditer(window)]
+        dots = [m.start() for m in compiled(f"[.．](?=[^{re.escape(_SEP_RAW)}])").finditer(window)]
         if dots:
-            sep[dots] = False
+            item[dots] = True
     pad = np.zeros(n + 2, dtype=bool)
-    np.logical_not(sep, out=pad[1:-1])
+    pad[1:-1] = item
     edges = np.flatnonzero(pad[1:] != pad[:-1])
     starts = edges[0::2]
     ends = edges[1::2]
@@ -782,28 +819,36 @@ def _rep001_positions(
     fold = t.fold
     f0 = fold[cp[starts]]
     l0 = fold[cp[last]]
-    f1 = fold[cp[np.minimum(starts + 1, last)]]
-    f2 = fold[cp[np.minimum(starts + 2, last)]]
-    l1 = fold[cp[np.maximum(last - 1, starts)]]
-    l2 = fold[cp[np.maximum(last - 2, starts)]]
-    mid = fold[cp[(starts + last) // 2]]
     u64 = np.uint64
-    sig = lens.astype(u64)
-    for part in (f0, f1, f2, l0, l1, l2, mid):
-        sig = sig * u64(0x100000001B3) + part
-    head3 = f0.astype(u64) | (f1.astype(u64) << u64(16)) | (f2.astype(u64) << u64(32))
-    tail3 = l0.astype(u64) | (l1.astype(u64) << u64(16)) | (l2.astype(u64) << u64(32))
-    cf = t.cjk_wide[cp[starts]]
-    cl = t.cjk_wide[cp[last]]
+
+    def sig(ix: Any) -> Any:
+        """Length and seven characters of items ``ix``: equal items have equal signatures."""
+        s, e = starts[ix], last[ix]
+        h = lens[ix].astype(u64)
+        for at in (s, np.minimum(s + 1, e), np.minimum(s + 2, e), e, np.maximum(e - 1, s), np.maximum(e - 2, s)):
+            h = h * u64(0x100000001B3) + fold[cp[at]]
+        return h * u64(0x100000001B3) + fold[cp[(s + e) // 2]]
+
+    def three(ix: Any, sign: int) -> Any:
+        """The first (sign 1) or last (sign -1) three characters of items ``ix``."""
+        at = starts[ix] if sign > 0 else last[ix]
+        lo, hi = starts[ix], last[ix]
+        h = np.zeros(len(ix), dtype=u64)
+        for d in range(3):
+            h = (h << u64(16)) | fold[cp[np.clip(at + sign * d, lo, hi)]]
+        return h
+
     out = [empty]
-    # one item: an exact copy, or (CJK) a partial or near copy of 3+ characters, which shares
-    # its first or last three characters with the item before
-    if has_cjk:  # a single Latin item is never a REP001 finding (assess)
-        exact = sig[:-1] == sig[1:]
-        long3 = np.minimum(lens[:-1], lens[1:]) >= 3
-        x = np.flatnonzero(exact | (long3 & ((head3[:-1] == head3[1:]) | (tail3[:-1] == tail3[1:]))))
+    if has_cjk:
+        # one item (CJK only: a single Latin item is never a finding): an exact copy, or a
+        # partial or near copy of 3+ characters, which shares its first or last three
+        x = np.flatnonzero((f0[:-1] == f0[1:]) | (l0[:-1] == l0[1:]))
         x = x[starts[x + 1] - starts[x] <= max_chars]
-        out.append(starts[x + 1])
+        y = x + 1
+        long3 = np.minimum(lens[x], lens[y]) >= 3
+        ok = (sig(x) == sig(y)) | (long3 & ((three(x, 1) == three(y, 1)) | (three(x, -1) == three(y, -1))))
+        out.append(starts[y[ok]])
+    cjk_wide = t.cjk_wide
     for k in range(2, max_items + 1):
         if 2 * k > m_items:
             break
@@ -822,20 +867,19 @@ def _rep001_positions(
         for m in range(k):
             a = x0 + m
             b = a + k
-            same = sig[a] == sig[b]
+            same = sig(a) == sig(b)
             la, lb = lens[a], lens[b]
             first_eq = f0[a] == f0[b]
             last_eq = l0[a] == l0[b]
+            cfa, cfb = cjk_wide[cp[starts[a]]], cjk_wide[cp[starts[b]]]
             if m == 0:  # exact, or the first copy starts inside an item (CJK)
-                first_ok = same | (last_eq & cf[b] & (la > lb))
+                first_ok = same | (last_eq & cfb & (la > lb))
             if m == k - 1:  # exact, or the second copy ends inside an item (CJK)
-                last_ok = same | (first_eq & cl[a] & (lb > la))
+                last_ok = same | (first_eq & cjk_wide[cp[last[a]]] & (lb > la))
             if 0 < m < k - 1:
                 interior &= same
             shortest = np.minimum(la, lb)
-            one_edit = (
-                (first_eq | last_eq) & (np.abs(la - lb) <= 1) & (shortest >= 2) & (cf[a] | cf[b] | (shortest >= 4))
-            )
+            one_edit = (first_eq | last_eq) & (np.abs(la - lb) <= 1) & (shortest >= 2) & (cfa | cfb | (shortest >= 4))
             near_ok &= same | one_edit
             inexact += ~same
         hit = first_ok & last_ok & interior
@@ -846,7 +890,7 @@ def _rep001_positions(
 
 
 def _inline_positions(np: Any, t: _Tables, cp: Any) -> Any:
-    """Positions in runs of 5+ characters equal to those L = 5..40 further (_INLINE_RE)."""
+    """Positions in runs of 5+ characters equal to those L = 5..40 further (_INLINE)."""
     n = len(cp)
     found_t = []
     found_l = []
@@ -877,7 +921,7 @@ def _inline_positions(np: Any, t: _Tables, cp: Any) -> Any:
     return pos[run >= 5]
 
 
-def _rep002_positions(np: Any, t: _Tables, window: str, cp: Any, bstarts: Any, has_cjk: bool) -> tuple[Any, Any]:
+def _rep002_positions(np: Any, t: _Tables, cp: Any, cls: Any, bstarts: Any, has_cjk: bool) -> tuple[Any, Any]:
     """Starts of possible CJK doublings, and ``(start, end)`` spans of possible doubled Latin
     words (the two tokens and one character after them)."""
     n = len(cp)
@@ -895,12 +939,14 @@ def _rep002_positions(np: Any, t: _Tables, window: str, cp: Any, bstarts: Any, h
         e = np.flatnonzero(cp[:-1] == cp[1:])
         ok = t.aa[cp[e]] & (e + 2 < n)
         ok &= t.cjk[cp[np.minimum(e + 2, n - 1)]]
-        ok &= (e == 0) | t.item_start[cp[np.maximum(e - 1, 0)]] | np.isin(e, bstarts)
+        at_block = bstarts[np.minimum(np.searchsorted(bstarts, e), len(bstarts) - 1)] == e
+        ok &= (e == 0) | t.item_start[cp[np.maximum(e - 1, 0)]] | at_block
         cjk_pos.append(e[ok])
     latin: tuple[Any, Any] = (empty, empty)
-    if _lazy_re(f"[{_LATIN_LETTERS}]").search(window) is not None:
+    token = cls & _TOKEN_BIT
+    if token.any():
         pad = np.zeros(n + 2, dtype=bool)
-        pad[1:-1] = t.token[cp]
+        pad[1:-1] = token
         edges = np.flatnonzero(pad[1:] != pad[:-1])
         ts = edges[0::2]
         te = edges[1::2]
@@ -908,9 +954,9 @@ def _rep002_positions(np: Any, t: _Tables, window: str, cp: Any, bstarts: Any, h
         j = np.flatnonzero(lens[:-1] == lens[1:])
         a_s, a_e, b_s, b_e = ts[j], te[j], ts[j + 1], te[j + 1]
         low = t.lower
-        ok = t.ws[cp[a_e]] & t.ws[cp[b_s - 1]]
-        ok &= low[cp[a_s]] == low[cp[b_s]]
+        ok = low[cp[a_s]] == low[cp[b_s]]
         ok &= low[cp[a_e - 1]] == low[cp[b_e - 1]]
+        ok &= t.ws[cp[a_e]] & t.ws[cp[b_s - 1]]
         half = (a_e - a_s) // 2
         ok &= low[cp[a_s + half]] == low[cp[b_s + half]]
         latin = (a_s[ok], np.minimum(b_e[ok] + 1, n))
@@ -918,14 +964,14 @@ def _rep002_positions(np: Any, t: _Tables, window: str, cp: Any, bstarts: Any, h
 
 
 def _rep003_blocks(
-    np: Any, t: _Tables, window: str, cp: Any, bstarts: Any, bends: Any, min_cjk: int, min_words: int
+    np: Any, t: _Tables, window: str, cp: Any, cls: Any, bstarts: Any, bends: Any, min_cjk: int, min_words: int
 ) -> Any:
     """Window block numbers holding two list items that share a name key (repeated_name._pairs)."""
     n = len(cp)
     u64 = np.uint64
-    punct = t.name_punct[cp]
+    punct = (cls & _PUNCT_BIT) != 0
     if "." in window:
-        dots = [m.start() for m in _lazy_re(r"\.(?=\w)").finditer(window)]
+        dots = [m.start() for m in compiled(r"\.(?=\w)").finditer(window)]
         if dots:
             punct[dots] = False
     marks = np.flatnonzero(punct)
@@ -942,8 +988,11 @@ def _rep003_blocks(
         seg_e = np.concatenate([dun, after_e])
         seg_b = np.concatenate([blk, blk])
         # an item between two 、 is one item, not two
-        seg_s, first_at = np.unique(seg_s, return_index=True)
-        seg_e, seg_b = seg_e[first_at], seg_b[first_at]
+        order = np.argsort(seg_s, kind="stable")
+        seg_s, seg_e, seg_b = seg_s[order], seg_e[order], seg_b[order]
+        first_at = np.ones(len(seg_s), dtype=bool)
+        first_at[1:] = seg_s[1:] != seg_s[:-1]
+        seg_s, seg_e, seg_b = seg_s[first_at], seg_e[first_at], seg_b[first_at]
         ok = seg_e - seg_s >= min_cjk
         seg_s, seg_e, seg_b = seg_s[ok], seg_e[ok], seg_b[ok]
         # trim white space (rare: done one by one)
@@ -977,7 +1026,7 @@ def _rep003_blocks(
     if "," in window or ";" in window:
         # Latin list items: words are runs without white space or marks; a name's words start a
         # piece (after a mark or and/or/plus/as) or end one (before a mark or and/or)
-        word = ~(punct | t.ws[cp])
+        word = ~punct & ((cls & _WS_BIT) == 0)
         pad = np.zeros(n + 2, dtype=bool)
         pad[1:-1] = word
         edges = np.flatnonzero(pad[1:] != pad[:-1])
@@ -998,8 +1047,8 @@ def _rep003_blocks(
                     h = (h * 0x100000001B3 + c) & 0xFFFFFFFFFFFFFFFF
                 return h
 
-            lead = np.isin(sig, np.array([word_sig(w) for w in ("and", "or", "plus", "as")], dtype=u64))
-            conj = np.isin(sig, np.array([word_sig(w) for w in ("and", "or")], dtype=u64))
+            conj = (sig == u64(word_sig("and"))) | (sig == u64(word_sig("or")))
+            lead = conj | (sig == u64(word_sig("plus"))) | (sig == u64(word_sig("as")))
             gap_s = we[:-1]
             gap_e = ws_[1:]
             # a gap of white space only (checked at both ends; a long gap counts as a mark)
@@ -1028,4 +1077,4 @@ def _rep003_blocks(
     order = np.argsort(tagged, kind="stable")
     ordered = tagged[order]
     dup = np.flatnonzero(ordered[1:] == ordered[:-1])
-    return np.unique(blk_all[order[dup]])
+    return np.array(sorted(set(blk_all[order[dup]].tolist())), dtype=np.int64)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -16,6 +15,7 @@ from dedup.rules._repeats import (
     _scan_options,
     block_repeats,
     candidate_blocks,
+    compiled,
     count_cjk,
     fold,
     folded_block,
@@ -28,18 +28,19 @@ from dedup.rules.base import Context, Rule
 _PUNCT = ",;:!?…。.、，；：！？()（）\"“”"
 _SEPARATORS = _PUNCT + " \t\r\n\u3000"
 _ITEM = rf"(?:[^{_PUNCT}]|\.(?=\w))++"
-_CJK_ITEM_RE = re.compile(rf"(?<![^{_PUNCT}]){_ITEM}(?=、)|(?<=、){_ITEM}")
-_LATIN_ITEM_RE = re.compile(rf"(?<![^{_PUNCT}]){_ITEM}(?=[,;])|(?<=[,;]){_ITEM}")
-_HAS_CJK_RE = re.compile(f"[{CJK}]")
-_SENTENCE_END_RE = re.compile(r"[。!?…！？]|\.(?!\w)")
-_WORD_RE = re.compile(r"\S+")
-_NAME_WORD_RE = re.compile(r"^[^\W\d_][\w'’\-]*$")
+# patterns compiled on first use (compiled()): compiling at import costs every start-up
+_CJK_ITEM = rf"(?<![^{_PUNCT}]){_ITEM}(?=、)|(?<=、){_ITEM}"
+_LATIN_ITEM = rf"(?<![^{_PUNCT}]){_ITEM}(?=[,;])|(?<=[,;]){_ITEM}"
+_HAS_CJK = f"[{CJK}]"
+_SENTENCE_END = r"[。!?…！？]|\.(?!\w)"
+_WORD = r"\S+"
+_NAME_WORD = r"^[^\W\d_][\w'’\-]*$"
 _NAME_FUNCTION_WORDS = frozenset(("the", "a", "an", "of", "and", "for", "in", "on", "at", "to", "de", "van", "von"))
 #: How far apart two mentions may stand (characters), whatever the sentences: a phrase
 #: repeated far apart in a paragraph is prose, not a layout fault.
 _MAX_DISTANCE = 600
 _LOOK_BACK = 8
-_CONJUNCTION_RE = re.compile(r"\s+(?:and|or)\s+")
+_CONJUNCTION = r"\s+(?:and|or)\s+"
 _LEADING_LATIN = ("and ", "or ", "as well as ", "plus ")
 
 
@@ -195,13 +196,13 @@ def _segments(raw: str, folded_raw: str, min_cjk: int, min_words: int) -> list[_
     has_latin_list = "," in raw or ";" in raw
     if not has_cjk_list and not has_latin_list:
         return []
-    ends = [m.start() for m in _SENTENCE_END_RE.finditer(raw)]
+    ends = [m.start() for m in compiled(_SENTENCE_END).finditer(raw)]
     out: list[_Segment] = []
     patterns = []
     if has_cjk_list:
-        patterns.append((_CJK_ITEM_RE, True))
+        patterns.append((compiled(_CJK_ITEM), True))
     if has_latin_list:
-        patterns.append((_LATIN_ITEM_RE, False))
+        patterns.append((compiled(_LATIN_ITEM), False))
     for pattern, cjk_list in patterns:
         for m in pattern.finditer(raw):
             text = m.group()
@@ -216,7 +217,7 @@ def _segments(raw: str, folded_raw: str, min_cjk: int, min_words: int) -> list[_
                 continue
             folded = folded_raw[s:e]
             cjk = count_cjk(folded) if cjk_list else 0
-            if cjk_list != bool(cjk) or (not cjk_list and _HAS_CJK_RE.search(folded)):
+            if cjk_list != bool(cjk) or (not cjk_list and compiled(_HAS_CJK).search(folded)):
                 continue
             mark = "、" if cjk else ",;"
             before = m.start() > 0 and raw[m.start() - 1] in mark
@@ -233,7 +234,7 @@ def _segments(raw: str, folded_raw: str, min_cjk: int, min_words: int) -> list[_
             # "A, B and C": the closing item holds two list items
             pieces = [(0, len(folded))]
             if " and " in folded or " or " in folded:
-                cuts = list(_CONJUNCTION_RE.finditer(folded))
+                cuts = list(compiled(_CONJUNCTION).finditer(folded))
                 starts = [0] + [c.end() for c in cuts]
                 stops = [c.start() for c in cuts] + [len(folded)]
                 pieces = list(zip(starts, stops, strict=True))
@@ -301,7 +302,7 @@ def _common(
         n += 1
     if n < min_words:
         return None
-    if not all(_NAME_WORD_RE.match(w) for w in wa[:n]):
+    if not all(compiled(_NAME_WORD).match(w) for w in wa[:n]):
         # grammar notation, code, numbers: not a name
         return None
     # a name is capitalised (the Riverside Community Health Centre); in lower case it is a
@@ -320,9 +321,9 @@ def _common(
 
 def _word_end(seg: _Segment, n: int) -> int:
     """End offset of the first ``n`` words of ``seg``."""
-    return seg.start + [m.end() for m in _WORD_RE.finditer(seg.text)][n - 1]
+    return seg.start + [m.end() for m in compiled(_WORD).finditer(seg.text)][n - 1]
 
 
 def _word_start(seg: _Segment, n: int) -> int:
     """Start offset of the last ``n`` words of ``seg``."""
-    return seg.start + [m.start() for m in _WORD_RE.finditer(seg.text)][-n]
+    return seg.start + [m.start() for m in compiled(_WORD).finditer(seg.text)][-n]

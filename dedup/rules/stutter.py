@@ -8,7 +8,16 @@ from typing import Any, ClassVar
 
 from dedup.model import Edit, Finding, Fix, Severity, Span
 from dedup.rules import register
-from dedup.rules._repeats import CJK, DeletionGuard, fold, is_numeric_char, live_blocks, normalize_allow, prefiltered
+from dedup.rules._repeats import (
+    CJK,
+    DeletionGuard,
+    compiled,
+    fold,
+    is_numeric_char,
+    live_blocks,
+    normalize_allow,
+    prefiltered,
+)
 from dedup.rules.base import Context, Rule
 
 # --- legitimate doubling -------------------------------------------------------------------
@@ -64,15 +73,13 @@ _FUNCTION_WORDS = _wordlist(
     "the a an of to in on at by for from with and or but is are was were be as it its this that which"
 )
 
-_CJK_UNIT_RE = re.compile(f"([{CJK}]{{2,4}})\\1")
-_CJK_AA_RE = re.compile(f"([{CJK}])\\1")
-_CJK_RUN_RE = re.compile(f"[{CJK}]*")
+# patterns compiled on first use (compiled()): compiling at import costs every start-up
+_CJK_UNIT = f"([{CJK}]{{2,4}})\\1"
+_CJK_AA = f"([{CJK}])\\1"
+_CJK_RUN = f"[{CJK}]*"
 _LATIN = "A-Za-z\u00c0-\u024f"
-_LATIN_RE = re.compile(
-    rf"(?<![\w'’\-])([{_LATIN}]+(?:['’][{_LATIN}]+)?)(\s+)(\1)(?![\w'’\-])",
-    re.IGNORECASE,
-)
-_NEXT_LINE_RE = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*([^\W\d_])")
+_LATIN_DOUBLE = rf"(?<![\w'’\-])([{_LATIN}]+(?:['’][{_LATIN}]+)?)(\s+)(\1)(?![\w'’\-])"
+_NEXT_LINE = r"[ \t]*(?:\r\n|\r|\n)[ \t]*([^\W\d_])"
 #: Where a CJK item starts: a single doubled character right after one of these is suspicious.
 _ITEM_START = frozenset("、，,；;：:。！？!?（(“\"《 \t\u3000\n\r")
 
@@ -175,7 +182,7 @@ class Stutter(Rule):
     def _cjk_words(
         self, ctx: Context, raw: str, base: int, allow: frozenset[str], pos: int = 0, endpos: int | None = None
     ) -> Iterator[Finding]:
-        for m in _CJK_UNIT_RE.finditer(raw, pos, len(raw) if endpos is None else endpos):
+        for m in compiled(_CJK_UNIT).finditer(raw, pos, len(raw) if endpos is None else endpos):
             unit = m.group(1)
             s, e = m.start(), m.end()
             u = len(unit)
@@ -225,7 +232,7 @@ class Stutter(Rule):
     def _cjk_chars(
         self, ctx: Context, raw: str, base: int, allow: frozenset[str], pos: int = 0, endpos: int | None = None
     ) -> Iterator[Finding]:
-        for m in _CJK_AA_RE.finditer(raw, pos, len(raw) if endpos is None else endpos):
+        for m in compiled(_CJK_AA).finditer(raw, pos, len(raw) if endpos is None else endpos):
             ch = m.group(1)
             s, e = m.start(), m.end()
             if ch in AA_ALLOWED or is_numeric_char(ch) or ch in _SOUND_CHARS or ch * 2 in allow or ch in allow:
@@ -254,7 +261,7 @@ class Stutter(Rule):
         self, ctx: Context, raw: str, base: int, allow: frozenset[str], pos: int = 0, endpos: int | None = None
     ) -> Iterator[Finding]:
         text = ctx.text
-        for m in _LATIN_RE.finditer(raw, pos, len(raw) if endpos is None else endpos):
+        for m in compiled(_LATIN_DOUBLE, re.IGNORECASE).finditer(raw, pos, len(raw) if endpos is None else endpos):
             first, sep, second = m.group(1), m.group(2), m.group(3)
             word = fold(first)
             if word in LATIN_ALLOWED or word in allow or f"{word} {word}" in allow:
@@ -268,7 +275,7 @@ class Stutter(Rule):
             name_like = first[0].isupper() and second[0].isupper() and not second.isupper() and mid_sentence
             # "only in in\nformal", "to To\npeka": a short second copy ending its line may be
             # the head of a word broken across the line (in|formal) whose hyphen OCR lost
-            nxt = _NEXT_LINE_RE.match(raw, e2)
+            nxt = compiled(_NEXT_LINE).match(raw, e2)
             same_line = "\n" not in sep and "\r" not in sep
             broken = same_line and len(second) <= 3 and nxt is not None and nxt.group(1).islower()
             uncertain = name_like or broken
@@ -315,7 +322,7 @@ def _cjk_run(raw: str, p: int) -> tuple[int, int]:
         if p - start > _RUN_LOOK_BACK:
             start = 0
             break
-    m = _CJK_RUN_RE.match(raw, p)
+    m = compiled(_CJK_RUN).match(raw, p)
     return start, m.end() if m else p
 
 
