@@ -137,11 +137,12 @@ def _seed_arrays(
     grams = len(norm) - seed + 1
     if grams <= 0:
         return empty, empty
+    work = _Work(min(grams, window + lookback), seed)
     keys: list[NDArray[np.int64]] = []
     start = 0
     while True:
         stop = min(grams, start + window + lookback)
-        found = _window_seed_keys(norm, seed, min_run, lookback, start, stop, hash_bits)
+        found = _window_seed_keys(norm, seed, min_run, lookback, start, stop, hash_bits, work)
         if found.size:
             keys.append(found)
         if stop >= grams:
@@ -155,8 +156,54 @@ def _seed_arrays(
     return merged & 0xFFFFFFFF, merged >> 32
 
 
+#: grams hashed at a time: temporaries this small are recycled by the allocator, not mapped afresh
+_BLOCK = 8192
+
+
+class _Work:
+    """The key buffer of one window, reused window after window.
+
+    Fresh pages cost a fault each on first touch, which on a virtual machine costs
+    as much as the arithmetic; so a window touches one array of its size, and the
+    hashing goes block by block through small temporaries.
+    """
+
+    def __init__(self, size: int, seed: int) -> None:
+        import numpy as np
+
+        self.keys = np.empty(size, dtype=np.uint64)
+        self.chars = np.empty(size + seed, dtype=np.uint32)
+
+
+def _hash_block(cp: NDArray[np.uint32], a: int, b: int, seed: int) -> NDArray[np.uint64]:
+    """Hashes of the grams starting at ``a`` to ``b`` in ``cp``.
+
+    ``hash(x + y) = hash(x) * MULT ** len(y) + hash(y)``: grams of 2, 4, 8 ...
+    characters from the halves, then the rest of the gram by Horner's rule.
+    """
+    import numpy as np
+
+    chars = cp[a : b + seed - 1].astype(np.uint64)
+    h = chars
+    width = 1
+    while 2 * width <= seed:
+        n = h.size - width
+        h = h[:n] * np.uint64(pow(_HASH_MULT, width, 1 << 64)) + h[width:]
+        width *= 2
+    m = b - a
+    h = h[:m]
+    if width < seed:
+        rest = seed - width
+        tail = chars[width : width + m].copy()
+        for t in range(1, rest):
+            tail *= np.uint64(_HASH_MULT)
+            tail += chars[width + t : width + t + m]
+        h = h * np.uint64(pow(_HASH_MULT, rest, 1 << 64)) + tail
+    return h
+
+
 def _window_seed_keys(
-    norm: str, seed: int, min_run: int, lookback: int, start: int, stop: int, hash_bits: int
+    norm: str, seed: int, min_run: int, lookback: int, start: int, stop: int, hash_bits: int, work: _Work
 ) -> NDArray[np.int64]:
     """The seeds of one window as ``p << 32 | i``."""
     import numpy as np
@@ -164,30 +211,37 @@ def _window_seed_keys(
     m = stop - start
     if m <= 1:
         return np.zeros(0, dtype=np.int64)
-    cp = np.frombuffer(norm[start : stop + seed - 1].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    # hash(x + y) = hash(x) * MULT ** len(y) + hash(y): grams of 2, 4, 8 ... characters, then the rest
-    h = cp.astype(np.uint64)
-    width = 1
-    while 2 * width <= seed:
-        h = h[:-width] * np.uint64(pow(_HASH_MULT, width, 1 << 64)) + h[width:]
-        width *= 2
-    if width < seed:
-        h = _extend_hash(cp, h, width, seed)
-    h = h[:m] * np.uint64(_HASH_MULT)  # carry the last character up into the high bits the key keeps
-    if hash_bits < 64:
-        h >>= np.uint64(64 - hash_bits)
-        h *= np.uint64(_HASH_MULT)  # spread the few bits left over the high bits the key keeps
+    size = m + seed - 1
+    cp = work.chars[:size]
+    for a in range(0, size, _BLOCK):
+        b = min(size, a + _BLOCK)
+        encoded = norm[start + a : start + b].encode("utf-32-le", "surrogatepass")
+        cp[a:b] = np.frombuffer(encoded, dtype=np.uint32)
+    mult = np.uint64(_HASH_MULT)
     bits = int(m - 1).bit_length()
     low = np.uint64((1 << bits) - 1)
-    h &= ~low
-    h |= np.arange(m, dtype=np.uint64)
-    h.sort()
-    top = h >> np.uint64(bits)
-    same = np.flatnonzero(top[1:] == top[:-1])  # element same+1 repeats the gram of element same
+    keys = work.keys[:m]
+    for a in range(0, m, _BLOCK):
+        b = min(m, a + _BLOCK)
+        h = _hash_block(cp, a, b, seed)
+        h *= mult  # carry the last character up into the high bits the key keeps
+        if hash_bits < 64:
+            h >>= np.uint64(64 - hash_bits)
+            h *= mult  # spread the few bits left over the high bits the key keeps
+        h &= ~low
+        h |= np.arange(a, b, dtype=np.uint64)
+        keys[a:b] = h
+    keys.sort()
+    found: list[NDArray[np.int64]] = []
+    shift = np.uint64(bits)
+    for a in range(0, m - 1, _BLOCK):
+        b = min(m - 1, a + _BLOCK)
+        found.append(np.flatnonzero((keys[a:b] >> shift) == (keys[a + 1 : b + 1] >> shift)) + a)
+    same = np.concatenate(found)  # element same+1 repeats the gram of element same
     if same.size == 0:
         return np.zeros(0, dtype=np.int64)
-    pos = (h & low).astype(np.int64)
-    first, second = pos[same], pos[same + 1]
+    first = (keys[same] & low).astype(np.int64)
+    second = (keys[same + 1] & low).astype(np.int64)
     if not _grams_equal(cp, first, second, seed):
         pairs: set[tuple[int, int]] = set()
         _window_seeds_py(norm, seed, min_run, lookback, start, stop, pairs)
@@ -198,27 +252,14 @@ def _window_seed_keys(
     opens = np.ones(n, dtype=bool)
     opens[1:] = same[1:] != same[:-1] + 1
     rank = index - np.maximum.accumulate(np.where(opens, index, 0)) + 1
-    few = rank <= MAX_OCCURRENCES
-    later, earlier, rank = second[few], first[few], rank[few]
+    few = np.flatnonzero(rank <= MAX_OCCURRENCES)
+    twice = few[rank[few] >= 2]
     out: list[NDArray[np.int64]] = []
-    for p, i in ((later, earlier), (later[rank >= 2], pos[same[few][rank >= 2] - 1])):
+    for p, i in ((second[few], first[few]), (second[twice], first[twice - 1])):
         gap = p - i
         ok = (gap >= min_run) & (gap <= lookback)
         out.append(((p[ok] + start) << 32) | (i[ok] + start))
     return np.concatenate(out)
-
-
-def _extend_hash(cp: NDArray[np.uint32], h: NDArray[np.uint64], width: int, seed: int) -> NDArray[np.uint64]:
-    """Hashes of ``seed``-grams from those of ``width``-grams (``width < seed <= 2 * width``)."""
-    import numpy as np
-
-    rest = cp[width:].astype(np.uint64)
-    tail = rest[: rest.size - (seed - width) + 1].copy()
-    for t in range(1, seed - width):
-        tail *= np.uint64(_HASH_MULT)
-        tail += rest[t : t + tail.size]
-    size = tail.size
-    return h[:size] * np.uint64(pow(_HASH_MULT, seed - width, 1 << 64)) + tail
 
 
 def _grams_equal(cp: NDArray[np.uint32], first: NDArray[np.int64], second: NDArray[np.int64], seed: int) -> bool:
@@ -317,6 +358,8 @@ def find_overlaps(norm: str, seed: int, min_run: int, fast: bool | None = None) 
     else:
         _chain_seeds(_seeds(norm, seed, min_run), seed, chains)
     found: list[Overlap] = []
+    # the first and the second copies of the runs found so far (each set is disjoint)
+    taken_a, taken_b = _Disjoint(), _Disjoint()
     for c in sorted(chains, key=lambda c: -(c.j1 - c.j0)):
         a0, a1, b0, b1 = c.i0, c.i1, c.j0, c.j1
         if a1 > b0:
@@ -335,9 +378,11 @@ def find_overlaps(norm: str, seed: int, min_run: int, fast: bool | None = None) 
         ratio = fuzz.ratio(norm[a0:a1], norm[b0:b1])
         if ratio < MIN_RATIO:
             continue
-        if any((o.b0 < b1 and b0 < o.b1) or (o.a0 < a1 and a0 < o.a1) for o in found):
+        if taken_a.overlaps(a0, a1) or taken_b.overlaps(b0, b1):
             continue
         found.append(Overlap(a0, a1, b0, b1, ratio))
+        taken_a.add(a0, a1)
+        taken_b.add(b0, b1)
     found.sort(key=lambda o: o.b0)
     return found
 
@@ -397,38 +442,97 @@ class _LazyMatching:
         return self.offset(start), self.offset(end) if end < size else source_end
 
 
-def _matching_form(text: str, chunk: int = 1 << 20, step: int = 64) -> _LazyMatching:
+def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16) -> _LazyMatching:
     """:func:`~dedup.normalize.normalize` of a long text, through numpy, without the per-character offsets.
 
-    Characters fold through a code-point table built from the distinct characters of
-    each chunk; a chunk with a character that folds to several (``㈠``) goes through
-    :func:`~dedup.normalize.matching_text` instead.  ``chunk`` is a multiple of ``step``.
+    Characters fold through code-point tables filled as characters are met; a chunk
+    with a character that folds to several (``㈠``) goes through
+    :func:`~dedup.normalize.matching_text` instead.  Chunks are small so that their
+    temporaries are recycled by the allocator rather than mapped afresh.  ``chunk``
+    is a multiple of ``step``.
     """
     import numpy as np
 
+    tables = _FoldTables()
     parts: list[str] = []
-    sums: list[NDArray[np.int64]] = []
+    sums: list[NDArray[np.int32]] = []
     for a in range(0, len(text), chunk):
         piece = text[a : a + chunk]
         cp = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        distinct = np.flatnonzero(np.bincount(cp))
-        folds = [fold_char(chr(c)) for c in distinct.tolist()]
-        size = int(distinct[-1]) + 1
-        length_of = np.zeros(size, dtype=np.uint8)
-        length_of[distinct] = [len(f) for f in folds]
-        lengths = length_of[cp]
-        if all(len(f) <= 1 for f in folds):
-            folded_of = np.zeros(size, dtype=np.uint32)
-            folded_of[distinct] = [ord(f) if f else 0 for f in folds]
-            kept = folded_of[cp][lengths.astype(bool)]
-            parts.append(kept.tobytes().decode("utf-32-le", "surrogatepass"))
+        tables.learn(cp)
+        lengths = tables.length_of[cp]
+        if tables.multiple:
+            parts.append(matching_text(piece) if (lengths > 1).any() else _fold_single(tables, cp, lengths))
         else:
-            parts.append(matching_text(piece))
-        sums.append(np.add.reduceat(lengths, np.arange(0, len(piece), step), dtype=np.int64))
-    counts = np.concatenate(sums) if sums else np.zeros(1, dtype=np.int64)
+            parts.append(_fold_single(tables, cp, lengths))
+        sums.append(np.add.reduceat(lengths, np.arange(0, len(piece), step), dtype=np.int32))
+    counts = np.concatenate(sums) if sums else np.zeros(1, dtype=np.int32)
     marks = np.zeros(counts.size, dtype=np.int64)
     np.cumsum(counts[:-1], out=marks[1:])
     return _LazyMatching(text, "".join(parts), marks, step)
+
+
+def _fold_single(tables: _FoldTables, cp: NDArray[np.uint32], lengths: NDArray[np.uint8]) -> str:
+    """The matching form of a chunk whose characters fold to one character or none."""
+    kept: NDArray[np.uint32] = tables.folded_of[cp[lengths.astype(bool)]]
+    folded: bytes = kept.tobytes()
+    return folded.decode("utf-32-le", "surrogatepass")
+
+
+class _FoldTables:
+    """Per code point: the length of its matching form and, when that is one, the character."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.known: NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        self.length_of: NDArray[np.uint8] = np.zeros(0, dtype=np.uint8)
+        self.folded_of: NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
+        #: some character met folds to several
+        self.multiple = False
+
+    def learn(self, cp: NDArray[np.uint32]) -> None:
+        """Fill the tables for the code points of ``cp`` not met before."""
+        import numpy as np
+
+        if cp.size == 0:
+            return
+        top = int(cp.max()) + 1
+        if top > self.known.size:
+            size = max(top, 2 * self.known.size, 1 << 16)
+            for name in ("known", "length_of", "folded_of"):
+                old = getattr(self, name)
+                new = np.zeros(size, dtype=old.dtype)
+                new[: old.size] = old
+                setattr(self, name, new)
+        unknown = cp[~self.known[cp]]
+        if unknown.size == 0:
+            return
+        codes = np.unique(unknown)
+        folds = [fold_char(chr(c)) for c in codes.tolist()]
+        self.known[codes] = True
+        self.length_of[codes] = [len(f) for f in folds]
+        self.folded_of[codes] = [ord(f) if len(f) == 1 else 0 for f in folds]
+        self.multiple = self.multiple or any(len(f) > 1 for f in folds)
+
+
+class _Disjoint:
+    """Disjoint non-empty intervals in order, asked whether any overlaps a given one in O(log n)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether an interval overlaps ``[start, end)`` (disjoint in order: the last one starting before ``end``)."""
+        k = bisect_left(self.starts, end)
+        return k > 0 and self.ends[k - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Add ``[start, end)``, which overlaps none of the intervals."""
+        k = bisect_left(self.starts, start)
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
 
 
 #: after skipping a noisy character, this many must agree again (or the first copy must end)
@@ -561,9 +665,17 @@ def _block_seam(ctx: Context, keep: Span, drop: Span) -> bool:
     """The first copy ends a block and the second opens the next one."""
     if ctx.text[keep.end : drop.start].strip():
         return False
-    ends = {b.start + len(b.text.rstrip()) for b in ctx.blocks}
-    starts = {b.end - len(b.text.lstrip()) for b in ctx.blocks}
-    return keep.end in ends and drop.start in starts
+    # blocks are disjoint and in order: only the last one starting at or before an offset can end or open there
+    blocks = ctx.blocks
+    k = bisect_right(blocks, keep.end, key=_block_start) - 1
+    if k < 0 or blocks[k].start + len(blocks[k].text.rstrip()) != keep.end:
+        return False
+    k = bisect_right(blocks, drop.start, key=_block_start) - 1
+    return k >= 0 and blocks[k].end - len(blocks[k].text.lstrip()) == drop.start
+
+
+def _block_start(block: Block) -> int:
+    return block.start
 
 
 def _settle(norm: _MatchingForm, o: Overlap, text: str) -> Overlap:
@@ -823,5 +935,5 @@ def _different_words(a: str, b: str, script: str) -> bool:
 
 def _same_block(blocks: Sequence[Block], start: int, end: int) -> bool:
     """Whether one block holds ``[start, end)`` (blocks are disjoint and in order)."""
-    k = bisect_right(blocks, start, key=lambda b: b.start) - 1
+    k = bisect_right(blocks, start, key=_block_start) - 1
     return k >= 0 and end <= blocks[k].end
