@@ -1,0 +1,196 @@
+"""Differential tests: the fast layout predicates against their character-by-character definitions.
+
+Each fast predicate (C-level counting, cheap prefilters, anchored overlap search)
+must give exactly what the plain definition gives, on mixed CJK / Latin /
+punctuation / whitespace strings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from dedup.model import Block
+from dedup.normalize import is_cjk, matching_text
+from dedup.rules import _layout
+from dedup.rules._layout import (
+    _covered_blocks,
+    _strip_closers,
+    _words,
+    ends_sentence,
+    few_letters_impossible,
+    has_sentence_punct,
+    is_list_item,
+    is_sentence_tail,
+    match_marker,
+    script_of,
+    script_of_reference,
+)
+from dedup.rules.boundary_overlap import _best_length, _best_length_reference
+from dedup.rules.orphan_fragment import MAX_CJK_LETTERS, MAX_LATIN_WORDS, _fragment_like
+
+# characters that exercise every branch: CJK (incl. compatibility and kana), Latin of both
+# cases, digits (ASCII, full-width, circled), sentence ends, closers, openers, particles,
+# whitespace of several kinds, invisible marks
+_ALPHABET = (
+    "的了们起区高新科创金融一二三十日月"
+    "豈兀あア가"
+    "abcxyzABCXYZéß"
+    "0129０１①½²"
+    "。！？!?；;….．：:，,、"
+    "”’」』）)]】》〉\"'“‘（(《「【"
+    " \t\n\u3000\u00a0\u200b\ufeff"
+    "-_|·—~"
+)
+texts = st.text(alphabet=_ALPHABET, max_size=40)
+short_texts = st.text(alphabet=_ALPHABET, max_size=8)
+
+
+def _old_is_sentence_tail(text: str) -> bool:
+    """The definition before the prefilter (kept verbatim as the reference)."""
+    body = text.strip()
+    if not body or not ends_sentence(body) or "\n" in body:
+        return False
+    core = _strip_closers(body)
+    if core and core[-1] in "！？!?：:":
+        return False
+    if script_of_reference(body) == "cjk":
+        letters = [ch for ch in core if is_cjk(ch) or ch.isalnum()]
+        return 0 < len(letters) <= 3 and not has_sentence_punct(core[:-1])
+    words = _words(core)
+    return 0 < len(words) <= 3 and body[0].islower()
+
+
+def _old_fragment_like(text: str) -> bool:
+    """LAY005's fragment test before the prefilter and the reordering (the reference)."""
+    body = text.strip()
+    if not body or "\n" in body or is_list_item(body) or match_marker(body) is not None:
+        return False
+    if _old_is_sentence_tail(body):
+        return True
+    if ends_sentence(body):
+        return False
+    if script_of_reference(body) == "cjk":
+        letters = sum(1 for ch in body if is_cjk(ch) or ch.isalnum())
+        return letters <= MAX_CJK_LETTERS and body[0] in _layout.CJK_NON_INITIAL
+    words = re.findall(r"[^\W\d_]+", body)
+    return 0 < len(words) <= MAX_LATIN_WORDS and body[0].islower()
+
+
+@settings(max_examples=600)
+@given(texts)
+@example("高新区")
+@example("the end")
+@example("")
+@example("豈豈ab")
+@example("区ab")
+def test_script_of_matches_reference(text: str) -> None:
+    assert script_of(text) == script_of_reference(text)
+
+
+@settings(max_examples=600)
+@given(st.one_of(texts, short_texts))
+@example("起。")
+@example("各位代表！")
+@example("ing the war.")
+@example("ab。")
+@example("①②③④。")
+def test_is_sentence_tail_matches_reference(text: str) -> None:
+    assert is_sentence_tail(text) == _old_is_sentence_tail(text)
+
+
+@settings(max_examples=600)
+@given(st.one_of(texts, short_texts))
+@example("的")
+@example("tion")
+@example("- 3 -")
+@example("（二）")
+@example("起。")
+def test_fragment_like_matches_reference(text: str) -> None:
+    assert _fragment_like(text) == _old_fragment_like(text)
+
+
+@settings(max_examples=300)
+@given(texts.filter(lambda t: t.strip() != ""))
+def test_few_letters_impossible_is_a_proof(text: str) -> None:
+    # the prefilter may only reject: whatever it rejects is neither a tail nor a fragment
+    body = text.strip()
+    if few_letters_impossible(body):
+        assert not _old_is_sentence_tail(body)
+        assert not _old_fragment_like(body)
+
+
+@settings(max_examples=300)
+@given(texts)
+def test_clean_chars_drops_exactly_whitespace(text: str) -> None:
+    assert _layout._clean_chars(text) == "".join(ch for ch in text if not ch.isspace())
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=8),
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 10)), max_size=12),
+)
+def test_covered_blocks_matches_brute_force(
+    raw_spans: list[tuple[int, int]], raw_blocks: list[tuple[int, int]]
+) -> None:
+    spans = sorted((s, s + n) for s, n in raw_spans)
+    blocks = [Block(i, s, s + n, "x" * n) for i, (s, n) in enumerate(raw_blocks)]
+    expected = {b.index for b in blocks if any(s <= b.start and b.end <= e for s, e in spans)}
+    assert _covered_blocks(blocks, spans) == expected
+
+
+# --- LAY006: anchored overlap search against every length tried ---------------------------------
+
+_OVERLAP_ALPHABET = "的了区高新科创金融一二。，abcde .,"
+
+
+@st.composite
+def seams(draw: st.DrawFn, longest: int = 80) -> tuple[str, str]:
+    """Two matching-form texts where the end of the first often comes again, noisily, in the second."""
+    alphabet = st.sampled_from(_OVERLAP_ALPHABET)
+    head = draw(st.text(alphabet=_OVERLAP_ALPHABET, max_size=30))
+    shortest = draw(st.sampled_from((0, 12, 30, longest // 2)))
+    shared = draw(st.text(alphabet=_OVERLAP_ALPHABET, min_size=shortest, max_size=longest))
+    tail = draw(st.text(alphabet=_OVERLAP_ALPHABET, min_size=4, max_size=30))
+    copy = list(shared)
+    for _ in range(draw(st.integers(0, 1 + len(shared) // 12))):
+        if not copy:
+            break
+        i = draw(st.integers(0, len(copy) - 1))
+        op = draw(st.sampled_from(("sub", "del", "ins")))
+        if op == "sub":
+            copy[i] = draw(alphabet)
+        elif op == "del":
+            del copy[i]
+        else:
+            copy.insert(i, draw(alphabet))
+    return matching_text(head + shared), matching_text("".join(copy) + tail)
+
+
+@settings(max_examples=800)
+@given(seams(), st.sampled_from(("cjk", "latin")))
+@example(("科创企业。精心搭建科创金融", "创金融服务链助力科创企业"), "cjk")
+@example(("xxxxthe mayor opened the new bridge", "the mayor opened the new bridqe. crowds"), "latin")
+def test_best_length_matches_reference(pair: tuple[str, str], script: str) -> None:
+    fa, fb = pair
+    assert _best_length(fa, fb, script) == _best_length_reference(fa, fb, script)
+
+
+@settings(max_examples=150)
+@given(seams(longest=360), st.sampled_from(("cjk", "latin")))
+def test_best_length_matches_reference_long(pair: tuple[str, str], script: str) -> None:
+    # overlaps up to and past MAX_OVERLAP, with up to 30 edits anywhere in them
+    fa, fb = pair
+    assert _best_length(fa, fb, script) == _best_length_reference(fa, fb, script)
+
+
+@settings(max_examples=300)
+@given(seams())
+def test_cjk_minimums_are_a_necessary_condition(pair: tuple[str, str]) -> None:
+    # LAY006 asks the CJK (lower) minimums first: no overlap under them means none under Latin's
+    fa, fb = pair
+    if _best_length_reference(fa, fb, "cjk") is None:
+        assert _best_length_reference(fa, fb, "latin") is None
