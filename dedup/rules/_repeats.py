@@ -821,34 +821,69 @@ def _rep001_positions(
     l0 = fold[cp[last]]
     u64 = np.uint64
 
-    def sig(ix: Any) -> Any:
-        """Length and seven characters of items ``ix``: equal items have equal signatures."""
-        s, e = starts[ix], last[ix]
-        h = lens[ix].astype(u64)
+    def span_sig(s: Any, e: Any) -> Any:
+        """Length and seven characters of the spans ``[s, e)``: equal texts, equal signatures."""
+        e = e - 1
+        h = (e - s).astype(u64)
         for at in (s, np.minimum(s + 1, e), np.minimum(s + 2, e), e, np.maximum(e - 1, s), np.maximum(e - 2, s)):
             h = h * u64(0x100000001B3) + fold[cp[at]]
         return h * u64(0x100000001B3) + fold[cp[(s + e) // 2]]
 
-    def three(ix: Any, sign: int) -> Any:
-        """The first (sign 1) or last (sign -1) three characters of items ``ix``."""
-        at = starts[ix] if sign > 0 else last[ix]
-        lo, hi = starts[ix], last[ix]
-        h = np.zeros(len(ix), dtype=u64)
-        for d in range(3):
-            h = (h << u64(16)) | fold[cp[np.clip(at + sign * d, lo, hi)]]
-        return h
+    def sig(ix: Any) -> Any:
+        return span_sig(starts[ix], ends[ix])
 
+    def mismatches(sa: Any, sb: Any, offsets: Any) -> Any:
+        """How many of the characters at ``offsets`` differ between texts starting at sa and sb."""
+        count = np.zeros(len(sa), dtype=np.int64)
+        for off in offsets:
+            count += fold[cp[sa + off]] != fold[cp[sb + off]]
+        return count
+
+    def partial_left(a: Any, b: Any) -> Any:
+        """Item b is a (CJK) tail of the longer item a."""
+        la, lb = lens[a], lens[b]
+        ok = (la > lb) & cjk_wide[cp[starts[b]]]
+        return ok & (span_sig(np.where(ok, ends[a] - lb, starts[a]), ends[a]) == sig(b))
+
+    def partial_right(a: Any, b: Any) -> Any:
+        """Item a is the head of the longer item b, and ends in a CJK character."""
+        la, lb = lens[a], lens[b]
+        ok = (lb > la) & cjk_wide[cp[last[a]]]
+        return ok & (span_sig(starts[b], np.where(ok, starts[b] + la, ends[b])) == sig(a))
+
+    def one_edit(a: Any, b: Any) -> Any:
+        """Items a and b may be one substitution, insertion or deletion apart (_one_edit), and
+        long enough for _verify (2 characters if one starts with CJK, else 4)."""
+        la, lb = lens[a], lens[b]
+        shortest = np.minimum(la, lb)
+        sa, sb = starts[a], starts[b]
+        ok = (np.abs(la - lb) <= 1) & (shortest >= 2)
+        ok &= cjk_wide[cp[sa]] | cjk_wide[cp[sb]] | (shortest >= 4)
+        head = mismatches(sa, sb, (0, np.minimum(1, shortest - 1), np.minimum(2, shortest - 1)))
+        tail = mismatches(ends[a] - 1, ends[b] - 1, (0, -np.minimum(1, shortest - 1), -np.minimum(2, shortest - 1)))
+        # one substitution: at most one differing character among seven distinct ones
+        same_length = la == lb
+        seven = shortest >= 7
+        sub = head + tail + (fold[cp[sa + shortest // 2]] != fold[cp[sb + shortest // 2]])
+        # one insertion or deletion in 5+ characters leaves the first or the last three alike
+        ok &= (head == 0) | (tail == 0) | (same_length & ~seven) | (shortest < 5)
+        ok &= ~(same_length & seven) | (sub <= 1)
+        return ok
+
+    cjk_wide = t.cjk_wide
     out = [empty]
     if has_cjk:
-        # one item (CJK only: a single Latin item is never a finding): an exact copy, or a
-        # partial or near copy of 3+ characters, which shares its first or last three
+        # one item (CJK only: a single Latin item is never a finding): an exact copy, a head or
+        # tail of 3+ characters of the other, or a near copy of 6+ characters
         x = np.flatnonzero((f0[:-1] == f0[1:]) | (l0[:-1] == l0[1:]))
         x = x[starts[x + 1] - starts[x] <= max_chars]
         y = x + 1
         long3 = np.minimum(lens[x], lens[y]) >= 3
-        ok = (sig(x) == sig(y)) | (long3 & ((three(x, 1) == three(y, 1)) | (three(x, -1) == three(y, -1))))
+        ok = sig(x) == sig(y)
+        ok |= long3 & (partial_left(x, y) | partial_right(x, y))
+        if near:
+            ok |= (lens[y] >= 6) & one_edit(x, y)
         out.append(starts[y[ok]])
-    cjk_wide = t.cjk_wide
     for k in range(2, max_items + 1):
         if 2 * k > m_items:
             break
@@ -868,19 +903,14 @@ def _rep001_positions(
             a = x0 + m
             b = a + k
             same = sig(a) == sig(b)
-            la, lb = lens[a], lens[b]
-            first_eq = f0[a] == f0[b]
-            last_eq = l0[a] == l0[b]
-            cfa, cfb = cjk_wide[cp[starts[a]]], cjk_wide[cp[starts[b]]]
             if m == 0:  # exact, or the first copy starts inside an item (CJK)
-                first_ok = same | (last_eq & cfb & (la > lb))
+                first_ok = same | partial_left(a, b)
             if m == k - 1:  # exact, or the second copy ends inside an item (CJK)
-                last_ok = same | (first_eq & cjk_wide[cp[last[a]]] & (lb > la))
+                last_ok = same | partial_right(a, b)
             if 0 < m < k - 1:
                 interior &= same
-            shortest = np.minimum(la, lb)
-            one_edit = (first_eq | last_eq) & (np.abs(la - lb) <= 1) & (shortest >= 2) & (cfa | cfb | (shortest >= 4))
-            near_ok &= same | one_edit
+            if near:
+                near_ok &= same | one_edit(a, b)
             inexact += ~same
         hit = first_ok & last_ok & interior
         if near and (has_cjk or k >= 3):  # a Latin near copy needs three words (assess)
@@ -909,16 +939,19 @@ def _inline_positions(np: Any, t: _Tables, cp: Any) -> Any:
     lag_arr = np.concatenate(found_l)
     keep = t.cjk[cp[pos]]
     pos, lag_arr = pos[keep], lag_arr[keep]
+    # the doubled unit: a run of L CJK characters equal to the L after them, through pos
     run = np.ones(len(pos), dtype=np.int64)
     for sign in (-1, 1):
         going = np.ones(len(pos), dtype=bool)
-        for d in range(1, 5):
+        for d in range(1, 40):
             at = pos + sign * d
             valid = (at >= 0) & (at + lag_arr < n)
             at = np.clip(at, 0, n - 1)
-            going &= valid & (cp[at] == cp[np.minimum(at + lag_arr, n - 1)])
+            going &= valid & (cp[at] == cp[np.minimum(at + lag_arr, n - 1)]) & t.cjk[cp[at]]
+            if not going.any():
+                break
             run += going
-    return pos[run >= 5]
+    return pos[run >= lag_arr]
 
 
 def _rep002_positions(np: Any, t: _Tables, cp: Any, cls: Any, bstarts: Any, has_cjk: bool) -> tuple[Any, Any]:

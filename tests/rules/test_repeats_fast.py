@@ -153,9 +153,12 @@ def _dense_text(draw: st.DrawFn) -> str:
         i = draw(st.integers(0, len(text) - 1))
         j = draw(st.integers(i + 1, min(len(text), i + 45)))
         copy = text[i:j]
-        if draw(st.booleans()) and len(copy) > 2:
+        edit = draw(st.sampled_from(["none", "substitute", "insert", "delete"]))
+        if edit != "none" and len(copy) > 2:
             k = draw(st.integers(0, len(copy) - 1))
-            copy = copy[:k] + draw(st.sampled_from("城甲xé")) + copy[k + 1 :]
+            new = draw(st.sampled_from("城甲xé"))
+            keep_from = k if edit == "insert" else k + 1
+            copy = copy[:k] + ("" if edit == "delete" else new) + copy[keep_from:]
         text = text[:j] + draw(st.sampled_from(["", "、", " ", ", ", "\n"])) + copy + text[j:]
     return text
 
