@@ -45,11 +45,11 @@ KEY_CHARS = 12
 #: above this many long blocks, all-pairs comparison gives way to MinHash LSH
 ALL_PAIRS_LIMIT = 1200
 #: ... or when their matching forms add up to more than this many characters
-ALL_PAIRS_CHARS = 120_000
-#: a candidate from the sketch is verified when about this share of the shorter text lies in the longer
-MIN_CONTAINMENT = 0.5
+ALL_PAIRS_CHARS = 50_000
 #: copies x copies of two texts paired in full up to this many pairs; beyond, their first copies stand in
 _MAX_EXPANSION = 64
+#: texts sharing a first (or last) KEY_CHARS characters are all compared while there are this few
+_MAX_KEY_GROUP = 50
 #: rare tokens looked up one by one (a search of the text each) before one pass counts every token
 _MAX_LOOKUPS = 64
 # Characters that can start a heading number (heading_number's patterns), besides decimal digits.
@@ -182,26 +182,26 @@ def _candidates_all_pairs(norms: Sequence[str], long_ids: Sequence[int]) -> Iter
             yield long_ids[r], long_ids[r + 1 + c]
 
 
-def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int], key_pairs: set[tuple[int, int]]
-                       ) -> set[tuple[int, int]]:
-    """Near and truncated-copy candidates of a long document: sketch LSH, filtered by estimated containment.
+def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int]) -> set[tuple[int, int]]:
+    """Near and truncated-copy candidates of a long document, linear in its length.
 
     Each distinct long text gets a one-permutation MinHash sketch of its 5-grams
-    (:func:`dedup.similarity.blocks.block_sketches`); texts sharing an LSH band are
-    candidates, and so are the pairs sharing a first or last ``KEY_CHARS`` (``key_pairs``).
-    A pair goes on to verification only when the sketch says a large share of the
-    shorter text lies in the longer (``MIN_CONTAINMENT``): two paragraphs that share
-    one sentence of boilerplate are not compared character by character.
+    (:func:`dedup.similarity.blocks.sketches_and_grams`): texts sharing an LSH band are
+    candidates, and so are texts sharing their first or last ``KEY_CHARS`` characters.
+    A candidate goes on to verification only when probes of its ends align
+    (:func:`dedup.similarity.blocks.aligned_pairs`): paragraphs that merely share a
+    sentence or a half are not compared character by character.
     """
     import numpy as np
 
     from dedup.similarity.blocks import (
         BANDS,
         ROWS,
-        SHINGLE,
-        block_sketches,
-        containment_estimates,
+        aligned_pairs,
+        pairs_within_groups,
+        shifted_pairs,
         sketch_candidates,
+        sketches_and_grams,
     )
     from dedup.similarity.lsh import band_keys
 
@@ -214,22 +214,25 @@ def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int], key_pairs:
             members.append([i])
         else:
             members[row].append(i)
-    block_row = {i: row for row, ids in enumerate(members) for i in ids}
-    texts = [norms[ids[0]] for ids in members]
-    sketches = block_sketches(texts)
-    pairs = sketch_candidates(band_keys(sketches, BANDS, ROWS))
-    if key_pairs:
-        keyed = np.array(sorted({(block_row[a], block_row[b]) for a, b in key_pairs}), dtype=np.int64)
-        keyed = keyed[keyed[:, 0] != keyed[:, 1]]
-        keyed.sort(axis=1)
-        pairs = np.unique(np.concatenate((pairs, keyed)), axis=0) if len(keyed) else pairs
-    if not len(pairs):
-        return set()
-    sizes = np.fromiter((max(1, len(t) - SHINGLE + 1) for t in texts), dtype=np.int64, count=len(texts))
-    fingerprints = (sketches & np.uint64(0xFF)).astype(np.uint8)
-    share = containment_estimates(fingerprints, sizes, pairs)
+    texts = list(row_of)
+    sketches, grams, starts = sketches_and_grams(texts)
+    banded = sketch_candidates(band_keys(sketches.astype(np.uint64), BANDS, ROWS))
+    found = [banded]
+    for head in (True, False):
+        keys = (hash(t[:KEY_CHARS] if head else t[-KEY_CHARS:]) for t in texts)
+        found.append(pairs_within_groups(np.fromiter(keys, dtype=np.int64, count=len(texts)), _MAX_KEY_GROUP))
+    n = len(texts)
+    codes = np.unique(np.concatenate([f[:, 0] * n + f[:, 1] for f in found]))
+    pairs = np.stack((codes // n, codes % n), axis=1)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    aligned = aligned_pairs(pairs, lengths, grams, starts)
+    # a band shared with a copy slid by a few characters (it lost or gained some at an end)
+    slid = np.flatnonzero(~aligned)
+    slid = slid[np.isin(codes[slid], banded[:, 0] * n + banded[:, 1])]
+    aligned[slid] = shifted_pairs(pairs[slid], lengths, grams, starts)
+    pairs = pairs[aligned]
     out: set[tuple[int, int]] = set()
-    for x, y in pairs[share >= MIN_CONTAINMENT].tolist():
+    for x, y in pairs.tolist():
         ids_x, ids_y = members[x], members[y]
         if len(ids_x) * len(ids_y) > _MAX_EXPANSION:
             # a text printed many times: its first copy stands for the others (leader clustering)
@@ -257,12 +260,14 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
 
     # truncated copies share their first or last characters
     key_pairs: set[tuple[int, int]] = set()
-    for head in (True, False):
+    long_chars = sum(len(norms[i]) for i in long_ids)
+    all_pairs = len(long_ids) <= ALL_PAIRS_LIMIT and long_chars <= ALL_PAIRS_CHARS
+    for head in (True, False) if all_pairs else ():
         groups: dict[str, list[int]] = defaultdict(list)
         for i in long_ids:
             groups[norms[i][:KEY_CHARS] if head else norms[i][-KEY_CHARS:]].append(i)
         for ids in groups.values():
-            if 1 < len(ids) <= 50:
+            if 1 < len(ids) <= _MAX_KEY_GROUP:
                 key_pairs.update((x, y) for k, x in enumerate(ids) for y in ids[k + 1 :])
 
     # headings that differ only in their number: （七）X and （九）X
@@ -281,14 +286,13 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
 
     # all pairs cost (sum of lengths)^2 / 64 word operations: fine for a page, not for a book or
     # one 20 MB line compared with itself
-    long_chars = sum(len(norms[i]) for i in long_ids)
     if len(long_ids) < 2:
-        candidates.update(key_pairs)
-    elif len(long_ids) <= ALL_PAIRS_LIMIT and long_chars <= ALL_PAIRS_CHARS:
+        pass
+    elif all_pairs:
         candidates.update(key_pairs)
         candidates.update(_candidates_all_pairs(norms, long_ids))
     else:
-        candidates.update(_candidates_sketch(norms, long_ids, key_pairs))
+        candidates.update(_candidates_sketch(norms, long_ids))
 
     verify = _verifier()
     verdicts: dict[tuple[str, str], tuple[float, str] | None] = {}

@@ -257,85 +257,152 @@ SKETCH_BINS = 64
 #: LSH banding of the sketch for Jaccard 0.5: ``optimal_params(0.5, 64)`` (a test checks it; computing
 #: it costs milliseconds of numpy at every start)
 BANDS, ROWS = 14, 4
-_EMPTY = (1 << 64) - 1
 # Odd multiplier that makes a densified bin differ from the bin it borrows from (by distance).
-_DENSIFY = 0x9E3779B97F4A7C15
+_DENSIFY = 0x9E3779B1
 
 
-def block_sketches(texts: Sequence[str]) -> U64:
+U32 = npt.NDArray[np.uint32]
+_EMPTY32 = (1 << 32) - 1
+_MASK32 = _EMPTY32
+# Odd multipliers, one per position of a 5-gram, and murmur3's 32-bit finaliser constants.
+_GRAM_MULTS = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1)
+_FMIX1, _FMIX2 = 0x85EBCA6B, 0xC2B2AE35
+
+
+def gram_hashes32(codes: U32) -> U32:
+    """32-bit hash of the 5-gram starting at every position of ``codes`` (``len(codes) - 4`` values).
+
+    ``xor`` of each code point times its position's odd multiplier, then murmur3's
+    finaliser: half the memory traffic of 64-bit polynomial hashing, and enough bits
+    for sketches (equal hashes of different 5-grams only blur a similarity estimate).
+    """
+    m = len(codes) - SHINGLE + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint32)
+    h = codes[:m] * np.uint32(_GRAM_MULTS[0])
+    for j in range(1, SHINGLE):
+        h ^= codes[j : j + m] * np.uint32(_GRAM_MULTS[j])
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(_FMIX1)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(_FMIX2)
+    h ^= h >> np.uint32(16)
+    return h
+
+
+def _gram_hash32_int(gram: str) -> int:
+    h = 0
+    for ch, mult in zip(gram, _GRAM_MULTS, strict=True):
+        h ^= (ord(ch) * mult) & _MASK32
+    h ^= h >> 16
+    h = (h * _FMIX1) & _MASK32
+    h ^= h >> 13
+    h = (h * _FMIX2) & _MASK32
+    return h ^ (h >> 16)
+
+
+def block_sketches(texts: Sequence[str]) -> U32:
     """One-permutation MinHash sketch of each text's character 5-grams, shape ``(len(texts), 64)``.
 
-    Each 5-gram hash (:func:`shingle_hashes_of_blocks`) falls in the bin named by its
-    top 6 bits, and a bin keeps its smallest hash: one hash per shingle instead of
-    one per shingle and permutation.  An empty bin borrows the value of the next
-    non-empty bin to its right (circularly), shifted by the distance (densification,
-    so two texts agree on a bin with probability about their Jaccard similarity).
-    Empty texts get all-ones.  :func:`block_sketches_reference` is the pure-Python twin.
+    Each 5-gram hash (:func:`gram_hashes32`) falls in the bin named by its top 6 bits,
+    and a bin keeps its smallest hash: one hash per shingle instead of one per shingle
+    and permutation.  An empty bin borrows the value of the next non-empty bin to its
+    right (circularly), shifted by the distance (densification, so two texts agree on
+    a bin with probability about their Jaccard similarity).  Texts shorter than 5
+    characters get all-ones.  :func:`block_sketches_reference` is the pure-Python twin.
     """
-    out = np.full((len(texts), SKETCH_BINS), _EMPTY, dtype=np.uint64)
-    start = 0
-    while start < len(texts):
-        stop, size = start, 0
-        while stop < len(texts) and (stop == start or size + len(texts[stop]) <= _BATCH_CHARS):
+    return sketches_and_grams(texts)[0]
+
+
+def sketches_and_grams(texts: Sequence[str]) -> tuple[U32, npt.NDArray[np.uint8], I64]:
+    """:func:`block_sketches`, and the low 8 bits of every 5-gram hash, with where each text starts.
+
+    Returns ``(sketches, grams, starts)``: ``grams[starts[i] + p]`` fingerprints the
+    5-gram at ``p`` of text ``i`` for ``p <= len(texts[i]) - 5`` (one byte per character;
+    what :func:`aligned_pairs` probes).  Texts are hashed a batch at a time, so the
+    wide temporaries stay bounded whatever the number of texts.
+    """
+    out = np.full((len(texts), SKETCH_BINS), _EMPTY32, dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    grams = np.zeros(int(starts[-1]), dtype=np.uint8)
+    first = 0
+    while first < len(texts):
+        stop, size = first, 0
+        while stop < len(texts) and (stop == first or size + len(texts[stop]) <= _BATCH_CHARS):
             size += len(texts[stop])
             stop += 1
-        out[start:stop] = _sketches_of_batch(texts[start:stop])
-        start = stop
-    return out
+        lo = int(starts[first])
+        codes = np.frombuffer("".join(texts[first:stop]).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        hashes = gram_hashes32(codes)
+        grams[lo : lo + len(hashes)] = hashes.astype(np.uint8)
+        out[first:stop] = _sketch_batch(hashes, lengths[first:stop], starts[first:stop] - lo)
+        first = stop
+    return out, grams, starts
 
 
-def _sketches_of_batch(texts: Sequence[str]) -> U64:
-    hashes, offsets = shingle_hashes_of_blocks(texts)
-    flat = np.full(len(texts) * SKETCH_BINS, _EMPTY, dtype=np.uint64)
+def _sketch_batch(hashes: U32, lengths: I64, starts: I64) -> U32:
+    n = len(lengths)
+    flat = np.full(n * SKETCH_BINS + 1, _EMPTY32, dtype=np.uint32)
     if len(hashes):
-        rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(offsets))
-        slot = rows * SKETCH_BINS + (hashes >> np.uint64(58)).astype(np.int64)
+        slot = np.repeat(np.arange(n, dtype=np.int64) * SKETCH_BINS, lengths)[: len(hashes)]
+        slot += (hashes >> np.uint32(26)).astype(np.int64)
+        # the last four positions of a text start 5-grams that run into the next text: a dummy slot
+        tails = (starts + lengths)[:, None] - np.arange(1, SHINGLE, dtype=np.int64)[None, :]
+        tails = tails[(tails >= starts[:, None]) & (tails < len(hashes))]
+        slot[tails] = n * SKETCH_BINS
         np.minimum.at(flat, slot, hashes)
-    return _densify(flat.reshape(len(texts), SKETCH_BINS))
+    return _densify(flat[:-1].reshape(n, SKETCH_BINS))
 
 
-def _densify(sketch: U64) -> U64:
-    empty = sketch == np.uint64(_EMPTY)
+def _densify(sketch: U32) -> U32:
+    empty = sketch == np.uint32(_EMPTY32)
     if not empty.any():
         return sketch
+    rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
+    if not len(rows):
+        return sketch
+    part, hole = sketch[rows], empty[rows]
     width = SKETCH_BINS
     bins = np.arange(width, dtype=np.int64)
     big = np.int64(4 * width)
     # index of the next non-empty bin at or after each bin, looking around the circle once
-    twice = np.concatenate((np.where(empty, big, bins), np.where(empty, big, bins + width)), axis=1)
+    twice = np.concatenate((np.where(hole, big, bins), np.where(hole, big, bins + width)), axis=1)
     nxt = np.minimum.accumulate(twice[:, ::-1], axis=1)[:, ::-1][:, :width]
-    has_any = ~empty.all(axis=1)
-    src = np.where(nxt < big, nxt % width, 0)
-    borrowed = np.take_along_axis(sketch, src, axis=1) + (nxt - bins).astype(np.uint64) * np.uint64(_DENSIFY)
-    return np.where(empty & has_any[:, None], borrowed, sketch)
+    borrowed = np.take_along_axis(part, nxt % width, axis=1) + (nxt - bins).astype(np.uint32) * np.uint32(_DENSIFY)
+    out = sketch.copy()
+    out[rows] = np.where(hole, borrowed, part)
+    return out
 
 
-def block_sketches_reference(texts: Sequence[str]) -> U64:
+def block_sketches_reference(texts: Sequence[str]) -> U32:
     """Pure-Python twin of :func:`block_sketches` (same values; for the differential test)."""
     k = SHINGLE
-    out = np.full((len(texts), SKETCH_BINS), _EMPTY, dtype=np.uint64)
+    out = np.full((len(texts), SKETCH_BINS), _EMPTY32, dtype=np.uint32)
     for i, text in enumerate(texts):
-        if not text:
+        row = [_EMPTY32] * SKETCH_BINS
+        for p in range(len(text) - k + 1):
+            h = _gram_hash32_int(text[p : p + k])
+            row[h >> 26] = min(row[h >> 26], h)
+        if all(v == _EMPTY32 for v in row):
             continue
-        grams = [text[p : p + k] for p in range(len(text) - k + 1)] if len(text) >= k else [text]
-        row = [_EMPTY] * SKETCH_BINS
-        for gram in grams:
-            acc = 0
-            for ch in gram:
-                acc = (acc * _BASE + ord(ch)) & _MASK
-            h = _mix64_int((acc + k) & _MASK)
-            row[h >> 58] = min(row[h >> 58], h)
         dense = list(row)
         for j in range(SKETCH_BINS):
-            if row[j] != _EMPTY:
+            if row[j] != _EMPTY32:
                 continue
             for step in range(1, SKETCH_BINS):
                 value = row[(j + step) % SKETCH_BINS]
-                if value != _EMPTY:
-                    dense[j] = (value + step * _DENSIFY) & _MASK
+                if value != _EMPTY32:
+                    dense[j] = (value + step * _DENSIFY) & _MASK32
                     break
         out[i] = dense
     return out
+
+
+def grams_reference(texts: Sequence[str]) -> list[list[int]]:
+    """Pure-Python twin of the fingerprints of :func:`sketches_and_grams`, text by text."""
+    return [[_gram_hash32_int(t[p : p + SHINGLE]) & 0xFF for p in range(len(t) - SHINGLE + 1)] for t in texts]
 
 
 def sketch_candidates(keys: U64) -> npt.NDArray[np.int64]:
@@ -384,30 +451,210 @@ def sketch_candidates_reference(keys: U64) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def containment_estimates(fingerprints: npt.NDArray[np.uint8], sizes: I64, pairs: npt.NDArray[np.int64]
-                          ) -> npt.NDArray[np.float64]:
-    """Estimated share of the smaller set inside the larger, for each pair of rows.
+# --- alignment probes ------------------------------------------------------------------------
 
-    ``fingerprints`` are the low 8 bits of the sketches (a chance agreement of 1/256
-    is corrected for) and ``sizes`` the set sizes; from the Jaccard estimate ``J``,
-    ``|A & B| = J (|A| + |B|) / (1 + J)``.
+#: probes per end of the shorter text, each two adjacent 5-grams (a 10-gram)
+PROBES = 4
+#: slip (characters, either way) tolerated between a probe and its place in the longer text
+SLIP = 2
+#: a shifted copy may slide this share of the shorter text (the verifier's tolerance), at most MAX_SHIFT
+SHIFT_SHARE = 0.08
+MAX_SHIFT = 24
+
+
+def _probe_step(short_len: int) -> int:
+    # probes reach back ~20% of the shorter text: a truncated copy may end in a few characters of its own
+    return max(SHINGLE, (short_len + 23) // 24)
+
+
+def aligned_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8], starts: I64
+                  ) -> npt.NDArray[np.bool_]:
+    """Which pairs of texts may align as copies: near copies, or the shorter a head or tail of the longer.
+
+    ``grams[starts[r] + p]`` is an 8-bit fingerprint of the 5-gram at ``p`` of text ``r``
+    (:func:`block_sketches` ``with_grams``).  A probe is two adjacent 5-grams of the shorter
+    text; it holds when the same two fingerprints stand at the corresponding place of
+    the longer text, give or take ``SLIP`` characters.  A check holds when one of its
+    ``PROBES`` probes does:
+
+    * ``start``: the start of the shorter at the start of the longer;
+    * ``end``: the end of the shorter at the end of the longer;
+    * ``head``: the end of the shorter where it would stop in the longer's head;
+    * ``tail``: the start of the shorter where it would begin in the longer's tail.
+
+    A pair passes with start and head (a head copy), end and tail (a tail copy) or start
+    and end (a near copy).  :func:`aligned_pairs_reference` is the pure-Python twin.
     """
     if not len(pairs):
-        return np.zeros(0, dtype=np.float64)
-    a, b = pairs[:, 0], pairs[:, 1]
-    agree = np.count_nonzero(fingerprints[a] == fingerprints[b], axis=1) / fingerprints.shape[1]
-    jaccard = np.clip((agree - 1 / 256) / (1 - 1 / 256), 0.0, 1.0)
-    sa, sb = sizes[a].astype(np.float64), sizes[b].astype(np.float64)
-    return np.asarray(jaccard * (sa + sb) / ((1 + jaccard) * np.maximum(1.0, np.minimum(sa, sb))), dtype=np.float64)
-
-
-def containment_estimates_reference(fingerprints: npt.NDArray[np.uint8], sizes: I64,
-                                    pairs: npt.NDArray[np.int64]) -> list[float]:
-    """Pure-Python twin of :func:`containment_estimates`."""
-    out = []
-    fp, sz = fingerprints.tolist(), sizes.tolist()
-    for a, b in pairs.tolist():
-        agree = sum(1 for x, y in zip(fp[a], fp[b], strict=True) if x == y) / len(fp[a])
-        jaccard = min(1.0, max(0.0, (agree - 1 / 256) / (1 - 1 / 256)))
-        out.append(jaccard * (sz[a] + sz[b]) / ((1 + jaccard) * max(1.0, min(sz[a], sz[b]))))
+        return np.zeros(0, dtype=bool)
+    la, lb = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
+    a_short = la <= lb
+    short = np.where(a_short, pairs[:, 0], pairs[:, 1])
+    long_ = np.where(a_short, pairs[:, 1], pairs[:, 0])
+    ls, ll = lengths[short], lengths[long_]
+    step = np.maximum(SHINGLE, (ls + 23) // 24)
+    gap = ll - ls
+    s0, l0 = starts[short], starts[long_]
+    probe = _Probe(ls, ll, step, s0, l0)
+    zero = np.zeros(len(ls), dtype=np.int64)
+    start, end = probe.check(grams, False, zero), probe.check(grams, True, gap)
+    out = start & end
+    # head and tail probes only where they can still decide
+    for needs, from_end, shift in ((start & ~end, True, zero), (end & ~start, False, gap)):
+        idx = np.flatnonzero(needs)
+        if len(idx):
+            sub = _Probe(ls[idx], ll[idx], step[idx], s0[idx], l0[idx])
+            out[idx] = sub.check(grams, from_end, shift[idx])
     return out
+
+
+def shifted_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8], starts: I64
+                  ) -> npt.NDArray[np.bool_]:
+    """Which pairs may align with the shorter text slid along the longer's head or tail window.
+
+    Two probes of the shorter text (its first and third, counted from the start for the
+    tail window and from the end for the head window) must both stand in the longer
+    text at one common offset within ``SHIFT_SHARE`` of the shorter's length of where
+    the window puts them.  For pairs :func:`aligned_pairs` leaves out: a copy that lost
+    or gained a few characters at its start or end.  :func:`shifted_pairs_reference`
+    is the pure-Python twin.
+    """
+    if not len(pairs):
+        return np.zeros(0, dtype=bool)
+    la, lb = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
+    a_short = la <= lb
+    short = np.where(a_short, pairs[:, 0], pairs[:, 1])
+    long_ = np.where(a_short, pairs[:, 1], pairs[:, 0])
+    ls, ll = lengths[short], lengths[long_]
+    step = np.maximum(SHINGLE, (ls + 23) // 24)
+    limit = np.minimum(MAX_SHIFT, (ls * SHIFT_SHARE).astype(np.int64) + SLIP)
+    s0, l0 = starts[short], starts[long_]
+    last = ls - 2 * SHINGLE
+    ok = np.zeros(len(ls), dtype=bool)
+    for p1, p2, base in ((np.zeros_like(ls), np.minimum(2 * step, last), ll - ls),
+                         (last, np.maximum(0, last - 2 * step), np.zeros_like(ls))):
+        probe = [grams[s0 + p + o] for p in (p1, p2) for o in (0, SHINGLE)]
+        for d in range(-MAX_SHIFT, MAX_SHIFT + 1):
+            hit = np.abs(d) <= limit
+            for p, (first, second) in ((p1, probe[:2]), (p2, probe[2:])):
+                q = p + base + d
+                inside = (q >= 0) & (q <= ll - 2 * SHINGLE)
+                qc = np.where(inside, q, 0)
+                hit &= inside & (grams[l0 + qc] == first) & (grams[l0 + qc + SHINGLE] == second)
+            ok |= hit
+    return ok
+
+
+def shifted_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8],
+                            starts: I64) -> list[bool]:
+    """Pure-Python twin of :func:`shifted_pairs`."""
+    g, lens, st = grams.tolist(), lengths.tolist(), starts.tolist()
+    out = []
+    for a, b in pairs.tolist():
+        short, long_ = (a, b) if lens[a] <= lens[b] else (b, a)
+        ls, ll = lens[short], lens[long_]
+        step = _probe_step(ls)
+        limit = min(MAX_SHIFT, int(ls * SHIFT_SHARE) + SLIP)
+        last = ls - 2 * SHINGLE
+
+        def at(text: int, p: int) -> tuple[int, int]:
+            return g[st[text] + p], g[st[text] + p + SHINGLE]
+
+        found = False
+        for p1, p2, base in ((0, min(2 * step, last), ll - ls), (last, max(0, last - 2 * step), 0)):
+            for d in range(-limit, limit + 1):
+                qs = (p1 + base + d, p2 + base + d)
+                if all(0 <= q <= ll - 2 * SHINGLE for q in qs) and at(short, p1) == at(long_, qs[0]) and at(
+                        short, p2) == at(long_, qs[1]):
+                    found = True
+        out.append(found)
+    return out
+
+
+class _Probe:
+    """Shorter and longer text of each pair: lengths, probe step and where their fingerprints start."""
+
+    def __init__(self, ls: I64, ll: I64, step: I64, s0: I64, l0: I64) -> None:
+        self.ls, self.ll, self.step, self.s0, self.l0 = ls, ll, step, s0, l0
+
+    def check(self, grams: npt.NDArray[np.uint8], from_end: bool, shift: I64) -> npt.NDArray[np.bool_]:
+        ls, ll, s0, l0 = self.ls, self.ll, self.s0, self.l0
+        ok = np.zeros(len(ls), dtype=bool)
+        for j in range(PROBES):
+            if from_end:
+                p = np.maximum(0, ls - 2 * SHINGLE - j * self.step)
+            else:
+                p = np.minimum(j * self.step, ls - 2 * SHINGLE)
+            first = grams[s0 + p]
+            second = grams[s0 + p + SHINGLE]
+            for d in range(-SLIP, SLIP + 1):
+                q = p + shift + d
+                inside = (q >= 0) & (q <= ll - 2 * SHINGLE)
+                qc = np.where(inside, q, 0)
+                ok |= inside & (grams[l0 + qc] == first) & (grams[l0 + qc + SHINGLE] == second)
+        return ok
+
+
+def aligned_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8],
+                            starts: I64) -> list[bool]:
+    """Pure-Python twin of :func:`aligned_pairs`."""
+    g, lens, st = grams.tolist(), lengths.tolist(), starts.tolist()
+    out = []
+    for a, b in pairs.tolist():
+        short, long_ = (a, b) if lens[a] <= lens[b] else (b, a)
+        ls, ll = lens[short], lens[long_]
+        step = _probe_step(ls)
+
+        def check(from_end: bool, shift: int, short: int = short, long_: int = long_, ls: int = ls, ll: int = ll,
+                  step: int = step) -> bool:
+            for j in range(PROBES):
+                p = max(0, ls - 2 * SHINGLE - j * step) if from_end else min(j * step, ls - 2 * SHINGLE)
+                probe = (g[st[short] + p], g[st[short] + p + SHINGLE])
+                for d in range(-SLIP, SLIP + 1):
+                    q = p + shift + d
+                    if 0 <= q <= ll - 2 * SHINGLE and (g[st[long_] + q], g[st[long_] + q + SHINGLE]) == probe:
+                        return True
+            return False
+
+        start, end = check(False, 0), check(True, ll - ls)
+        head, tail = check(True, 0), check(False, ll - ls)
+        out.append((start and (head or end)) or (end and tail))
+    return out
+
+
+def pairs_within_groups(keys: I64, max_group: int) -> npt.NDArray[np.int64]:
+    """Every pair ``(i, j)``, ``i < j``, of rows with equal keys, in groups of 2 to ``max_group`` rows; sorted.
+
+    >>> pairs_within_groups(np.array([7, 3, 7, 7, 3, 5]), 3).tolist()
+    [[0, 2], [0, 3], [1, 4], [2, 3]]
+    """
+    n = len(keys)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    sizes = np.diff(np.append(starts, n))
+    keep = (sizes >= 2) & (sizes <= max_group)
+    if not keep.any():
+        return np.zeros((0, 2), dtype=np.int64)
+    # position k of a group of size g pairs with the g - 1 - k positions after it
+    group_of = np.repeat(np.arange(len(starts)), sizes)
+    pos = np.arange(n) - starts[group_of]
+    after = np.where(keep[group_of], sizes[group_of] - 1 - pos, 0)
+    first = np.repeat(np.arange(n), after)
+    run_start = np.repeat(np.cumsum(after) - after, after)
+    second = first + 1 + (np.arange(len(first)) - run_start)
+    pairs = np.stack((order[first], order[second]), axis=1)
+    pairs.sort(axis=1)
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack((codes // n, codes % n), axis=1)
+
+
+def pairs_within_groups_reference(keys: I64, max_group: int) -> list[tuple[int, int]]:
+    """Pure-Python twin of :func:`pairs_within_groups`."""
+    groups: dict[int, list[int]] = {}
+    for row, key in enumerate(keys.tolist()):
+        groups.setdefault(key, []).append(row)
+    return sorted((x, y) for ids in groups.values() if 2 <= len(ids) <= max_group
+                  for k, x in enumerate(ids) for y in ids[k + 1 :])
