@@ -300,6 +300,155 @@ def scan_block(
     return found
 
 
+#: Characters (of the folded text) after which an item always starts.
+_HARD_SEPARATORS = frozenset(",;:!?…。") | frozenset(
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def scan_parts(
+    block: Block,
+    points: Sequence[int],
+    inline_points: Sequence[int],
+    *,
+    max_items: int,
+    max_chars: int,
+    near: bool,
+) -> list[Repeat]:
+    """What :func:`scan_block` finds around ``points`` (block offsets where a repeat's second
+    copy may start) and ``inline_points`` (inside a possible inline doubling).
+
+    The item scan runs over the items around each cluster of points, with enough items of
+    context for every look-back and look-ahead of the scan (twice max_items), and it starts
+    at an item that no repeat can skip (no earlier pair of item runs that share their first
+    or last characters reaches it), so it visits the same items as the scan of the whole
+    block and finds the same repeats there.  The inline scan covers the CJK runs around
+    ``inline_points``, guarded by the item repeats within max_items items of them.  Only
+    the text around the points is folded (the scan reads the folded text there alone).
+    """
+    raw = block.text
+    base = block.start
+    clusters: list[list[int]] = []
+    for p in sorted({*points, *inline_points}):
+        if clusters and p - clusters[-1][1] <= 2000:
+            clusters[-1][1] = p
+        else:
+            clusters.append([p, p])
+    found: list[Repeat] = []
+    parts: list[tuple[int, _Part]] = []
+    for lo, hi in clusters:
+        part = _part_items(raw, lo, hi, max_items)
+        while parts and part.stop and parts[-1][1].stop and _overlap(parts[-1][1], part):
+            # overlaps the scan of the cluster before: scan both as one
+            lo = parts.pop()[0]
+            part = _part_items(raw, lo, hi, max_items)
+        parts.append((lo, part))
+    pieces = []
+    at = 0
+    for _, part in parts:
+        if part.c0 >= at:
+            pieces += [raw[at : part.c0], part.folded]
+        else:  # overlapping text regions (not their scans): fold the rest
+            pieces.append(fold(raw[at : part.c1]))
+        at = max(at, part.c1)
+    pieces.append(raw[at:])
+    folded = "".join(pieces)
+    for _, part in parts:
+        table: dict[str, int] = {}
+        ids = [table.setdefault(s, len(table)) for s in part.items]
+        found.extend(
+            _scan_items(
+                raw,
+                folded,
+                base,
+                part.starts,
+                part.ends,
+                part.items,
+                ids,
+                max_items,
+                max_chars,
+                near,
+                part.first,
+                part.stop,
+            )
+        )
+    runs: list[tuple[int, int]] = []
+    for p in sorted(set(inline_points)):
+        run = cjk_run(raw, p)
+        if runs and run[0] <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], run[1]))
+        else:
+            runs.append(run)
+    found.extend(_scan_inline(raw, base, found, runs))
+    found.sort(key=lambda r: r.drop.start)
+    return found
+
+
+def _overlap(before: _Part, after: _Part) -> bool:
+    return after.starts[after.first] <= before.starts[before.stop - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """Items around a cluster of points (block offsets) and the range of them to scan."""
+
+    starts: list[int]
+    ends: list[int]
+    items: list[str]
+    first: int
+    stop: int
+    c0: int = 0
+    c1: int = 0
+    folded: str = ""
+
+
+def _part_items(raw: str, lo: int, hi: int, max_items: int) -> _Part:
+    """Items around [lo, hi] with the range of them to scan (see scan_parts)."""
+    size = len(raw)
+    margin = 2 * max_items + 2
+    width = 600
+    while True:
+        c0 = max(0, lo - width)
+        while c0 > 0 and fold(raw[c0 - 1]) not in _HARD_SEPARATORS:
+            c0 -= 1
+        c1 = min(size, hi + width)
+        while c1 < size and fold(raw[c1]) not in _HARD_SEPARATORS:
+            c1 += 1
+        folded = fold(raw[c0:c1])
+        starts, ends, items = split_items(folded)
+        n = len(items)
+        first = max(bisect.bisect_right(starts, lo - c0) - 1, 0) - max_items
+        stop = min(bisect.bisect_right(starts, hi - c0) + max_items + 1, n)
+        # start where no repeat of an earlier item can have made the scan jump beyond
+        while first > 0 and _skippable(items, first, max_items):
+            first -= 1
+        first = max(first, 0)
+        if n and (c0 == 0 or first >= margin) and (c1 == size or n - stop >= margin):
+            return _Part(
+                [s + c0 for s in starts], [e + c0 for e in ends], items, first, max(stop, first + 1), c0, c1, folded
+            )
+        if c0 == 0 and c1 == size:  # no items at all
+            return _Part([], [], [], 0, 0, c0, c1, folded)
+        width *= 2
+
+
+def _skippable(items: list[str], j: int, max_items: int) -> bool:
+    """Whether a repeat at an item i < j of k items could make the scan jump past item j
+    (the scan goes on at i + k, or i + k + 1 after a third copy): every pair of its copies
+    would share the first or the last character."""
+    n = len(items)
+    for i in range(max(1, j - max_items), j):
+        for k in range(max(1, j - i), max_items + 1):
+            if i - k < 0 or i + k > n:
+                break
+            if all(
+                items[i - k + m][0] == items[i + m][0] or items[i - k + m][-1] == items[i + m][-1] for m in range(k)
+            ):
+                return True
+    return False
+
+
 def _scan_items(
     raw: str,
     folded: str,
@@ -311,10 +460,13 @@ def _scan_items(
     max_items: int,
     max_chars: int,
     near: bool,
+    first: int = 1,
+    stop: int | None = None,
 ) -> Iterator[Repeat]:
     n = len(items)
-    i = 1
-    while i < n:
+    i = max(first, 1)
+    end = n if stop is None else min(stop, n)
+    while i < end:
         kmax = min(max_items, i, n - i)
         it = ids[i]
         lo = i - kmax
@@ -497,9 +649,13 @@ def _verify(
 _INLINE = f"([{CJK}]{{5,40}})\\1"
 
 
-def _scan_inline(raw: str, base: int, taken: list[Repeat]) -> Iterator[Repeat]:
+def _scan_inline(
+    raw: str, base: int, taken: list[Repeat], spans: Sequence[tuple[int, int]] | None = None
+) -> Iterator[Repeat]:
     guard = DeletionGuard(Span(r.keep.start - base, r.copy.end - base) for r in taken)
-    for m in compiled(_INLINE).finditer(raw):
+    windows = ((0, len(raw)),) if spans is None else spans
+    matches = (m for pos, endpos in windows for m in compiled(_INLINE).finditer(raw, pos, endpos))
+    for m in matches:
         unit = m.group(1)
         s, e = m.start(), m.end()
         if guard.hits(s, e):
@@ -521,6 +677,31 @@ def _scan_inline(raw: str, base: int, taken: list[Repeat]) -> Iterator[Repeat]:
             sep="",
             text=unit,
         )
+
+
+def _is_cjk_class(ch: str) -> bool:
+    """Whether ``ch`` is in the CJK class of the patterns (CJK)."""
+    return "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+#: How far back a CJK run is followed from a point before a scan starts at the block start.
+_RUN_LOOK_BACK = 256
+
+
+def cjk_run(raw: str, p: int) -> tuple[int, int]:
+    """The run of CJK characters around ``raw[p]``: a match of a pattern made of CJK
+    characters alone lies inside one, so scanning the run finds what scanning all finds."""
+    start = p
+    while start > 0 and _is_cjk_class(raw[start - 1]):
+        start -= 1
+        if p - start > _RUN_LOOK_BACK:
+            start = 0
+            break
+    m = compiled(_CJK_RUN).match(raw, p)
+    return start, m.end() if m else p
+
+
+_CJK_RUN = f"[{CJK}]*"
 
 
 def folded_block(ctx: Context, block: Block) -> str:
@@ -749,11 +930,18 @@ def _flag_blocks(ctx: Context, code: str) -> dict[int, object]:
         if "REP001" in codes:
             assert options is not None
             max_items, max_chars, near = options
+            out1 = found["REP001"]
             pos = _rep001_positions(np, tables, window, cp, cls, max_items, max_chars, near, has_cjk)
+            for p, b in zip(pos.tolist(), owner(pos).tolist(), strict=True):
+                entry = out1.setdefault(blocks[first + b].index, ([], []))
+                assert isinstance(entry, tuple)
+                entry[0].append(p - int(bstarts[b]))
             if has_cjk:
-                pos = np.concatenate([pos, _inline_positions(np, tables, cp)])
-            for b in sorted(set(owner(pos).tolist())):
-                found["REP001"][blocks[first + b].index] = None
+                pos = _inline_positions(np, tables, cp)
+                for p, b in zip(pos.tolist(), owner(pos).tolist(), strict=True):
+                    entry = out1.setdefault(blocks[first + b].index, ([], []))
+                    assert isinstance(entry, tuple)
+                    entry[1].append(p - int(bstarts[b]))
         if "REP002" in codes:
             out = found["REP002"]
             cjk_pos, latin = _rep002_positions(np, tables, cp, cls, bstarts, has_cjk)
@@ -996,6 +1184,10 @@ def _rep002_positions(np: Any, t: _Tables, cp: Any, cls: Any, bstarts: Any, has_
     return np.concatenate(cjk_pos), latin
 
 
+#: repeated_name._MAX_DISTANCE
+_MAX_NAME_DISTANCE = 600
+
+
 def _rep003_blocks(
     np: Any, t: _Tables, window: str, cp: Any, cls: Any, bstarts: Any, bends: Any, min_cjk: int, min_words: int
 ) -> Any:
@@ -1010,6 +1202,9 @@ def _rep003_blocks(
     marks = np.flatnonzero(punct)
     keys = []
     blocks_of = []
+    # where each keyed item starts and ends: two CJK mentions stand at most _MAX_DISTANCE apart
+    key_starts = []
+    key_ends = []
     if "、" in window:
         # CJK list items: text between two marks, one of them 、, inside one block
         dun = np.flatnonzero(cp == 0x3001)
@@ -1054,8 +1249,12 @@ def _rep003_blocks(
                 has = lens >= off + min_cjk
                 keys.append(gram(seg_s[has] + off) * u64(4))
                 blocks_of.append(seg_b[has])
+                key_starts.append(seg_s[has])
+                key_ends.append(seg_e[has])
             keys.append(gram(seg_e - min_cjk) * u64(4) + u64(1))
             blocks_of.append(seg_b)
+            key_starts.append(seg_s)
+            key_ends.append(seg_e)
     if "," in window or ";" in window:
         # Latin list items: words are runs without white space or marks; a name's words start a
         # piece (after a mark or and/or/plus/as) or end one (before a mark or and/or)
@@ -1102,12 +1301,19 @@ def _rep003_blocks(
             blocks_of.append(blk[heads])
             keys.append(seq[tails] * u64(4) + u64(3))
             blocks_of.append(blk[tails])
+            # Latin pieces: where a piece ends is not known here, so no distance test
+            for part in (heads, tails):
+                key_starts.append(np.zeros(len(part), dtype=np.int64))
+                key_ends.append(np.zeros(len(part), dtype=np.int64))
     if not keys:
         return np.zeros(0, dtype=np.int64)
     key = np.concatenate(keys)
     blk_all = np.concatenate(blocks_of).astype(np.int64)
     tagged = key ^ (blk_all.astype(u64) * u64(0xC2B2AE3D27D4EB4F))
-    order = np.argsort(tagged, kind="stable")
+    key_s = np.concatenate(key_starts)
+    key_e = np.concatenate(key_ends)
+    # equal keys in text order: the nearest earlier mention is the one next to it
+    order = np.lexsort((key_s, tagged))
     ordered = tagged[order]
-    dup = np.flatnonzero(ordered[1:] == ordered[:-1])
+    dup = np.flatnonzero((ordered[1:] == ordered[:-1]) & (key_s[order[1:]] - key_e[order[:-1]] <= _MAX_NAME_DISTANCE))
     return np.array(sorted(set(blk_all[order[dup]].tolist())), dtype=np.int64)

@@ -15,6 +15,8 @@ from dedup.rules._repeats import (
     candidate_blocks,
     fold,
     normalize_allow,
+    prefiltered,
+    scan_parts,
     sep_class,
 )
 from dedup.rules.base import Context, Rule
@@ -157,9 +159,24 @@ class RepeatedPhrase(Rule):
         allow = normalize_allow(ctx.option(self, "allow"))
         guard = DeletionGuard(ctx.planned_deletions())
         text = ctx.text
-        ctx.shared("repeats.options", _scan_options)  # option errors are reported even with no text
+        max_items, max_chars, near = ctx.shared("repeats.options", _scan_options)
+        flagged = prefiltered(ctx, self.code)
         for block in candidate_blocks(ctx, self.code):
-            for repeat in block_repeats(ctx, block):
+            where = None if flagged is None else flagged[block.index]
+            if where is None:
+                repeats = block_repeats(ctx, block)
+            else:
+                # a long text: the scan around the places the prefilter found
+                assert isinstance(where, tuple)
+                repeats = scan_parts(
+                    block,
+                    where[0],
+                    where[1],
+                    max_items=max_items,
+                    max_chars=max_chars,
+                    near=near,
+                )
+            for repeat in repeats:
                 verdict = assess(repeat)
                 if verdict is None:
                     continue

@@ -11,6 +11,7 @@ from dedup.rules import register
 from dedup.rules._repeats import (
     CJK,
     DeletionGuard,
+    cjk_run,
     compiled,
     fold,
     is_numeric_char,
@@ -76,7 +77,6 @@ _FUNCTION_WORDS = _wordlist(
 # patterns compiled on first use (compiled()): compiling at import costs every start-up
 _CJK_UNIT = f"([{CJK}]{{2,4}})\\1"
 _CJK_AA = f"([{CJK}])\\1"
-_CJK_RUN = f"[{CJK}]*"
 _LATIN = "A-Za-z\u00c0-\u024f"
 _LATIN_DOUBLE = rf"(?<![\w'’\-])([{_LATIN}]+(?:['’][{_LATIN}]+)?)(\s+)(\1)(?![\w'’\-])"
 _NEXT_LINE = r"[ \t]*(?:\r\n|\r|\n)[ \t]*([^\W\d_])"
@@ -171,7 +171,7 @@ class Stutter(Rule):
             return
         assert isinstance(flagged, tuple)
         cjk_positions, latin_spans = flagged
-        runs = _merge(_cjk_run(raw, p) for p in sorted(cjk_positions))
+        runs = _merge(cjk_run(raw, p) for p in sorted(cjk_positions))
         for pos, endpos in runs:
             yield from self._cjk_words(ctx, raw, base, allow, pos, endpos)
         for pos, endpos in runs:
@@ -308,22 +308,6 @@ class Stutter(Rule):
 def _is_cjk(ch: str) -> bool:
     """Whether ``ch`` is in the CJK class of the patterns above."""
     return "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-#: How far back a CJK run is followed from a candidate before the scan starts at the block start.
-_RUN_LOOK_BACK = 256
-
-
-def _cjk_run(raw: str, p: int) -> tuple[int, int]:
-    """The run of CJK characters around ``raw[p]`` (a match of the CJK patterns lies inside one)."""
-    start = p
-    while start > 0 and _is_cjk(raw[start - 1]):
-        start -= 1
-        if p - start > _RUN_LOOK_BACK:
-            start = 0
-            break
-    m = compiled(_CJK_RUN).match(raw, p)
-    return start, m.end() if m else p
 
 
 def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

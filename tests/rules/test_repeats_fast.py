@@ -95,6 +95,18 @@ def test_generated_big_documents(lang: str) -> None:
     assert_same("\n\n".join(parts), window=20000)
 
 
+@pytest.mark.parametrize("max_items", [12, 2])
+def test_long_paragraphs_are_scanned_in_parts(max_items: int, gov_reports_dir: object) -> None:
+    from gen_repeats import big_chinese_document
+
+    # paragraphs of 20-200 report paragraphs run together, one in five with an injected repeat
+    text = big_chinese_document(400_000, seed=4, fault_every=5)
+    en = _injected_documents("en", seed=8).replace("\n\n", " ")
+    config = Config(select=("REP001", "REP002", "REP003"), rules={"REP001": {"max_items": max_items}})
+    findings = assert_same(text + "\n\n" + en, config)
+    assert len([f for f in findings if f.rule == "REP001"]) >= 5
+
+
 def test_options_reach_the_prefilter(gov_reports_dir: object) -> None:
     text = _injected_documents("zh", seed=9)
     for rules in (
