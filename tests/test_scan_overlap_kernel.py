@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from bisect import bisect_right
+from collections.abc import Callable
 
 import pytest
 from gen_docs import big_document, chinese_paragraph, english_paragraph
@@ -322,9 +323,25 @@ def _findings(text: str) -> list[tuple[object, ...]]:
     return out
 
 
-@pytest.mark.parametrize(("lang", "seed"), [("zh", 1), ("en", 2)])
-def test_rule_gives_the_same_findings_on_either_path(lang: str, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = _long_layout_doc(lang, seed)
+def _long_duplicates_doc(lang: str, seed: int) -> str:
+    # paragraphs printed twice (DUP001's, which LAY007 must leave alone) and strips read twice
+    rng = random.Random(seed)
+    return _doubled(rng, big_document(100_000, seed=seed, lang=lang), 40, noise=0.02)
+
+
+@pytest.mark.parametrize(
+    ("make", "lang", "seed"),
+    [
+        (_long_layout_doc, "zh", 1),
+        (_long_layout_doc, "en", 2),
+        (_long_duplicates_doc, "zh", 3),
+        (_long_duplicates_doc, "en", 4),
+    ],
+)
+def test_rule_gives_the_same_findings_on_either_path(
+    make: Callable[[str, int], str], lang: str, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = make(lang, seed)
     assert len(text) >= so.SMALL
     fast = _findings(text)
     assert fast, "the generated strips read twice must be found"

@@ -237,23 +237,32 @@ def _window_seed_keys(
     for a in range(0, m - 1, _BLOCK):
         b = min(m - 1, a + _BLOCK)
         found.append(np.flatnonzero((keys[a:b] >> shift) == (keys[a + 1 : b + 1] >> shift)) + a)
-    same = np.concatenate(found)  # element same+1 repeats the gram of element same
+    same = np.concatenate(found)  # element same+1 has the hash of element same
     if same.size == 0:
         return np.zeros(0, dtype=np.int64)
     first = (keys[same] & low).astype(np.int64)
     second = (keys[same + 1] & low).astype(np.int64)
-    if not _grams_equal(cp, first, second, seed):
+    # Element same+1 follows element same in its group.  Only an element whose predecessor
+    # lies within reach can make a seed (the one before that is further still), and were
+    # its group to mix two grams, its true predecessor would be further still: so only the
+    # groups holding such an element must be free of hash collisions.
+    near = np.flatnonzero(second - first <= lookback)
+    if near.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    breaks = np.ones(same.size, dtype=bool)
+    np.not_equal(same[1:], same[:-1] + 1, out=breaks[1:])
+    group = np.cumsum(breaks) - 1  # the group of each repeat
+    hot = np.zeros(int(group[-1]) + 1, dtype=bool)
+    hot[group[near]] = True
+    checked = np.flatnonzero(hot[group])
+    if not _grams_equal(cp, first[checked], second[checked], seed):
         pairs: set[tuple[int, int]] = set()
         _window_seeds_py(norm, seed, min_run, lookback, start, stop, pairs)
         return np.array(sorted((p << 32) | i for i, p in pairs), dtype=np.int64)
-    # an element's rank (occurrences of its gram before it) is its place in a run of repeats
-    n = same.size
-    index = np.arange(n)
-    opens = np.ones(n, dtype=bool)
-    opens[1:] = same[1:] != same[:-1] + 1
-    rank = index - np.maximum.accumulate(np.where(opens, index, 0)) + 1
-    few = np.flatnonzero(rank <= MAX_OCCURRENCES)
-    twice = few[rank[few] >= 2]
+    # an element's rank (occurrences of its gram before it) is how far into its group it stands
+    rank = same[near] + 1 - same[breaks][group[near]]
+    few = near[rank <= MAX_OCCURRENCES]
+    twice = near[(rank >= 2) & (rank <= MAX_OCCURRENCES)]
     out: list[NDArray[np.int64]] = []
     for p, i in ((second[few], first[few]), (second[twice], first[twice - 1])):
         gap = p - i
@@ -430,6 +439,11 @@ class _LazyMatching:
         self._memo[q] = o
         return o
 
+    def bounds(self, q: int) -> tuple[int, int]:
+        """Original offsets ``[lo, hi)`` between which matching-form character ``q`` came from (no walk)."""
+        k = int(self.marks.searchsorted(q, side="right")) - 1
+        return k * self.step, min(len(self.source), (k + 1) * self.step)
+
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[start, end)`` covering matching-form characters ``[start, end)`` (as ``Normalized``)."""
         size = len(self.text)
@@ -453,16 +467,15 @@ def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16) -> _LazyMatc
     """
     import numpy as np
 
-    tables = _FoldTables()
+    tables = _fold_tables()
     parts: list[str] = []
     sums: list[NDArray[np.int32]] = []
     for a in range(0, len(text), chunk):
         piece = text[a : a + chunk]
         cp = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        tables.learn(cp)
-        lengths = tables.length_of[cp]
-        if tables.multiple:
-            parts.append(matching_text(piece) if (lengths > 1).any() else _fold_single(tables, cp, lengths))
+        lengths = tables.lengths(cp)
+        if tables.multiple and (lengths > 1).any():
+            parts.append(matching_text(piece))
         else:
             parts.append(_fold_single(tables, cp, lengths))
         sums.append(np.add.reduceat(lengths, np.arange(0, len(piece), step), dtype=np.int32))
@@ -482,38 +495,53 @@ def _fold_single(tables: _FoldTables, cp: NDArray[np.uint32], lengths: NDArray[n
 class _FoldTables:
     """Per code point: the length of its matching form and, when that is one, the character."""
 
+    #: the length recorded for a code point not met yet
+    UNKNOWN = 255
+
     def __init__(self) -> None:
         import numpy as np
 
-        self.known: NDArray[np.bool_] = np.zeros(0, dtype=bool)
         self.length_of: NDArray[np.uint8] = np.zeros(0, dtype=np.uint8)
         self.folded_of: NDArray[np.uint32] = np.zeros(0, dtype=np.uint32)
         #: some character met folds to several
         self.multiple = False
 
-    def learn(self, cp: NDArray[np.uint32]) -> None:
-        """Fill the tables for the code points of ``cp`` not met before."""
+    def lengths(self, cp: NDArray[np.uint32]) -> NDArray[np.uint8]:
+        """The lengths of the matching forms of ``cp``, learning the code points not met before."""
         import numpy as np
 
         if cp.size == 0:
-            return
-        top = int(cp.max()) + 1
-        if top > self.known.size:
-            size = max(top, 2 * self.known.size, 1 << 16)
-            for name in ("known", "length_of", "folded_of"):
-                old = getattr(self, name)
-                new = np.zeros(size, dtype=old.dtype)
-                new[: old.size] = old
-                setattr(self, name, new)
-        unknown = cp[~self.known[cp]]
-        if unknown.size == 0:
-            return
-        codes = np.unique(unknown)
+            return self.length_of[:0]
+        try:
+            found = self.length_of[cp]
+        except IndexError:  # a code point beyond the tables: grow them
+            size = max(int(cp.max()) + 1, 2 * self.length_of.size, 1 << 16)
+            length_of = np.full(size, self.UNKNOWN, dtype=np.uint8)
+            length_of[: self.length_of.size] = self.length_of
+            folded_of = np.zeros(size, dtype=np.uint32)
+            folded_of[: self.folded_of.size] = self.folded_of
+            # the characters first: a length is what marks a code point as known
+            self.folded_of = folded_of
+            self.length_of = length_of
+            found = self.length_of[cp]
+        if not (found == self.UNKNOWN).any():
+            return found
+        codes = np.unique(cp[found == self.UNKNOWN])
         folds = [fold_char(chr(c)) for c in codes.tolist()]
-        self.known[codes] = True
-        self.length_of[codes] = [len(f) for f in folds]
-        self.folded_of[codes] = [ord(f) if len(f) == 1 else 0 for f in folds]
         self.multiple = self.multiple or any(len(f) > 1 for f in folds)
+        self.folded_of[codes] = [ord(f) if len(f) == 1 else 0 for f in folds]
+        self.length_of[codes] = [len(f) for f in folds]
+        return self.length_of[cp]
+
+
+#: the fold tables, kept from text to text like :func:`~dedup.normalize.fold_char`'s cache
+_FOLDS: list[_FoldTables] = []
+
+
+def _fold_tables() -> _FoldTables:
+    if not _FOLDS:
+        _FOLDS.append(_FoldTables())
+    return _FOLDS[0]
 
 
 class _Disjoint:
@@ -858,10 +886,20 @@ class _SpanIndex:
         if not self.starts:
             return False
         for x0, x1 in ((o.a0, o.a1), (o.b0, o.b1)):
-            if x1 - 1 >= x0 + _MAX_SHIFT:
-                core = Span(norm.to_original(x0 + _MAX_SHIFT, x0 + _MAX_SHIFT + 1)[0], norm.to_original(x1 - 1, x1)[1])
-                if core.start < core.end and self.overlaps(core):
-                    return True
+            if x1 - 1 < x0 + _MAX_SHIFT:
+                continue
+            first, last = x0 + _MAX_SHIFT, x1 - 1  # the core's first and last characters
+            if isinstance(norm, _LazyMatching):
+                # where the marks alone place those characters settles most cases without a walk
+                first_lo, first_hi = norm.bounds(first)
+                last_lo, last_hi = norm.bounds(last)
+                if first_hi - 1 < last_lo + 1 and self.overlaps(Span(first_hi - 1, last_lo + 1)):
+                    return True  # a span meets what the core holds wherever its ends fall
+                if not self.overlaps(Span(first_lo, last_hi)):
+                    continue  # no span comes near the core
+            core = Span(norm.to_original(first, first + 1)[0], norm.to_original(last, last + 1)[1])
+            if self.overlaps(core):
+                return True
         return False
 
 
