@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import itertools
+import re
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -92,10 +92,7 @@ class BoundaryOverlap(Rule):
             if f.kind in _OWNED_ELSEWHERE
             for s in (f.span, *(e.span for e in (f.fix.edits if f.fix else ())))
         ]
-        # each block's matching form is made once (it is the second block of one pair, the first of the next)
-        forms = map(block_form, (blk.text for blk in live))
-        for (a, fa), (b, fb) in itertools.pairwise(zip(live, forms, strict=True)):
-            found = _overlap(ctx.text, a, b, fa, fb)
+        for a, b, found in _seams(ctx.text, live):
             if found is None:
                 continue
             a_span, b_span, similarity = found
@@ -160,6 +157,86 @@ class BoundaryOverlap(Rule):
         return _overlap(text, a, b, block_form(a.text), block_form(b.text))
 
 
+def _seams(text: str, live: list[Block]) -> Iterator[tuple[Block, Block, tuple[Span, Span, float] | None]]:
+    """Every pair of consecutive live blocks with its overlap (or None).
+
+    A block's sketch and matching form are made once each (it is the second block of
+    one pair and the first of the next), and the matching forms only for pairs whose
+    sketches allow an overlap; only the previous block's are kept.
+    """
+    prev: Block | None = None
+    prev_sketch: str | None = None
+    prev_form: str | None = None
+    for block in live:
+        sketch = None if block.text.isascii() else sketch_of(block.text)
+        form: str | None = None
+        if prev is not None:
+            found: tuple[Span, Span, float] | None = None
+            if prev_sketch is None or sketch is None or may_overlap(prev_sketch, sketch):
+                if prev_form is None:
+                    prev_form = block_form(prev.text)
+                form = block_form(block.text)
+                found = _overlap(text, prev, block, prev_form, form)
+            yield prev, block, found
+        prev, prev_sketch, prev_form = block, sketch, form
+
+
+#: characters whose matching form is one character that is a CJK ideograph only if the character is
+#: that ideograph (tests/rules/test_layout_fast.py checks every one); others have no sketch
+_UNPLAIN_RE = re.compile(
+    "[^\x00-\x7f\xa0-\xbb\u2010-\u2024\u2026-\u2032\u3000-\u3037\u3040-\u309e\u30a0-\u30fe"
+    "\u4e00-\u9fff\uff01-\uffef]"
+)
+_NON_IDEOGRAPH_RE = re.compile("[^\u4e00-\u9fff]")
+#: what every character but an ideograph becomes in a sketch
+_OTHER = "\x00"
+
+
+def sketch_of(text: str) -> str | None:
+    """The block's sketch: whitespace dropped, every character but a CJK ideograph (U+4E00-U+9FFF) made ``\\x00``.
+
+    For plain text (every character folds to one character, and only an ideograph folds to an
+    ideograph: itself) the sketch is the matching form with every non-ideograph made the same, so
+    it has the matching form's length and an edit of the matching form is at most an edit of the
+    sketch.  Two regex passes in C, several times cheaper than the matching form.  None when the
+    text holds another character.
+
+    >>> sketch_of("科创 金融，服务") == "科创金融" + _OTHER + "服务", sketch_of("½ 科创") is None
+    (True, True)
+    """
+    if _UNPLAIN_RE.search(text) is not None:
+        return None
+    return _NON_IDEOGRAPH_RE.sub(_OTHER, "".join(text.split()))
+
+
+def may_overlap(sa: str, sb: str) -> bool:
+    """False only when the blocks with sketches ``sa`` | ``sb`` have no overlap under the CJK minimums.
+
+    The sketch keeps lengths, so ``limit`` is the matching forms'.  An exact overlap of at
+    least ``MIN_EXACT`` characters shows in the sketches as ``sb``'s first characters in
+    ``sa``'s tail; a fuzzy one (at least one edit, so at least 10 characters) as one of the
+    pieces of :func:`_fuzzy_starts` in ``sa``'s tail.  Neither: no overlap.
+    """
+    n = len(sa)
+    limit = min(n - 1, len(sb) - 1, MAX_OVERLAP)
+    min_exact = MIN_EXACT["cjk"]
+    if limit < min_exact:
+        return False
+    lo = n - limit
+    if sa.find(sb[:min_exact], lo) != -1:
+        return True
+    if n - MIN_FUZZY["cjk"] < lo:
+        return False  # no fuzzy length fits
+    q = _piece_len(MIN_FUZZY["cjk"])
+    for j in range(limit // 10 + 1):
+        piece = sb[q * j : q * j + q]
+        if len(piece) < q:
+            break  # beyond every overlap length (pieces j.. are only needed for k >= 10 * j)
+        if sa.find(piece, lo) != -1:
+            return True
+    return False
+
+
 def block_form(text: str) -> str:
     """``matching_text(text)``; ASCII text through a byte table (C speed, no per-character dict lookups).
 
@@ -213,7 +290,12 @@ def _best_length(fa: str, fb: str, script: str) -> tuple[int, float] | None:
     hi = n - MIN_FUZZY[script]  # the last start allowed (k >= MIN_FUZZY)
     if hi < lo:
         return None
-    starts = _fuzzy_starts(fa, fb, lo, hi, limit, _piece_len(MIN_FUZZY[script]))
+    if script == "cjk":
+        starts = _fuzzy_starts(fa, fb, lo, hi, limit, _piece_len(MIN_FUZZY[script]))
+    else:
+        # Latin text repeats its short words: pieces keep most pairs, so every start is tried
+        # (with the rapidfuzz cutoff that is the cheaper test)
+        starts = _char_starts(fa, fb[0], lo, hi)
     if not starts:
         return None
     from rapidfuzz.distance import Levenshtein
@@ -230,6 +312,16 @@ def _best_length(fa: str, fb: str, script: str) -> tuple[int, float] | None:
     if best is None:
         return None
     return best[1], best[0]
+
+
+def _char_starts(fa: str, first: str, lo: int, hi: int) -> list[int]:
+    """Every ``p`` in ``[lo, hi]`` with ``fa[p] == first``."""
+    starts: list[int] = []
+    p = fa.find(first, lo, hi + 1)
+    while p != -1:
+        starts.append(p)
+        p = fa.find(first, p + 1, hi + 1)
+    return starts
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedup.model import Block
-from dedup.normalize import is_cjk, matching_text
+from dedup.normalize import fold_char, is_cjk, matching_text
 from dedup.rules import _layout
 from dedup.rules._layout import (
     _covered_blocks,
@@ -28,7 +28,7 @@ from dedup.rules._layout import (
     script_of,
     script_of_reference,
 )
-from dedup.rules.boundary_overlap import _best_length, _best_length_reference
+from dedup.rules.boundary_overlap import _best_length, _best_length_reference, may_overlap, sketch_of
 from dedup.rules.orphan_fragment import MAX_CJK_LETTERS, MAX_LATIN_WORDS, _fragment_like
 
 # characters that exercise every branch: CJK (incl. compatibility and kana), Latin of both
@@ -194,3 +194,78 @@ def test_cjk_minimums_are_a_necessary_condition(pair: tuple[str, str]) -> None:
     fa, fb = pair
     if _best_length_reference(fa, fb, "cjk") is None:
         assert _best_length_reference(fa, fb, "latin") is None
+
+
+# --- LAY006 sketches: a necessary condition computed without the matching form --------------------
+
+_IDEOGRAPHS = range(0x4E00, 0xA000)
+
+
+def _is_ideograph(ch: str) -> bool:
+    return 0x4E00 <= ord(ch) <= 0x9FFF
+
+
+def _sketch_reference(text: str) -> str:
+    return "".join(ch if _is_ideograph(ch) else "\x00" for ch in matching_text(text))
+
+
+def test_plain_characters_fold_to_one_character() -> None:
+    # the premise of sketches: every character the sketch accepts folds to one character (or to
+    # nothing, being whitespace), and only an ideograph folds to an ideograph, namely itself
+    plain = [chr(cp) for cp in range(0x10000) if sketch_of(chr(cp)) is not None]
+    assert len(plain) > 20000
+    for ch in plain:
+        folded = fold_char(ch)
+        if ch.isspace():
+            assert folded == ""
+        elif _is_ideograph(ch):
+            assert folded == ch
+        else:
+            assert len(folded) == 1 and not _is_ideograph(folded), repr(ch)
+    assert all(sketch_of(chr(cp)) is not None for cp in _IDEOGRAPHS)
+    for odd in ("½", "‥", "㈠", "\uf900", "\u2f00", "\U00020000", "ﬁ"):
+        assert sketch_of(odd) is None
+
+
+_SKETCH_ALPHABET = "的了区高新科创金融一二。，、：“”（）aB1１ .,\n\u3000"
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=_SKETCH_ALPHABET + "½㈠\uf900", max_size=40))
+def test_sketch_is_the_matching_form_with_non_ideographs_merged(text: str) -> None:
+    sketch = sketch_of(text)
+    if sketch is not None:
+        assert sketch == _sketch_reference(text)
+
+
+@st.composite
+def raw_seams(draw: st.DrawFn) -> tuple[str, str]:
+    """Two raw blocks (before folding) where the end of the first often comes again, noisily."""
+    alphabet = st.sampled_from(_SKETCH_ALPHABET)
+    head = draw(st.text(alphabet=_SKETCH_ALPHABET, max_size=30))
+    shared = draw(st.text(alphabet=_SKETCH_ALPHABET, min_size=draw(st.sampled_from((0, 12, 40))), max_size=160))
+    tail = draw(st.text(alphabet=_SKETCH_ALPHABET, min_size=4, max_size=30))
+    copy = list(shared)
+    for _ in range(draw(st.integers(0, 1 + len(shared) // 10))):
+        if not copy:
+            break
+        i = draw(st.integers(0, len(copy) - 1))
+        op = draw(st.sampled_from(("sub", "del", "ins")))
+        if op == "sub":
+            copy[i] = draw(alphabet)
+        elif op == "del":
+            del copy[i]
+        else:
+            copy.insert(i, draw(alphabet))
+    return head + shared, "".join(copy) + tail
+
+
+@settings(max_examples=800)
+@given(raw_seams())
+@example(("加快建设科创金融服务链", "科创金融服务链，助力企业"))
+def test_may_overlap_is_a_necessary_condition(pair: tuple[str, str]) -> None:
+    a, b = pair
+    sa, sb = sketch_of(a), sketch_of(b)
+    assert sa is not None and sb is not None
+    if not may_overlap(sa, sb):
+        assert _best_length_reference(matching_text(a), matching_text(b), "cjk") is None
