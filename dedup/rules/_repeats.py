@@ -965,8 +965,12 @@ def _flag_blocks(ctx: Context, code: str) -> dict[int, object]:
                 codes.remove("REP003")
                 continue
             bends = np.array([b.end - w0 for b in blocks[first:stop]], dtype=np.int64)
-            for b in _rep003_blocks(np, tables, window, cp, cls, bstarts, bends, min_cjk, min_words).tolist():
-                found["REP003"][blocks[first + b].index] = None
+            out3 = found["REP003"]
+            blk3, pos3 = _rep003_blocks(np, tables, window, cp, cls, bstarts, bends, min_cjk, min_words)
+            for b, p in zip(blk3.tolist(), pos3.tolist(), strict=True):
+                entry3 = out3.setdefault(blocks[first + b].index, [])
+                assert isinstance(entry3, list)
+                entry3.append(p - int(bstarts[b]))
     for c, result in found.items():
         if c != code:
             ctx.cache[f"repeats.prefilter.{c}"] = result
@@ -1191,7 +1195,8 @@ _MAX_NAME_DISTANCE = 600
 def _rep003_blocks(
     np: Any, t: _Tables, window: str, cp: Any, cls: Any, bstarts: Any, bends: Any, min_cjk: int, min_words: int
 ) -> Any:
-    """Window block numbers holding two list items that share a name key (repeated_name._pairs)."""
+    """Window block numbers and window offsets of list items that share a name key with an
+    item shortly before them (repeated_name._pairs): where a second mention may start."""
     n = len(cp)
     u64 = np.uint64
     punct = (cls & _PUNCT_BIT) != 0
@@ -1301,12 +1306,16 @@ def _rep003_blocks(
             blocks_of.append(blk[heads])
             keys.append(seq[tails] * u64(4) + u64(3))
             blocks_of.append(blk[tails])
-            # Latin pieces: where a piece ends is not known here, so no distance test
+            # Latin pieces: where a piece ends is not known here, so no distance test; the
+            # start of the item holding the key stands for where the piece starts
             for part in (heads, tails):
-                key_starts.append(np.zeros(len(part), dtype=np.int64))
-                key_ends.append(np.zeros(len(part), dtype=np.int64))
+                k = np.searchsorted(marks, ws_[part])
+                item_start = np.where(k > 0, marks[np.maximum(k - 1, 0)] + 1, 0)
+                item_start = np.maximum(item_start, bstarts[blk[part]])
+                key_starts.append(item_start)
+                key_ends.append(np.full(len(part), 1 << 40, dtype=np.int64))
     if not keys:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     key = np.concatenate(keys)
     blk_all = np.concatenate(blocks_of).astype(np.int64)
     tagged = key ^ (blk_all.astype(u64) * u64(0xC2B2AE3D27D4EB4F))
@@ -1316,4 +1325,5 @@ def _rep003_blocks(
     order = np.lexsort((key_s, tagged))
     ordered = tagged[order]
     dup = np.flatnonzero((ordered[1:] == ordered[:-1]) & (key_s[order[1:]] - key_e[order[:-1]] <= _MAX_NAME_DISTANCE))
-    return np.array(sorted(set(blk_all[order[dup]].tolist())), dtype=np.int64)
+    later = order[dup + 1]
+    return blk_all[later], key_s[later]

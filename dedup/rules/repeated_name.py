@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -20,6 +20,8 @@ from dedup.rules._repeats import (
     fold,
     folded_block,
     normalize_allow,
+    prefiltered,
+    scan_parts,
 )
 from dedup.rules.base import Context, Rule
 
@@ -106,16 +108,51 @@ class RepeatedName(Rule):
         min_words = int(ctx.option(self, "min_words"))
         max_sentences = int(ctx.option(self, "max_sentences"))
         guard = DeletionGuard(ctx.planned_deletions())
-        ctx.shared("repeats.options", _scan_options)  # option errors are reported even with no text
+        options = ctx.shared("repeats.options", _scan_options)  # option errors are reported even with no text
+        flagged = prefiltered(ctx, self.code)
         for block in candidate_blocks(ctx, self.code):
             adjacent: DeletionGuard | None = None  # the phrase scan, run only when a pair needs it
-            folded = folded_block(ctx, block)
-            for first, second in self._pairs(block.text, folded, block.start, min_cjk, min_words, max_sentences):
+            raw = block.text
+            where = None if flagged is None else flagged[block.index]
+            if where is None:
+                pairs: Iterable[tuple[Span, Span]] = self._pairs(
+                    raw, folded_block(ctx, block), block.start, min_cjk, min_words, max_sentences
+                )
+            else:
+                # a long text: the pairs whose second mention the prefilter found, each looked
+                # for in the text that can reach it (_MAX_DISTANCE before it)
+                assert isinstance(where, list)
+                lists = ("、" in raw, "," in raw or ";" in raw)
+                pairs = (
+                    pair
+                    for pos, endpos, trusted in _regions(raw, where)
+                    for pair in self._pairs(
+                        raw, None, block.start, min_cjk, min_words, max_sentences, pos, endpos, lists, trusted
+                    )
+                )
+            for first, second in pairs:
                 if fold(second.slice(ctx.text)) in allow or " ".join(fold(second.slice(ctx.text)).split()) in allow:
                     continue
                 if guard.hits(first.start, second.end):
                     continue
-                if adjacent is None:
+                if where is not None:
+                    # the phrase scan around the two mentions: the repeats that can touch them
+                    spans = [(first.start - block.start, first.end - block.start)]
+                    spans.append((second.start - block.start, second.end - block.start))
+                    max_items, max_chars, near = options
+                    adjacent = DeletionGuard(
+                        s
+                        for r in scan_parts(
+                            block,
+                            [p for a, b in spans for p in (a, max(a, b - 1))],
+                            [p for a, b in spans for p in range(a, b)],
+                            max_items=max_items,
+                            max_chars=max_chars,
+                            near=near,
+                        )
+                        for s in (r.keep, r.copy)
+                    )
+                elif adjacent is None:
                     adjacent = DeletionGuard(s for r in block_repeats(ctx, block) for s in (r.keep, r.copy))
                 if adjacent.hits(first.start, first.end) or adjacent.hits(second.start, second.end):
                     continue
@@ -130,9 +167,21 @@ class RepeatedName(Rule):
                 )
 
     def _pairs(
-        self, raw: str, folded: str, base: int, min_cjk: int, min_words: int, max_sentences: int
+        self,
+        raw: str,
+        folded: str | None,
+        base: int,
+        min_cjk: int,
+        min_words: int,
+        max_sentences: int,
+        pos: int = 0,
+        endpos: int | None = None,
+        lists: tuple[bool, bool] | None = None,
+        trusted: int = 0,
     ) -> Iterator[tuple[Span, Span]]:
-        segments = _segments(raw, folded, min_cjk, min_words)
+        """Pairs of mentions in ``raw[pos:endpos]`` (all of it by default) whose second mention
+        starts at ``trusted`` or later."""
+        segments = _segments(raw, folded, min_cjk, min_words, pos, endpos, lists)
         if len(segments) < 2:
             return
         by_head: dict[object, int] = {}
@@ -156,7 +205,8 @@ class RepeatedName(Rule):
                     if mixed is not None:
                         reported.add((r, j))
                         (a0, a1), (b0, b1) = mixed
-                        yield Span(base + a0, base + a1), Span(base + b0, base + b1)
+                        if seg.start >= trusted:
+                            yield Span(base + a0, base + a1), Span(base + b0, base + b1)
                 recent.append(j)
             if seg.cjk >= min_cjk:
                 head: object = seg.text[:min_cjk]
@@ -181,7 +231,32 @@ class RepeatedName(Rule):
                     continue
                 reported.add((prev, j))
                 (a0, a1), (b0, b1) = spans
-                yield Span(base + a0, base + a1), Span(base + b0, base + b1)
+                if seg.start >= trusted:
+                    yield Span(base + a0, base + a1), Span(base + b0, base + b1)
+
+
+def _regions(raw: str, points: list[int]) -> list[tuple[int, int, int]]:
+    """``(pos, endpos, trusted)`` parts of ``raw`` to search for the pairs whose second mention
+    starts at one of ``points``: from just after a list mark more than _MAX_DISTANCE before
+    (every earlier mention in reach is in the part, and no item is cut) to just after the
+    mark that ends the mention; pairs are taken from ``trusted`` on."""
+    out: list[tuple[int, int, int]] = []
+    size = len(raw)
+    for b in sorted(set(points)):
+        r = b - _MAX_DISTANCE - 1
+        while r > 0 and not (raw[r - 1] in _PUNCT and raw[r - 1] != "."):
+            r -= 1
+        r = max(r, 0)
+        e = b
+        while e < size and not (raw[e] in _PUNCT and raw[e] != "."):
+            e += 1
+        e = min(e + 1, size)
+        trusted = r + _MAX_DISTANCE + 1 if r else 0
+        if out and r < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e), out[-1][2])
+        else:
+            out.append((r, e, trusted))
+    return out
 
 
 def _neighbours(raw: str, a: _Segment, b: _Segment) -> bool:
@@ -189,14 +264,28 @@ def _neighbours(raw: str, a: _Segment, b: _Segment) -> bool:
     return b.start - a.end <= 8 and not raw[a.end : b.start].strip(_SEPARATORS)
 
 
-def _segments(raw: str, folded_raw: str, min_cjk: int, min_words: int) -> list[_Segment]:
+def _segments(
+    raw: str,
+    folded_raw: str | None,
+    min_cjk: int,
+    min_words: int,
+    pos: int = 0,
+    endpos: int | None = None,
+    lists: tuple[bool, bool] | None = None,
+) -> list[_Segment]:
     """List items of ``raw`` long enough to hold a name, in order: CJK items next to 、,
-    Latin ones next to a comma or semicolon."""
-    has_cjk_list = "、" in raw
-    has_latin_list = "," in raw or ";" in raw
+    Latin ones next to a comma or semicolon.
+
+    ``pos`` and ``endpos`` (just after list marks) restrict the search to a part of the
+    block, ``lists`` says which kinds of list the whole block has, and ``folded_raw``
+    (``fold(raw)``) is folded item by item when None.
+    """
+    has_cjk_list, has_latin_list = ("、" in raw, "," in raw or ";" in raw) if lists is None else lists
     if not has_cjk_list and not has_latin_list:
         return []
-    ends = [m.start() for m in compiled(_SENTENCE_END).finditer(raw)]
+    if endpos is None:
+        endpos = len(raw)
+    ends = [m.start() for m in compiled(_SENTENCE_END).finditer(raw, pos, endpos)]
     out: list[_Segment] = []
     patterns = []
     if has_cjk_list:
@@ -204,7 +293,7 @@ def _segments(raw: str, folded_raw: str, min_cjk: int, min_words: int) -> list[_
     if has_latin_list:
         patterns.append((compiled(_LATIN_ITEM), False))
     for pattern, cjk_list in patterns:
-        for m in pattern.finditer(raw):
+        for m in pattern.finditer(raw, pos, endpos):
             text = m.group()
             # cheap length checks first: most items are too short to be a name
             if cjk_list and len(text) < min_cjk:
@@ -215,7 +304,7 @@ def _segments(raw: str, folded_raw: str, min_cjk: int, min_words: int) -> list[_
             e = m.end() - (len(text) - len(text.rstrip()))
             if e <= s:
                 continue
-            folded = folded_raw[s:e]
+            folded = folded_raw[s:e] if folded_raw is not None else fold(raw[s:e])
             cjk = count_cjk(folded) if cjk_list else 0
             if cjk_list != bool(cjk) or (not cjk_list and compiled(_HAS_CJK).search(folded)):
                 continue

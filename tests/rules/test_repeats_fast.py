@@ -181,6 +181,15 @@ def test_fast_path_equals_reference_on_dense_texts(text: str) -> None:
     assert_same(text, window=64)
 
 
+@settings(max_examples=300)
+@given(_dense_text(), st.integers(1, 3))
+def test_fast_path_equals_reference_with_few_items(text: str, max_items: int) -> None:
+    # a small max_items puts the start of a part scan a few items before a point, where an
+    # earlier repeat may have made the whole-block scan jump
+    config = Config(select=("REP001", "REP002", "REP003"), rules={"REP001": {"max_items": max_items}})
+    assert_same(text + text[::-1] + text, config, window=64)
+
+
 @settings(max_examples=100)
 @given(st.lists(_dense_text(), min_size=1, max_size=8))
 def test_fast_path_equals_reference_on_several_blocks(texts: list[str]) -> None:
