@@ -158,6 +158,18 @@ def test_find_overlaps_fast_equals_reference(seed_: int, lang: str, strips: int)
     assert so.find_overlaps(*args, fast=True) == so.find_overlaps(*args, fast=False)
 
 
+@pytest.mark.parametrize("stretch", [0, 4, 40, 512])
+def test_find_overlaps_reads_pieces_as_the_whole_string(stretch: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the copies extended within a stretch copied out, or (near its edges) within the whole
+    rng = random.Random(stretch)
+    norm = matching_text(_doubled(rng, _zh(rng, 8000), 30, noise=0.05))
+    expected = so.find_overlaps(norm, 8, 30, fast=True)
+    assert expected
+    monkeypatch.setattr(so, "_STRETCH", stretch)
+    pieces = so._Pieces([norm[k : k + 700] for k in range(0, len(norm), 700)], shift=10)
+    assert so.find_overlaps(pieces, 8, 30, fast=True) == expected
+
+
 def test_find_overlaps_fast_equals_reference_on_a_long_document() -> None:
     text = big_document(120_000, seed=5)
     norm = matching_text(text)
@@ -176,7 +188,7 @@ _CHARS = "ab Ａ，。、 \t\n\r\u3000中文（）“”㈠ﷺ𠀀x.-—…·\u0
 def test_matching_form_equals_normalize(text: str, chunk: int, step: int) -> None:
     lazy = so._matching_form(text, chunk=chunk, step=step)
     ref = normalize(text)
-    assert lazy.text == ref.text
+    assert lazy.text[:] == ref.text
     n = len(ref.text)
     for start in range(n + 2):
         for end in (start, start + 1, start + 3, n):
@@ -188,9 +200,30 @@ def test_matching_form_of_a_long_document() -> None:
     text = big_document(60_000, seed=2) + "㈠ 第一\n" + big_document(20_000, seed=3, lang="en")
     lazy = so._matching_form(text)
     ref = normalize(text)
-    assert lazy.text == ref.text
+    assert lazy.text[:] == ref.text
     for q in range(0, len(ref.text), 97):
         assert lazy.to_original(q, q + 40) == ref.to_original(q, q + 40)
+
+
+@settings(max_examples=200)
+@given(
+    parts=st.lists(st.text(alphabet="ab中", max_size=9), max_size=8),
+    shift=st.integers(0, 3),
+    data=st.data(),
+)
+def test_pieces_read_like_the_joined_string(parts: list[str], shift: int, data: st.DataObject) -> None:
+    whole = "".join(parts)
+    pieces = so._Pieces(parts, shift=shift)
+    assert len(pieces) == len(whole)
+    assert pieces[:] == whole
+    for k in range(-len(whole), len(whole)):
+        assert pieces[k] == whole[k]
+    for k in (len(whole), -len(whole) - 1):
+        with pytest.raises(IndexError):
+            pieces[k]
+    a = data.draw(st.integers(-3, len(whole) + 3))
+    b = data.draw(st.integers(-3, len(whole) + 3))
+    assert pieces[a:b] == whole[a:b]
 
 
 # --- helpers rewritten to look back or up only as far as they must ----------------------

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import fold_char, matching_text, normalize
@@ -115,7 +115,7 @@ _HASH_MULT = 0x9E3779B97F4A7C15
 
 
 def _seed_arrays(
-    norm: str,
+    norm: _Text,
     seed: int,
     min_run: int,
     window: int = WINDOW,
@@ -203,7 +203,7 @@ def _hash_block(cp: NDArray[np.uint32], a: int, b: int, seed: int) -> NDArray[np
 
 
 def _window_seed_keys(
-    norm: str, seed: int, min_run: int, lookback: int, start: int, stop: int, hash_bits: int, work: _Work
+    norm: _Text, seed: int, min_run: int, lookback: int, start: int, stop: int, hash_bits: int, work: _Work
 ) -> NDArray[np.int64]:
     """The seeds of one window as ``p << 32 | i``."""
     import numpy as np
@@ -257,8 +257,10 @@ def _window_seed_keys(
     checked = np.flatnonzero(hot[group])
     if not _grams_equal(cp, first[checked], second[checked], seed):
         pairs: set[tuple[int, int]] = set()
-        _window_seeds_py(norm, seed, min_run, lookback, start, stop, pairs)
-        return np.array(sorted((p << 32) | i for i, p in pairs), dtype=np.int64)
+        # the reference loop over this window's text alone, positions moved back
+        local = norm[start : stop + seed - 1]
+        _window_seeds_py(local, seed, min_run, lookback, 0, m, pairs)
+        return np.array(sorted(((p + start) << 32) | (i + start) for i, p in pairs), dtype=np.int64)
     # an element's rank (occurrences of its gram before it) is how far into its group it stands
     rank = same[near] + 1 - same[breaks][group[near]]
     few = near[rank <= MAX_OCCURRENCES]
@@ -312,7 +314,7 @@ def _chain_seeds(seeds: Iterable[tuple[int, int]], seed: int, chains: list[_Chai
         open_chains = [c for c in open_chains if j - c.last_j <= MAX_GAP]
 
 
-def _chains_fast(norm: str, seed: int, min_run: int) -> list[_Chain]:
+def _chains_fast(norm: _Text, seed: int, min_run: int) -> list[_Chain]:
     """:func:`_chain_seeds` over :func:`_seed_arrays`, cluster by cluster.
 
     Seeds more than :data:`MAX_GAP` apart never chain, so the seeds fall into
@@ -346,7 +348,7 @@ def _chains_fast(norm: str, seed: int, min_run: int) -> list[_Chain]:
     return chains
 
 
-def find_overlaps(norm: str, seed: int, min_run: int, fast: bool | None = None) -> list[Overlap]:
+def find_overlaps(norm: _Text, seed: int, min_run: int, fast: bool | None = None) -> list[Overlap]:
     """Runs of ``norm`` that occur twice, found from exact seeds and extended along their diagonal.
 
     ``fast`` chooses the numpy seed search (by default for texts of :data:`SMALL`
@@ -365,7 +367,7 @@ def find_overlaps(norm: str, seed: int, min_run: int, fast: bool | None = None) 
     if fast:
         chains = _chains_fast(norm, seed, min_run)
     else:
-        _chain_seeds(_seeds(norm, seed, min_run), seed, chains)
+        _chain_seeds(_seeds(norm if isinstance(norm, str) else norm[:], seed, min_run), seed, chains)
     found: list[Overlap] = []
     # the first and the second copies of the runs found so far (each set is disjoint)
     taken_a, taken_b = _Disjoint(), _Disjoint()
@@ -376,9 +378,7 @@ def find_overlaps(norm: str, seed: int, min_run: int, fast: bool | None = None) 
             b1 -= a1 - b0
             a1 = b0
         # the seeds stop short of the copies' edges: extend through OCR noise to where they differ
-        a1, b1 = _extend_forward(norm, a1, b1, b0)
-        a0, b0 = _extend_backward(norm, a0, b0, a1)
-        a1, b1 = _extend_forward(norm, a1, b1, b0)
+        a0, a1, b0, b1 = _extend(norm, a0, a1, b0, b1)
         length = min(a1 - a0, b1 - b0)
         if length < min_run or a1 > b0:
             continue
@@ -396,11 +396,72 @@ def find_overlaps(norm: str, seed: int, min_run: int, fast: bool | None = None) 
     return found
 
 
+class _Text(Protocol):
+    """What the search reads of the matching form: its length, characters and slices."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, key: int | slice, /) -> str: ...
+
+
+class _Pieces:
+    """A long string held as pieces of ``1 << shift`` characters: never joined whole.
+
+    >>> p = _Pieces(["abc", "defg", "h"], shift=1)
+    >>> len(p), p[0], p[7], p[1:6], p[5:5], p[-1]
+    (8, 'a', 'h', 'bcdef', '', 'h')
+    """
+
+    __slots__ = ("mask", "pieces", "shift", "size")
+
+    def __init__(self, parts: Iterable[str], shift: int = 16) -> None:
+        self.shift = shift
+        self.mask = (1 << shift) - 1
+        self.pieces: list[str] = []
+        width = 1 << shift
+        held: list[str] = []
+        length = 0
+        for part in parts:
+            held.append(part)
+            length += len(part)
+            if length >= width:
+                joined = "".join(held)
+                cut = len(joined) - len(joined) % width
+                self.pieces.extend(joined[k : k + width] for k in range(0, cut, width))
+                held = [joined[cut:]]
+                length = len(held[0])
+        if length:
+            self.pieces.append("".join(held))
+        self.size = sum(map(len, self.pieces))
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, key: int | slice, /) -> str:
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self.size)
+            if step != 1:
+                raise ValueError("pieces are sliced with step 1 only")
+            if stop <= start:
+                return ""
+            a, b = start >> self.shift, (stop - 1) >> self.shift
+            if a == b:
+                return self.pieces[a][start & self.mask : stop - (a << self.shift)]
+            head = self.pieces[a][start & self.mask :]
+            tail = self.pieces[b][: stop - (b << self.shift)]
+            return "".join((head, *self.pieces[a + 1 : b], tail))
+        if key < 0:
+            key += self.size
+        if not 0 <= key < self.size:
+            raise IndexError("index out of range")
+        return self.pieces[key >> self.shift][key & self.mask]
+
+
 class _MatchingForm(Protocol):
     """The matching form of a text and the way back to original offsets."""
 
     @property
-    def text(self) -> str: ...
+    def text(self) -> _Text: ...
 
     def to_original(self, start: int, end: int) -> tuple[int, int]: ...
 
@@ -416,7 +477,7 @@ class _LazyMatching:
 
     __slots__ = ("_memo", "marks", "source", "step", "text")
 
-    def __init__(self, source: str, text: str, marks: NDArray[np.int64], step: int) -> None:
+    def __init__(self, source: str, text: _Pieces, marks: NDArray[np.signedinteger[Any]], step: int) -> None:
         self.source = source
         self.text = text
         self.marks = marks
@@ -468,21 +529,29 @@ def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16) -> _LazyMatc
     import numpy as np
 
     tables = _fold_tables()
-    parts: list[str] = []
-    sums: list[NDArray[np.int32]] = []
-    for a in range(0, len(text), chunk):
-        piece = text[a : a + chunk]
-        cp = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        lengths = tables.lengths(cp)
-        if tables.multiple and (lengths > 1).any():
-            parts.append(matching_text(piece))
-        else:
-            parts.append(_fold_single(tables, cp, lengths))
-        sums.append(np.add.reduceat(lengths, np.arange(0, len(piece), step), dtype=np.int32))
-    counts = np.concatenate(sums) if sums else np.zeros(1, dtype=np.int32)
-    marks = np.zeros(counts.size, dtype=np.int64)
-    np.cumsum(counts[:-1], out=marks[1:])
-    return _LazyMatching(text, "".join(parts), marks, step)
+    # marks hold matching-form offsets: 32 bits do unless folding could make the form that long
+    wide = 18 * len(text) >= 1 << 31  # NFKC makes at most 18 characters of one
+    marks: NDArray[np.signedinteger[Any]] = np.zeros(-(-len(text) // step) or 1, dtype=np.int64 if wide else np.int32)
+    total = 0
+
+    def parts() -> Iterator[str]:
+        nonlocal total
+        for a in range(0, len(text), chunk):
+            piece = text[a : a + chunk]
+            cp = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            lengths = tables.lengths(cp)
+            if tables.multiple and (lengths > 1).any():
+                yield matching_text(piece)
+            else:
+                yield _fold_single(tables, cp, lengths)
+            counts = np.add.reduceat(lengths, np.arange(0, len(piece), step), dtype=marks.dtype)
+            first = a // step
+            marks[first] = total
+            np.cumsum(counts[:-1], out=marks[first + 1 : first + counts.size])
+            marks[first + 1 : first + counts.size] += total
+            total += int(counts.sum())
+
+    return _LazyMatching(text, _Pieces(parts()), marks, step)
 
 
 def _fold_single(tables: _FoldTables, cp: NDArray[np.uint32], lengths: NDArray[np.uint8]) -> str:
@@ -563,12 +632,36 @@ class _Disjoint:
         self.ends.insert(k, end)
 
 
+def _extend(norm: _Text, a0: int, a1: int, b0: int, b1: int) -> tuple[int, int, int, int]:
+    """Extend both copies forward, backward and forward again (see :func:`_extend_forward`).
+
+    A matching form held in pieces is read through a plain string of the stretch
+    around the copies: the walks look at most :data:`_RESYNC` characters past where
+    they stop, so a walk that stops well inside the stretch stops where it would in the
+    whole text; one that comes near an edge of the stretch is done again on the whole.
+    """
+    if isinstance(norm, str):
+        a1, b1 = _extend_forward(norm, a1, b1, b0)
+        a0, b0 = _extend_backward(norm, a0, b0, a1)
+        a1, b1 = _extend_forward(norm, a1, b1, b0)
+        return a0, a1, b0, b1
+    base, top = max(0, a0 - _STRETCH), min(len(norm), b1 + _STRETCH)
+    x0, x1, y0, y1 = _extend(norm[base:top], a0 - base, a1 - base, b0 - base, b1 - base)
+    margin = _RESYNC + 2
+    if (base == 0 or x0 > margin) and (top == len(norm) or y1 < top - base - margin):
+        return x0 + base, x1 + base, y0 + base, y1 + base
+    return _extend(norm[:], a0, a1, b0, b1)
+
+
+#: how far past the seeds a stretch of the matching form is copied out for :func:`_extend`
+_STRETCH = 512
+
 #: after skipping a noisy character, this many must agree again (or the first copy must end)
 _RESYNC = 3
 _STEPS = ((1, 1), (0, 1), (1, 0))
 
 
-def _extend_forward(norm: str, x: int, y: int, limit: int) -> tuple[int, int]:
+def _extend_forward(norm: _Text, x: int, y: int, limit: int) -> tuple[int, int]:
     """Move the ends ``x`` (first copy) and ``y`` (second) right while the copies agree.
 
     One misread, lost or invented character is skipped when the next few agree
@@ -601,7 +694,7 @@ def _extend_forward(norm: str, x: int, y: int, limit: int) -> tuple[int, int]:
     return x, y
 
 
-def _extend_backward(norm: str, x: int, y: int, limit: int) -> tuple[int, int]:
+def _extend_backward(norm: _Text, x: int, y: int, limit: int) -> tuple[int, int]:
     """Move the starts ``x`` (first copy) and ``y`` (second) left while the copies agree.
 
     ``limit`` is where the first copy ends: the second copy never starts before it.
