@@ -50,6 +50,10 @@ ALL_PAIRS_CHARS = 50_000
 _MAX_EXPANSION = 64
 #: texts sharing a first (or last) KEY_CHARS characters are all compared while there are this few
 _MAX_KEY_GROUP = 50
+#: ... each paired with this many after it (beyond, linear: leader-style chaining)
+_KEY_WINDOW = 16
+#: candidate pairs probed at once (bounds the probes' temporaries)
+_PROBE_CHUNK = 1 << 18
 #: rare tokens looked up one by one (a search of the text each) before one pass counts every token
 _MAX_LOOKUPS = 64
 # Characters that can start a heading number (heading_number's patterns), besides decimal digits.
@@ -195,15 +199,12 @@ def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int]) -> set[tup
     import numpy as np
 
     from dedup.similarity.blocks import (
-        BANDS,
-        ROWS,
         aligned_pairs,
+        band_keys_and_grams,
         pairs_within_groups,
         shifted_pairs,
         sketch_candidates,
-        sketches_and_grams,
     )
-    from dedup.similarity.lsh import band_keys
 
     # one row per distinct text: copies of a text pair up through the exact dict, and share every candidate
     row_of: dict[str, int] = {}
@@ -215,22 +216,27 @@ def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int]) -> set[tup
         else:
             members[row].append(i)
     texts = list(row_of)
-    sketches, grams, starts = sketches_and_grams(texts)
-    banded = sketch_candidates(band_keys(sketches.astype(np.uint64), BANDS, ROWS))
-    found = [banded]
+    keys, grams, starts = band_keys_and_grams(texts)
+    banded = sketch_candidates(keys)
+    del keys
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    kept = []
+    for lo in range(0, len(banded), _PROBE_CHUNK):
+        # a chunk of pairs at a time: the probes hold a dozen arrays as long as the pairs
+        chunk = banded[lo : lo + _PROBE_CHUNK]
+        aligned = aligned_pairs(chunk, lengths, grams, starts)
+        # a band shared with a copy slid by a few characters (it lost or gained some at an end)
+        slid = np.flatnonzero(~aligned)
+        aligned[slid] = shifted_pairs(chunk[slid], lengths, grams, starts)
+        kept.append(chunk[aligned])
     for head in (True, False):
-        keys = (hash(t[:KEY_CHARS] if head else t[-KEY_CHARS:]) for t in texts)
-        found.append(pairs_within_groups(np.fromiter(keys, dtype=np.int64, count=len(texts)), _MAX_KEY_GROUP))
-    n = len(texts)
-    codes = np.unique(np.concatenate([f[:, 0] * n + f[:, 1] for f in found]))
-    pairs = np.stack((codes // n, codes % n), axis=1)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    aligned = aligned_pairs(pairs, lengths, grams, starts)
-    # a band shared with a copy slid by a few characters (it lost or gained some at an end)
-    slid = np.flatnonzero(~aligned)
-    slid = slid[np.isin(codes[slid], banded[:, 0] * n + banded[:, 1])]
-    aligned[slid] = shifted_pairs(pairs[slid], lengths, grams, starts)
-    pairs = pairs[aligned]
+        heads = (hash(t[:KEY_CHARS] if head else t[-KEY_CHARS:]) for t in texts)
+        groups = np.fromiter(heads, dtype=np.int64, count=len(texts))
+        for found in pairs_within_groups(groups, _MAX_KEY_GROUP, _KEY_WINDOW):
+            for lo in range(0, len(found), _PROBE_CHUNK):
+                chunk = found[lo : lo + _PROBE_CHUNK]
+                kept.append(chunk[aligned_pairs(chunk, lengths, grams, starts)])
+    pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
     out: set[tuple[int, int]] = set()
     for x, y in pairs.tolist():
         ids_x, ids_y = members[x], members[y]
@@ -267,7 +273,7 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
         for i in long_ids:
             groups[norms[i][:KEY_CHARS] if head else norms[i][-KEY_CHARS:]].append(i)
         for ids in groups.values():
-            if 1 < len(ids) <= _MAX_KEY_GROUP:
+            if 1 < len(ids) <= 50:
                 key_pairs.update((x, y) for k, x in enumerate(ids) for y in ids[k + 1 :])
 
     # headings that differ only in their number: （七）X and （九）X

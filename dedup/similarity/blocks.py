@@ -24,7 +24,8 @@ as Chinese (a Latin 5-gram spans a word and a half).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +54,8 @@ NUM_PERM = 64
 _CHUNK = 16384
 #: characters of blocks hashed at once (bounds the shingle arrays to ~40 MB)
 _BATCH_CHARS = 1 << 20
+#: characters of texts sketched at once (~40 bytes of temporaries a character)
+_SKETCH_BATCH = 1 << 18
 _MASK = (1 << 64) - 1
 # Polynomial base for rolling the code points of a shingle into one 64-bit value (odd, well mixed).
 _BASE = 0x100000001B3
@@ -323,6 +326,33 @@ def sketches_and_grams(texts: Sequence[str]) -> tuple[U32, npt.NDArray[np.uint8]
     wide temporaries stay bounded whatever the number of texts.
     """
     out = np.full((len(texts), SKETCH_BINS), _EMPTY32, dtype=np.uint32)
+
+    def keep(first: int, stop: int, sketch: U32) -> None:
+        out[first:stop] = sketch
+
+    grams, starts = _sketch_batches(texts, keep)
+    return out, grams, starts
+
+
+def band_keys_and_grams(texts: Sequence[str]) -> tuple[U32, npt.NDArray[np.uint8], I64]:
+    """LSH band keys of each text's sketch (``BANDS`` columns, 32 bits each), and the fingerprints.
+
+    What the duplicate rules keep of :func:`sketches_and_grams`: the sketches themselves
+    (256 bytes a text) are dropped batch by batch once banded.
+    """
+    from dedup.similarity.lsh import band_keys
+
+    out = np.zeros((len(texts), BANDS), dtype=np.uint32)
+
+    def keep(first: int, stop: int, sketch: U32) -> None:
+        out[first:stop] = band_keys(sketch.astype(np.uint64), BANDS, ROWS).astype(np.uint32)
+
+    grams, starts = _sketch_batches(texts, keep)
+    return out, grams, starts
+
+
+def _sketch_batches(texts: Sequence[str], keep: Callable[[int, int, U32], None]
+                    ) -> tuple[npt.NDArray[np.uint8], I64]:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
@@ -330,16 +360,16 @@ def sketches_and_grams(texts: Sequence[str]) -> tuple[U32, npt.NDArray[np.uint8]
     first = 0
     while first < len(texts):
         stop, size = first, 0
-        while stop < len(texts) and (stop == first or size + len(texts[stop]) <= _BATCH_CHARS):
+        while stop < len(texts) and (stop == first or size + len(texts[stop]) <= _SKETCH_BATCH):
             size += len(texts[stop])
             stop += 1
         lo = int(starts[first])
         codes = np.frombuffer("".join(texts[first:stop]).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         hashes = gram_hashes32(codes)
         grams[lo : lo + len(hashes)] = hashes.astype(np.uint8)
-        out[first:stop] = _sketch_batch(hashes, lengths[first:stop], starts[first:stop] - lo)
+        keep(first, stop, _sketch_batch(hashes, lengths[first:stop], starts[first:stop] - lo))
         first = stop
-    return out, grams, starts
+    return grams, starts
 
 
 def _sketch_batch(hashes: U32, lengths: I64, starts: I64) -> U32:
@@ -405,7 +435,7 @@ def grams_reference(texts: Sequence[str]) -> list[list[int]]:
     return [[_gram_hash32_int(t[p : p + SHINGLE]) & 0xFF for p in range(len(t) - SHINGLE + 1)] for t in texts]
 
 
-def sketch_candidates(keys: U64) -> npt.NDArray[np.int64]:
+def sketch_candidates(keys: npt.NDArray[np.unsignedinteger[Any]]) -> npt.NDArray[np.int64]:
     """Pairs ``(i, j)``, ``i < j``, of rows sharing a band key, leader-clustered; shape ``(m, 2)``, sorted.
 
     ``keys`` has one column per band (:func:`dedup.similarity.lsh.band_keys`, whose
@@ -436,7 +466,7 @@ def sketch_candidates(keys: U64) -> npt.NDArray[np.int64]:
     return np.stack((codes // n, codes % n), axis=1)
 
 
-def sketch_candidates_reference(keys: U64) -> list[tuple[int, int]]:
+def sketch_candidates_reference(keys: npt.NDArray[np.unsignedinteger[Any]]) -> list[tuple[int, int]]:
     """Pure-Python twin of :func:`sketch_candidates` (a dict of buckets)."""
     buckets: dict[int, list[int]] = {}
     for row, values in enumerate(keys.tolist()):
@@ -512,10 +542,10 @@ def shifted_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray
                   ) -> npt.NDArray[np.bool_]:
     """Which pairs may align with the shorter text slid along the longer's head or tail window.
 
-    Two probes of the shorter text (its first and third, counted from the start for the
-    tail window and from the end for the head window) must both stand in the longer
-    text at one common offset within ``SHIFT_SHARE`` of the shorter's length of where
-    the window puts them.  For pairs :func:`aligned_pairs` leaves out: a copy that lost
+    One of two probes of the shorter text near the window's edge (its start for the
+    tail window, its end for the head window) and one of two at the far end of the
+    overlap must stand in the longer text at one common offset, within ``SHIFT_SHARE``
+    of the shorter's length of where the window puts them.  For pairs :func:`aligned_pairs` leaves out: a copy that lost
     or gained a few characters at its start or end.  :func:`shifted_pairs_reference`
     is the pure-Python twin.
     """
@@ -530,19 +560,47 @@ def shifted_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray
     limit = np.minimum(MAX_SHIFT, (ls * SHIFT_SHARE).astype(np.int64) + SLIP)
     s0, l0 = starts[short], starts[long_]
     last = ls - 2 * SHINGLE
+    offsets = np.arange(-MAX_SHIFT, MAX_SHIFT + 1, dtype=np.int64)
+    within = np.abs(offsets)[None, :] <= limit[:, None]
     ok = np.zeros(len(ls), dtype=bool)
-    for p1, p2, base in ((np.zeros_like(ls), np.minimum(2 * step, last), ll - ls),
-                         (last, np.maximum(0, last - 2 * step), np.zeros_like(ls))):
-        probe = [grams[s0 + p + o] for p in (p1, p2) for o in (0, SHINGLE)]
-        for d in range(-MAX_SHIFT, MAX_SHIFT + 1):
-            hit = np.abs(d) <= limit
-            for p, (first, second) in ((p1, probe[:2]), (p2, probe[2:])):
-                q = p + base + d
-                inside = (q >= 0) & (q <= ll - 2 * SHINGLE)
-                qc = np.where(inside, q, 0)
-                hit &= inside & (grams[l0 + qc] == first) & (grams[l0 + qc + SHINGLE] == second)
-            ok |= hit
+    for tail in (True, False):
+        base = ll - ls if tail else np.zeros_like(ls)
+        p1 = np.zeros_like(ls) if tail else last
+        p2 = np.minimum(2 * step, last) if tail else np.maximum(0, last - 2 * step)
+        # the probes near the window's edge against every offset at once; the far ones only where those stand
+        hit = within & (_probe_matrix(grams, s0, l0, ll, p1[:, None], base, offsets)
+                        | _probe_matrix(grams, s0, l0, ll, p2[:, None], base, offsets))
+        rows = np.flatnonzero(hit.any(axis=1))
+        if not len(rows):
+            continue
+        # the far end of the overlap at the same offset: the whole shorter text slid, not a shared half
+        if tail:
+            far = np.minimum(last[rows, None], (ll - 2 * SHINGLE - base)[rows, None] - offsets[None, :])
+            inner = far - 2 * step[rows, None]
+        else:
+            far = np.maximum(0, -offsets)[None, :].repeat(len(rows), axis=0)
+            inner = far + 2 * step[rows, None]
+        sub = hit[rows]
+        ends = np.zeros_like(sub)
+        for at in (far, inner):
+            fits = (at >= 0) & (at <= last[rows, None])
+            ends |= fits & _probe_matrix(grams, s0[rows], l0[rows], ll[rows], np.clip(at, 0, last[rows, None]),
+                                         base[rows], offsets)
+        sub &= ends
+        ok[rows] |= sub.any(axis=1)
     return ok
+
+
+def _probe_matrix(grams: npt.NDArray[np.uint8], s0: I64, l0: I64, ll: I64, p: I64, base: I64, offsets: I64
+                  ) -> npt.NDArray[np.bool_]:
+    """Rows: pairs; columns: offsets.  Whether the probe at ``p`` (per row, or per row and offset)
+    of the shorter text stands at ``p + base + offset`` of the longer."""
+    q = p + base[:, None] + offsets[None, :]
+    inside = (q >= 0) & (q <= (ll - 2 * SHINGLE)[:, None])
+    at = l0[:, None] + np.where(inside, q, 0)
+    mine = s0[:, None] + p
+    return np.asarray(inside & (grams[at] == grams[mine]) & (grams[at + SHINGLE] == grams[mine + SHINGLE]),
+                      dtype=bool)
 
 
 def shifted_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8],
@@ -561,11 +619,19 @@ def shifted_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: n
             return g[st[text] + p], g[st[text] + p + SHINGLE]
 
         found = False
-        for p1, p2, base in ((0, min(2 * step, last), ll - ls), (last, max(0, last - 2 * step), 0)):
+        for tail in (True, False):
+            base = ll - ls if tail else 0
+            p1, p2 = (0, min(2 * step, last)) if tail else (last, max(0, last - 2 * step))
             for d in range(-limit, limit + 1):
-                qs = (p1 + base + d, p2 + base + d)
-                if all(0 <= q <= ll - 2 * SHINGLE for q in qs) and at(short, p1) == at(long_, qs[0]) and at(
-                        short, p2) == at(long_, qs[1]):
+                far = min(last, ll - 2 * SHINGLE - base - d) if tail else max(0, -d)
+                inner = far - 2 * step if tail else far + 2 * step
+
+                def stands(p: int, d: int = d, base: int = base, ll: int = ll, last: int = last, short: int = short,
+                           long_: int = long_) -> bool:
+                    q = p + base + d
+                    return 0 <= p <= last and 0 <= q <= ll - 2 * SHINGLE and at(short, p) == at(long_, q)
+
+                if (stands(p1) or stands(p2)) and (stands(far) or stands(inner)):
                     found = True
         out.append(found)
     return out
@@ -622,39 +688,41 @@ def aligned_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: n
     return out
 
 
-def pairs_within_groups(keys: I64, max_group: int) -> npt.NDArray[np.int64]:
-    """Every pair ``(i, j)``, ``i < j``, of rows with equal keys, in groups of 2 to ``max_group`` rows; sorted.
+def pairs_within_groups(keys: I64, max_group: int, window: int) -> Iterator[npt.NDArray[np.int64]]:
+    """Pairs ``(i, j)``, ``i < j``, of rows with equal keys, in groups of 2 to ``max_group`` rows.
 
-    >>> pairs_within_groups(np.array([7, 3, 7, 7, 3, 5]), 3).tolist()
-    [[0, 2], [0, 3], [1, 4], [2, 3]]
+    In each group (rows in order) a row pairs with the ``window`` rows after it: every
+    pair of a group of up to ``window + 1`` rows, and a number linear in the rows for
+    larger groups.  Yields one array of pairs per distance ``1 .. window`` (each at most
+    as long as ``keys``, so memory stays bounded); :func:`pairs_within_groups_reference`
+    is the pure-Python twin.
+
+    >>> [p.tolist() for p in pairs_within_groups(np.array([7, 3, 7, 7, 3, 5]), 3, 2)]
+    [[[1, 4], [0, 2], [2, 3]], [[0, 3]]]
     """
     n = len(keys)
     if n < 2:
-        return np.zeros((0, 2), dtype=np.int64)
+        return
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
     sizes = np.diff(np.append(starts, n))
-    keep = (sizes >= 2) & (sizes <= max_group)
-    if not keep.any():
-        return np.zeros((0, 2), dtype=np.int64)
-    # position k of a group of size g pairs with the g - 1 - k positions after it
     group_of = np.repeat(np.arange(len(starts)), sizes)
-    pos = np.arange(n) - starts[group_of]
-    after = np.where(keep[group_of], sizes[group_of] - 1 - pos, 0)
-    first = np.repeat(np.arange(n), after)
-    run_start = np.repeat(np.cumsum(after) - after, after)
-    second = first + 1 + (np.arange(len(first)) - run_start)
-    pairs = np.stack((order[first], order[second]), axis=1)
-    pairs.sort(axis=1)
-    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
-    return np.stack((codes // n, codes % n), axis=1)
+    small = (sizes <= max_group)[group_of]
+    for distance in range(1, window + 1):
+        same = (group_of[distance:] == group_of[:-distance]) & small[distance:]
+        if not same.any():
+            return
+        first = np.flatnonzero(same)
+        pairs = np.stack((order[first], order[first + distance]), axis=1)
+        pairs.sort(axis=1)
+        yield pairs
 
 
-def pairs_within_groups_reference(keys: I64, max_group: int) -> list[tuple[int, int]]:
-    """Pure-Python twin of :func:`pairs_within_groups`."""
+def pairs_within_groups_reference(keys: I64, max_group: int, window: int) -> list[tuple[int, int]]:
+    """Pure-Python twin of :func:`pairs_within_groups` (all its pairs, sorted)."""
     groups: dict[int, list[int]] = {}
     for row, key in enumerate(keys.tolist()):
         groups.setdefault(key, []).append(row)
-    return sorted((x, y) for ids in groups.values() if 2 <= len(ids) <= max_group
-                  for k, x in enumerate(ids) for y in ids[k + 1 :])
+    return sorted((x, y) for ids in groups.values() if len(ids) <= max_group
+                  for k, x in enumerate(ids) for y in ids[k + 1 : k + 1 + window])

@@ -100,10 +100,12 @@ def test_band_buckets_stay_linear_in_the_copies() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(min_value=-3, max_value=5), max_size=40), st.integers(min_value=1, max_value=6))
-def test_pairs_within_groups_equal_the_reference(keys: list[int], cap: int) -> None:
+@given(st.lists(st.integers(min_value=-3, max_value=5), max_size=40), st.integers(min_value=1, max_value=9),
+       st.integers(min_value=1, max_value=6))
+def test_pairs_within_groups_equal_the_reference(keys: list[int], cap: int, window: int) -> None:
     arr = np.array(keys, dtype=np.int64)
-    assert [tuple(p) for p in pairs_within_groups(arr, cap).tolist()] == pairs_within_groups_reference(arr, cap)
+    got = sorted(tuple(p) for part in pairs_within_groups(arr, cap, window) for p in part.tolist())
+    assert got == pairs_within_groups_reference(arr, cap, window)
 
 
 @pytest.mark.parametrize("seed", range(3))
