@@ -12,7 +12,6 @@ constant with the reason it has its value.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -408,6 +407,8 @@ def match_marker(line: str) -> MarkerMatch | None:
 #: A running header or footer is short: a title, a section name, a page number, a date.
 FURNITURE_MAX_CJK = 20
 FURNITURE_MAX_WORDS = 8
+#: and at most this many characters (CJK furniture has at most FURNITURE_MAX_CJK)
+FURNITURE_MAX_CHARS = 60
 
 
 def furniture_key(text: str) -> str:
@@ -440,6 +441,8 @@ def is_furniture_text(text: str, width: int | None = None) -> bool:
     False
     """
     body = text.strip()
+    if len(body) > FURNITURE_MAX_CHARS and not is_page_number(body):
+        return False  # too long for anything but a (padded) page number: most blocks end here
     if not body or "\n" in body or "\r" in body or has_sentence_punct(body) or ends_sentence(body):
         return False
     if is_full_line(body, width) and not has_furniture_content(body):
@@ -450,7 +453,7 @@ def is_furniture_text(text: str, width: int | None = None) -> bool:
         return False
     if script_of(body) == "cjk":
         return len(body) <= FURNITURE_MAX_CJK
-    return 0 < len(body.split()) <= FURNITURE_MAX_WORDS and len(body) <= 60
+    return 0 < len(body.split()) <= FURNITURE_MAX_WORDS and len(body) <= FURNITURE_MAX_CHARS
 
 
 _MONTHS = (
@@ -513,22 +516,31 @@ def deleted_by_kind(ctx: Context, kinds: Iterable[str]) -> set[int]:
     return _covered_blocks(ctx.blocks, [(s.start, s.end) for s in spans])
 
 
-def _covered_blocks(blocks: Iterable[Block], spans: list[tuple[int, int]]) -> set[int]:
-    """Indices of blocks lying inside one of ``spans`` (sorted by start).
+def _covered_blocks(blocks: Sequence[Block], spans: list[tuple[int, int]]) -> set[int]:
+    """Indices of blocks lying inside one of ``spans``.
 
-    A block is inside a span iff, among the spans starting at or before it, the one
-    reaching furthest reaches its end: a prefix maximum and a bisection per block.
+    Blocks are in document order and do not overlap, so the blocks inside a span are a
+    run starting at the first block that starts in it: a bisection per span, no pass
+    over all blocks.
     """
     out: set[int] = set()
-    if not spans:
-        return out
-    starts = [s for s, _ in spans]
-    reach = list(itertools.accumulate((e for _, e in spans), max))
-    for block in blocks:
-        i = bisect.bisect_right(starts, block.start)
-        if i and reach[i - 1] >= block.end:
-            out.add(block.index)
+    n = len(blocks)
+    for start, end in spans:
+        i = bisect.bisect_left(blocks, start, key=_block_start)
+        while i < n and blocks[i].end <= end:
+            out.add(blocks[i].index)
+            i += 1
     return out
+
+
+def _block_start(block: Block) -> int:
+    return block.start
+
+
+def layout_width(ctx: Context) -> int | None:
+    """:func:`line_width` of the document's blocks, computed once per document."""
+    width: int | None = ctx.shared("layout.line_width", lambda c: line_width(c.blocks))
+    return width
 
 
 def block_deletion(text: str, blocks: Sequence[Block], index: int) -> Edit:
@@ -795,8 +807,7 @@ def analyse_breaks(ctx: Context) -> Breaks:
     """
     removed = ctx.removed_blocks()
     live = [b for b in ctx.blocks if b.index not in removed]
-    corpus = "\n".join(_clean_chars(b.text) for b in live)
-    width = line_width(ctx.blocks)
+    width = layout_width(ctx)
     # breaks an earlier fix already removes (a tile overlap deleted with the break before it)
     bridged = ctx.planned_deletions()
     joins: list[Join] = []
@@ -804,11 +815,16 @@ def analyse_breaks(ctx: Context) -> Breaks:
     claimed: set[int] = set()
     pending: list[tuple[int, int, int]] = []  # (evidence, cut position, continuation position)
 
-    words = "\n\n".join(b.text for b in live)
+    # the two whole-document texts junctions are scored against, built on the first score (most
+    # documents have few cuts, and a clean one none)
+    corpora: dict[str, str] = {}
 
     def score(x: Block, y: Block, min_gram: int = 2) -> int:
         latin_pair = script_of(x.text[-20:] + y.text[:20]) == "latin"
-        return junction_score(words if latin_pair else corpus, x.text, y.text, min_gram)
+        if not corpora:
+            corpora["cjk"] = "\n".join(_clean_chars(b.text) for b in live)
+            corpora["latin"] = "\n\n".join(b.text for b in live)
+        return junction_score(corpora["latin" if latin_pair else "cjk"], x.text, y.text, min_gram)
 
     for i, a in enumerate(live[:-1]):
         b = live[i + 1]

@@ -20,7 +20,7 @@ from dedup.rules._layout import (
     is_heading,
     is_page_number,
     is_sentence_tail,
-    line_width,
+    layout_width,
     script_of,
     weak_heading,
 )
@@ -78,16 +78,19 @@ class RunningHeader(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         blocks = ctx.blocks
+        width = layout_width(ctx)
+        # one pass over the blocks; all the rest works on the few furniture-like ones
+        candidates = [b.index for b in blocks if is_furniture_text(b.text, width)]
+        if not candidates:
+            return
         removed = ctx.removed_blocks()
-        spliced = deleted_by_kind(ctx, SPLICED_KINDS)
-        width = line_width(blocks)
-        furniture = {b.index for b in blocks if b.index not in removed and is_furniture_text(b.text, width)}
+        furniture = {i for i in candidates if i not in removed}
         if not furniture:
             return
+        spliced = deleted_by_kind(ctx, SPLICED_KINDS)
         groups: dict[str, list[int]] = defaultdict(list)
-        for b in blocks:
-            if is_furniture_text(b.text, width):
-                groups[furniture_key(b.text)].append(b.index)
+        for i in candidates:
+            groups[furniture_key(blocks[i].text)].append(i)
         # neighbours are looked for past furniture only when it is surely furniture (it states a
         # date or page, or repeats): a short line of text may be the cut sentence itself
         sure = {

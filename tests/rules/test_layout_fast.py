@@ -130,16 +130,50 @@ def test_clean_chars_drops_exactly_whitespace(text: str) -> None:
 
 @settings(max_examples=300)
 @given(
-    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=8),
-    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 10)), max_size=12),
+    st.lists(st.tuples(st.integers(0, 80), st.integers(0, 30)), max_size=8),
+    st.lists(st.tuples(st.integers(1, 6), st.integers(1, 8)), max_size=12),
 )
 def test_covered_blocks_matches_brute_force(
     raw_spans: list[tuple[int, int]], raw_blocks: list[tuple[int, int]]
 ) -> None:
+    # blocks as a document has them: in order, non-empty, apart
+    blocks: list[Block] = []
+    pos = 0
+    for i, (gap, size) in enumerate(raw_blocks):
+        start = pos + gap
+        blocks.append(Block(i, start, start + size, "x" * size))
+        pos = start + size
     spans = sorted((s, s + n) for s, n in raw_spans)
-    blocks = [Block(i, s, s + n, "x" * n) for i, (s, n) in enumerate(raw_blocks)]
     expected = {b.index for b in blocks if any(s <= b.start and b.end <= e for s, e in spans)}
     assert _covered_blocks(blocks, spans) == expected
+
+
+def _old_is_furniture_text(text: str, width: int | None = None) -> bool:
+    """``is_furniture_text`` before the length prefilter (the reference)."""
+    body = text.strip()
+    if not body or "\n" in body or "\r" in body or has_sentence_punct(body) or ends_sentence(body):
+        return False
+    if _layout.is_full_line(body, width) and not _layout.has_furniture_content(body):
+        return False
+    if _layout.is_page_number(body):
+        return True
+    if is_list_item(body):
+        return False
+    if script_of_reference(body) == "cjk":
+        return len(body) <= _layout.FURNITURE_MAX_CJK
+    return 0 < len(body.split()) <= _layout.FURNITURE_MAX_WORDS and len(body) <= 60
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(texts, short_texts, st.text(alphabet=" -—–·0123456789第页pagePAGE\t", max_size=90)),
+    st.sampled_from((None, 10, 30)),
+)
+@example("- 4 -", None)
+@example("经济观察", None)
+@example("-" * 70 + " 3 " + "-" * 10, None)
+def test_is_furniture_text_matches_reference(text: str, width: int | None) -> None:
+    assert _layout.is_furniture_text(text, width) == _old_is_furniture_text(text, width)
 
 
 # --- LAY006: anchored overlap search against every length tried ---------------------------------
