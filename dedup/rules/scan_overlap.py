@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import fold_char, matching_text, normalize
@@ -477,7 +477,7 @@ class _LazyMatching:
 
     __slots__ = ("_memo", "marks", "source", "step", "text")
 
-    def __init__(self, source: str, text: _Pieces, marks: NDArray[np.signedinteger[Any]], step: int) -> None:
+    def __init__(self, source: str, text: _Pieces, marks: NDArray[np.int64], step: int) -> None:
         self.source = source
         self.text = text
         self.marks = marks
@@ -529,9 +529,8 @@ def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16) -> _LazyMatc
     import numpy as np
 
     tables = _fold_tables()
-    # marks hold matching-form offsets: 32 bits do unless folding could make the form that long
-    wide = 18 * len(text) >= 1 << 31  # NFKC makes at most 18 characters of one
-    marks: NDArray[np.signedinteger[Any]] = np.zeros(-(-len(text) // step) or 1, dtype=np.int64 if wide else np.int32)
+    # 64 bits, as searching an array of another width than a Python int's casts it whole
+    marks: NDArray[np.int64] = np.zeros(-(-len(text) // step) or 1, dtype=np.int64)
     total = 0
 
     def parts() -> Iterator[str]:
