@@ -315,7 +315,7 @@ def scan_parts(
     max_items: int,
     max_chars: int,
     near: bool,
-) -> list[Repeat]:
+) -> list[Repeat] | None:
     """What :func:`scan_block` finds around ``points`` (block offsets where a repeat's second
     copy may start) and ``inline_points`` (inside a possible inline doubling).
 
@@ -326,6 +326,8 @@ def scan_parts(
     block and finds the same repeats there.  The inline scan covers the CJK runs around
     ``inline_points``, guarded by the item repeats within max_items items of them.  Only
     the text around the points is folded (the scan reads the folded text there alone).
+    None when the parts would not be small (dense repeats, no place to start): the caller
+    scans the whole block then, which costs what the reference costs.
     """
     raw = block.text
     base = block.start
@@ -339,10 +341,12 @@ def scan_parts(
     parts: list[tuple[int, _Part]] = []
     for lo, hi in clusters:
         part = _part_items(raw, lo, hi, max_items)
-        while parts and part.stop and parts[-1][1].stop and _overlap(parts[-1][1], part):
+        while part is not None and parts and part.stop and parts[-1][1].stop and _overlap(parts[-1][1], part):
             # overlaps the scan of the cluster before: scan both as one
             lo = parts.pop()[0]
             part = _part_items(raw, lo, hi, max_items)
+        if part is None:
+            return None
         parts.append((lo, part))
     pieces = []
     at = 0
@@ -403,12 +407,18 @@ class _Part:
     folded: str = ""
 
 
-def _part_items(raw: str, lo: int, hi: int, max_items: int) -> _Part:
-    """Items around [lo, hi] with the range of them to scan (see scan_parts)."""
+#: Beyond this many characters a part is not worth it (see scan_parts).
+_PART_LIMIT = 1 << 14
+
+
+def _part_items(raw: str, lo: int, hi: int, max_items: int) -> _Part | None:
+    """Items around [lo, hi] with the range of them to scan (see scan_parts), or None."""
     size = len(raw)
     margin = 2 * max_items + 2
     width = 600
     while True:
+        if hi - lo + 2 * width > _PART_LIMIT:
+            return None
         c0 = max(0, lo - width)
         while c0 > 0 and fold(raw[c0 - 1]) not in _HARD_SEPARATORS:
             c0 -= 1
@@ -421,8 +431,12 @@ def _part_items(raw: str, lo: int, hi: int, max_items: int) -> _Part:
         first = max(bisect.bisect_right(starts, lo - c0) - 1, 0) - max_items
         stop = min(bisect.bisect_right(starts, hi - c0) + max_items + 1, n)
         # start where no repeat of an earlier item can have made the scan jump beyond
+        tries = 4 * max_items + 8
         while first > 0 and _skippable(items, first, max_items):
             first -= 1
+            tries -= 1
+            if not tries:
+                return None
         first = max(first, 0)
         if n and (c0 == 0 or first >= margin) and (c1 == size or n - stop >= margin):
             return _Part(

@@ -42,6 +42,9 @@ _NAME_FUNCTION_WORDS = frozenset(("the", "a", "an", "of", "and", "for", "in", "o
 #: repeated far apart in a paragraph is prose, not a layout fault.
 _MAX_DISTANCE = 600
 _LOOK_BACK = 8
+#: Pairs of a long block checked against a phrase scan of their surroundings; beyond, the
+#: whole block is scanned once.
+_PART_SCANS = 8
 _CONJUNCTION = r"\s+(?:and|or)\s+"
 _LEADING_LATIN = ("and ", "or ", "as well as ", "plus ")
 
@@ -112,6 +115,7 @@ class RepeatedName(Rule):
         flagged = prefiltered(ctx, self.code)
         for block in candidate_blocks(ctx, self.code):
             adjacent: DeletionGuard | None = None  # the phrase scan, run only when a pair needs it
+            part_scans = 0
             raw = block.text
             where = None if flagged is None else flagged[block.index]
             if where is None:
@@ -135,26 +139,34 @@ class RepeatedName(Rule):
                     continue
                 if guard.hits(first.start, second.end):
                     continue
-                if where is not None:
+                part_scans += 1
+                if where is not None and adjacent is None and part_scans > _PART_SCANS:
+                    # many pairs in this block: the phrase scan of all of it, once
+                    adjacent = DeletionGuard(s for r in block_repeats(ctx, block) for s in (r.keep, r.copy))
+                if where is not None and adjacent is None:
                     # the phrase scan around the two mentions: the repeats that can touch them
                     spans = [(first.start - block.start, first.end - block.start)]
                     spans.append((second.start - block.start, second.end - block.start))
                     max_items, max_chars, near = options
-                    adjacent = DeletionGuard(
-                        s
-                        for r in scan_parts(
-                            block,
-                            [p for a, b in spans for p in (a, max(a, b - 1))],
-                            [p for a, b in spans for p in range(a, b)],
-                            max_items=max_items,
-                            max_chars=max_chars,
-                            near=near,
-                        )
-                        for s in (r.keep, r.copy)
+                    near_repeats = scan_parts(
+                        block,
+                        [p for a, b in spans for p in (a, max(a, b - 1))],
+                        [p for a, b in spans for p in range(a, b)],
+                        max_items=max_items,
+                        max_chars=max_chars,
+                        near=near,
                     )
-                elif adjacent is None:
+                    if near_repeats is None:  # no small part here: the whole block, once
+                        adjacent = DeletionGuard(s for r in block_repeats(ctx, block) for s in (r.keep, r.copy))
+                    else:
+                        pair_guard = DeletionGuard(s for r in near_repeats for s in (r.keep, r.copy))
+                        if pair_guard.hits(first.start, first.end) or pair_guard.hits(second.start, second.end):
+                            continue
+                if adjacent is None and where is None:
                     adjacent = DeletionGuard(s for r in block_repeats(ctx, block) for s in (r.keep, r.copy))
-                if adjacent.hits(first.start, first.end) or adjacent.hits(second.start, second.end):
+                if adjacent is not None and (
+                    adjacent.hits(first.start, first.end) or adjacent.hits(second.start, second.end)
+                ):
                     continue
                 name = second.slice(ctx.text)
                 yield self.finding(

@@ -163,9 +163,8 @@ class RepeatedPhrase(Rule):
         flagged = prefiltered(ctx, self.code)
         for block in candidate_blocks(ctx, self.code):
             where = None if flagged is None else flagged[block.index]
-            if where is None:
-                repeats = block_repeats(ctx, block)
-            else:
+            repeats = None
+            if where is not None:
                 # a long text: the scan around the places the prefilter found
                 assert isinstance(where, tuple)
                 repeats = scan_parts(
@@ -176,6 +175,8 @@ class RepeatedPhrase(Rule):
                     max_chars=max_chars,
                     near=near,
                 )
+            if repeats is None:
+                repeats = block_repeats(ctx, block)
             for repeat in repeats:
                 verdict = assess(repeat)
                 if verdict is None:
