@@ -12,6 +12,7 @@ constant with the reason it has its value.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -83,14 +84,21 @@ def script_of(text: str) -> Script:
     """
     if text.isascii():
         return "latin"  # no CJK at all: cjk > latin never holds
-    cjk = sum(map(len, _CJK_RUN_RE.findall(text)))
+    if len(text) <= SHORT_TEXT:
+        return script_of_reference(text)  # a few characters: the loop is quicker than compiling the regex
+    runs = _cjk_run_re()
+    cjk = sum(map(len, runs.findall(text)))
     if not cjk:
         return "latin"
     rest = len(text) - cjk
     if cjk > rest:
         return "cjk"  # even if every other character were a letter
-    latin = sum(1 for ch in _CJK_RUN_RE.sub("", text) if ch.isalpha())
+    latin = sum(1 for ch in runs.sub("", text) if ch.isalpha())
     return "cjk" if cjk > latin else "latin"
+
+
+#: texts up to this long are counted character by character (short slices, headings, fragments)
+SHORT_TEXT = 160
 
 
 def script_of_reference(text: str) -> Script:
@@ -104,8 +112,11 @@ def script_of_reference(text: str) -> Script:
     return "cjk" if cjk > latin else "latin"
 
 
-#: the ranges of :func:`dedup.normalize.is_cjk`, for counting in C
-_CJK_RUN_RE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff]+")
+@functools.cache
+def _cjk_run_re() -> re.Pattern[str]:
+    """Runs of the characters of :func:`dedup.normalize.is_cjk` (compiled on first use: its big
+    ranges take a millisecond to compile, which ASCII documents never need to pay)."""
+    return re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff]+")
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"

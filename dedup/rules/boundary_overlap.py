@@ -22,6 +22,8 @@ FUZZY_RATIO = 90.0
 MAX_OVERLAP = 300
 #: an overlap that leaves no more than this of either block is a contained duplicate, not a seam
 CONTAINED_SLACK = 3
+#: documents this long screen CJK pairs on sketches first
+SKETCH_MIN_CHARS = 50_000
 _OWNED_ELSEWHERE = ("repeated-phrase", "stutter", "duplicate-paragraph", "duplicate-section", "splice")
 
 
@@ -164,11 +166,13 @@ def _seams(text: str, live: list[Block]) -> Iterator[tuple[Block, Block, tuple[S
     one pair and the first of the next), and the matching forms only for pairs whose
     sketches allow an overlap; only the previous block's are kept.
     """
+    # a short document is quicker without sketches (their regexes cost a millisecond to compile)
+    sketches = len(text) >= SKETCH_MIN_CHARS
     prev: Block | None = None
     prev_sketch: str | None = None
     prev_form: str | None = None
     for block in live:
-        sketch = None if block.text.isascii() else sketch_of(block.text)
+        sketch = None if not sketches or block.text.isascii() else sketch_of(block.text)
         form: str | None = None
         if prev is not None:
             found: tuple[Span, Span, float] | None = None
@@ -181,13 +185,21 @@ def _seams(text: str, live: list[Block]) -> Iterator[tuple[Block, Block, tuple[S
         prev, prev_sketch, prev_form = block, sketch, form
 
 
-#: characters whose matching form is one character that is a CJK ideograph only if the character is
-#: that ideograph (tests/rules/test_layout_fast.py checks every one); others have no sketch
-_UNPLAIN_RE = re.compile(
-    "[^\x00-\x7f\xa0-\xbb\u2010-\u2024\u2026-\u2032\u3000-\u3037\u3040-\u309e\u30a0-\u30fe"
-    "\u4e00-\u9fff\uff01-\uffef]"
-)
-_NON_IDEOGRAPH_RE = re.compile("[^\u4e00-\u9fff]")
+@functools.cache
+def _sketch_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What no sketch may hold, and what a sketch merges (compiled on first use: big ranges).
+
+    The first is every character but those whose matching form is one character that is a
+    CJK ideograph only if the character is that ideograph (tests/rules/test_layout_fast.py
+    checks every one); the second every character but an ideograph.
+    """
+    unplain = re.compile(
+        "[^\x00-\x7f\xa0-\xbb\u2010-\u2024\u2026-\u2032\u3000-\u3037\u3040-\u309e\u30a0-\u30fe"
+        "\u4e00-\u9fff\uff01-\uffef]"
+    )
+    return unplain, re.compile("[^\u4e00-\u9fff]")
+
+
 #: what every character but an ideograph becomes in a sketch
 _OTHER = "\x00"
 
@@ -204,9 +216,10 @@ def sketch_of(text: str) -> str | None:
     >>> sketch_of("科创 金融，服务") == "科创金融" + _OTHER + "服务", sketch_of("½ 科创") is None
     (True, True)
     """
-    if _UNPLAIN_RE.search(text) is not None:
+    unplain, non_ideograph = _sketch_res()
+    if unplain.search(text) is not None:
         return None
-    return _NON_IDEOGRAPH_RE.sub(_OTHER, "".join(text.split()))
+    return non_ideograph.sub(_OTHER, "".join(text.split()))
 
 
 def may_overlap(sa: str, sb: str) -> bool:
