@@ -711,11 +711,11 @@ def cjk_run(raw: str, p: int) -> tuple[int, int]:
         if p - start > _RUN_LOOK_BACK:
             start = 0
             break
-    m = compiled(_CJK_RUN).match(raw, p)
-    return start, m.end() if m else p
-
-
-_CJK_RUN = f"[{CJK}]*"
+    end = p
+    size = len(raw)
+    while end < size and _is_cjk_class(raw[end]):
+        end += 1
+    return start, end
 
 
 def folded_block(ctx: Context, block: Block) -> str:
