@@ -201,9 +201,10 @@ def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int]) -> set[tup
     from dedup.similarity.blocks import (
         aligned_pairs,
         band_keys_and_grams,
+        band_pairs,
         pairs_within_groups,
+        probe_pairs,
         shifted_pairs,
-        sketch_candidates,
     )
 
     # one row per distinct text: copies of a text pair up through the exact dict, and share every candidate
@@ -217,18 +218,19 @@ def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int]) -> set[tup
             members[row].append(i)
     texts = list(row_of)
     keys, grams, starts = band_keys_and_grams(texts)
-    banded = sketch_candidates(keys)
-    del keys
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     kept = []
-    for lo in range(0, len(banded), _PROBE_CHUNK):
-        # a chunk of pairs at a time: the probes hold a dozen arrays as long as the pairs
-        chunk = banded[lo : lo + _PROBE_CHUNK]
-        aligned = aligned_pairs(chunk, lengths, grams, starts)
-        # a band shared with a copy slid by a few characters (it lost or gained some at an end)
-        slid = np.flatnonzero(~aligned)
-        aligned[slid] = shifted_pairs(chunk[slid], lengths, grams, starts)
-        kept.append(chunk[aligned])
+    # a band at a time, a chunk of pairs at a time: the probes hold a dozen arrays as long as the pairs
+    # (a pair sharing several bands is probed once per band; only the few that pass are deduplicated)
+    for found in band_pairs(keys):
+        for lo in range(0, len(found), _PROBE_CHUNK):
+            chunk = found[lo : lo + _PROBE_CHUNK]
+            aligned, anchored = probe_pairs(chunk, lengths, grams, starts)
+            # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
+            slid = np.flatnonzero(~anchored)
+            aligned[slid] = shifted_pairs(chunk[slid], lengths, grams, starts)
+            kept.append(chunk[aligned])
+    del keys
     for head in (True, False):
         heads = (hash(t[:KEY_CHARS] if head else t[-KEY_CHARS:]) for t in texts)
         groups = np.fromiter(heads, dtype=np.int64, count=len(texts))

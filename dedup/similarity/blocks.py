@@ -438,32 +438,39 @@ def grams_reference(texts: Sequence[str]) -> list[list[int]]:
 def sketch_candidates(keys: npt.NDArray[np.unsignedinteger[Any]]) -> npt.NDArray[np.int64]:
     """Pairs ``(i, j)``, ``i < j``, of rows sharing a band key, leader-clustered; shape ``(m, 2)``, sorted.
 
-    ``keys`` has one column per band (:func:`dedup.similarity.lsh.band_keys`, whose
-    keys mix in the band number, so all bands share one sort).  Within a bucket of
-    members ``m0 < m1 < ...`` the pairs are ``(m0, mk)`` and ``(m(k-1), mk)``.
+    ``keys`` has one column per band (:func:`dedup.similarity.lsh.band_keys`).  Within a
+    bucket of members ``m0 < m1 < ...`` the pairs are ``(m0, mk)`` and ``(m(k-1), mk)``.
     """
     n = keys.shape[0]
-    if n < 2:
+    found = list(band_pairs(keys))
+    if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    flat = keys.ravel()
-    rows = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
-    # stable on rows already in order: members of a bucket come out in row order
-    order = np.argsort(flat, kind="stable")
-    sorted_keys = flat[order]
-    same = sorted_keys[1:] == sorted_keys[:-1]
-    if not same.any():
-        return np.zeros((0, 2), dtype=np.int64)
-    starts = np.concatenate(([True], ~same))
-    leader_pos = np.maximum.accumulate(np.where(starts, np.arange(len(flat)), 0))
-    members = np.nonzero(~starts)[0]
-    member_rows = rows[order[members]]
-    prev = np.stack((rows[order[members - 1]], member_rows), axis=1)
-    lead = np.stack((rows[order[leader_pos[members]]], member_rows), axis=1)
-    pairs = np.concatenate((prev, lead))
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    pairs.sort(axis=1)
+    pairs = np.concatenate(found)
     codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
     return np.stack((codes // n, codes % n), axis=1)
+
+
+def band_pairs(keys: npt.NDArray[np.unsignedinteger[Any]]) -> Iterator[npt.NDArray[np.int64]]:
+    """:func:`sketch_candidates` one band at a time (``(i, j)`` with ``i < j``; a pair sharing several
+    bands comes once per band): memory stays that of one band."""
+    n = keys.shape[0]
+    if n < 2:
+        return
+    positions = np.arange(n, dtype=np.int64)
+    for band in range(keys.shape[1]):
+        # stable: members of a bucket come out in row order
+        order = np.argsort(keys[:, band], kind="stable")
+        sorted_keys = keys[order, band]
+        same = sorted_keys[1:] == sorted_keys[:-1]
+        if not same.any():
+            continue
+        starts = np.concatenate(([True], ~same))
+        leader = np.maximum.accumulate(np.where(starts, positions, 0))
+        members = np.flatnonzero(~starts)
+        prev = np.stack((order[members - 1], order[members]), axis=1)
+        lead = members[leader[members] != members - 1]
+        first = np.stack((order[leader[lead]], order[lead]), axis=1)
+        yield np.concatenate((prev, first))
 
 
 def sketch_candidates_reference(keys: npt.NDArray[np.unsignedinteger[Any]]) -> list[tuple[int, int]]:
@@ -515,8 +522,15 @@ def aligned_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray
     A pair passes with start and head (a head copy), end and tail (a tail copy) or start
     and end (a near copy).  :func:`aligned_pairs_reference` is the pure-Python twin.
     """
+    return probe_pairs(pairs, lengths, grams, starts)[0]
+
+
+def probe_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8], starts: I64
+                ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """:func:`aligned_pairs`, and whether the start or the end check held (an anchored pair, which a
+    slid copy is not: :func:`shifted_pairs` need not look at it)."""
     if not len(pairs):
-        return np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     la, lb = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
     a_short = la <= lb
     short = np.where(a_short, pairs[:, 0], pairs[:, 1])
@@ -535,7 +549,7 @@ def aligned_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray
         if len(idx):
             sub = _Probe(ls[idx], ll[idx], step[idx], s0[idx], l0[idx])
             out[idx] = sub.check(grams, from_end, shift[idx])
-    return out
+    return out, start | end
 
 
 def shifted_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8], starts: I64
@@ -664,6 +678,12 @@ class _Probe:
 def aligned_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8],
                             starts: I64) -> list[bool]:
     """Pure-Python twin of :func:`aligned_pairs`."""
+    return [aligned for aligned, _ in probe_pairs_reference(pairs, lengths, grams, starts)]
+
+
+def probe_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8],
+                          starts: I64) -> list[tuple[bool, bool]]:
+    """Pure-Python twin of :func:`probe_pairs`."""
     g, lens, st = grams.tolist(), lengths.tolist(), starts.tolist()
     out = []
     for a, b in pairs.tolist():
@@ -684,7 +704,7 @@ def aligned_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: n
 
         start, end = check(False, 0), check(True, ll - ls)
         head, tail = check(True, 0), check(False, ll - ls)
-        out.append((start and (head or end)) or (end and tail))
+        out.append(((start and (head or end)) or (end and tail), start or end))
     return out
 
 

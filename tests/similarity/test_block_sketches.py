@@ -28,11 +28,14 @@ from dedup.similarity.blocks import (
     ROWS,
     aligned_pairs,
     aligned_pairs_reference,
+    band_pairs,
     block_sketches,
     block_sketches_reference,
     grams_reference,
     pairs_within_groups,
     pairs_within_groups_reference,
+    probe_pairs,
+    probe_pairs_reference,
     shifted_pairs,
     shifted_pairs_reference,
     sketch_candidates,
@@ -90,6 +93,8 @@ def test_band_buckets_equal_the_reference(seed: int) -> None:
     keys = band_keys(block_sketches(texts).astype(np.uint64), BANDS, ROWS)
     got = [tuple(p) for p in sketch_candidates(keys).tolist()]
     assert got == sketch_candidates_reference(keys)
+    by_band = sorted({tuple(p) for part in band_pairs(keys) for p in part.tolist()})
+    assert by_band == got
     assert len(got) >= len(texts) // 2  # the copies do meet
 
 
@@ -118,6 +123,9 @@ def test_alignment_probes_equal_the_reference(seed: int) -> None:
                              if b - a in (40, 80, 120, 160) or rng.random() < 0.02}), dtype=np.int64)
     aligned = aligned_pairs(pairs, lengths, grams, starts)
     assert aligned.tolist() == aligned_pairs_reference(pairs, lengths, grams, starts)
+    both, anchored = probe_pairs(pairs, lengths, grams, starts)
+    assert list(zip(both.tolist(), anchored.tolist(), strict=True)) == probe_pairs_reference(
+        pairs, lengths, grams, starts)
     shifted = shifted_pairs(pairs, lengths, grams, starts)
     assert shifted.tolist() == shifted_pairs_reference(pairs, lengths, grams, starts)
     assert 0 < aligned.sum() < len(pairs) and shifted.any()
@@ -129,7 +137,8 @@ def test_alignment_passes_the_pairs_the_verifier_accepts() -> None:
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
     pairs = np.array([(a, b) for a in range(len(texts)) for b in range(a + 1, len(texts))], dtype=np.int64)
     accepted = [_duplicates._verify(texts[a], texts[b]) is not None for a, b in pairs.tolist()]
-    passed = aligned_pairs(pairs, lengths, grams, starts) | shifted_pairs(pairs, lengths, grams, starts)
+    aligned, anchored = probe_pairs(pairs, lengths, grams, starts)
+    passed = aligned | (~anchored & shifted_pairs(pairs, lengths, grams, starts))
     true = sum(accepted)
     assert true > 100
     assert sum(a and p for a, p in zip(accepted, passed.tolist(), strict=True)) >= 0.97 * true
