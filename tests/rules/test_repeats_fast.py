@@ -243,3 +243,27 @@ def test_short_texts_do_not_import_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_hard_separators_are_the_unconditional_item_separators() -> None:
+    assert _repeats._HARD_SEPARATORS == frozenset(",;:!?…。" + _repeats._WHITESPACE)
+
+
+def test_a_part_of_a_long_paragraph_is_scanned_alone(gov_reports_dir: object) -> None:
+    from gen_repeats import chinese_paragraphs
+
+    from dedup.model import Block
+
+    para = "".join(chinese_paragraphs()[:300])
+    middle = para.index("、", len(para) // 2)
+    start = para.rindex("，", 0, middle) + 1
+    item = para[start:middle]
+    text = para[:middle] + "、" + item + para[middle:]
+    block = Block(0, 0, len(text), text)
+    reference = [r for r in _repeats.scan_block(block) if r.copy.start == middle + 1]
+    assert reference, "the injected repeat is found by the reference scan"
+    part = _repeats.scan_parts(block, [middle + 1], [], max_items=12, max_chars=400, near=True)
+    assert part is not None, "a part around one point is small enough"
+    assert [r for r in part if r.copy.start == middle + 1] == reference
+    # the part covers a few hundred characters, not the paragraph
+    assert all(abs(r.copy.start - middle) < 5000 for r in part)
