@@ -246,7 +246,7 @@ def test_short_texts_do_not_import_numpy() -> None:
 
 
 def test_hard_separators_are_the_unconditional_item_separators() -> None:
-    assert _repeats._HARD_SEPARATORS == frozenset(",;:!?…。" + _repeats._WHITESPACE)
+    assert frozenset(",;:!?…。" + _repeats._WHITESPACE) == _repeats._HARD_SEPARATORS
 
 
 def test_a_part_of_a_long_paragraph_is_scanned_alone(gov_reports_dir: object) -> None:
