@@ -199,7 +199,6 @@ def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int]) -> set[tup
     import numpy as np
 
     from dedup.similarity.blocks import (
-        aligned_pairs,
         band_keys_and_grams,
         band_pairs,
         pairs_within_groups,
@@ -237,7 +236,8 @@ def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int]) -> set[tup
         for found in pairs_within_groups(groups, _MAX_KEY_GROUP, _KEY_WINDOW):
             for lo in range(0, len(found), _PROBE_CHUNK):
                 chunk = found[lo : lo + _PROBE_CHUNK]
-                kept.append(chunk[aligned_pairs(chunk, lengths, grams, starts)])
+                # texts with one head share their first KEY_CHARS (>= 10) characters: the start probe holds
+                kept.append(chunk[probe_pairs(chunk, lengths, grams, starts, "start" if head else "end")[0]])
     pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
     out: set[tuple[int, int]] = set()
     for x, y in pairs.tolist():

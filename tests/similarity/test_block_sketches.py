@@ -194,3 +194,16 @@ def test_batched_matching_form_equals_matching_text(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(_duplicates, "_NORM_BATCH", 8)
     assert _norm_texts(bs) == expected
     assert _norm_texts(bs[:3]) == expected[:3]
+
+
+def test_known_start_or_end_gives_the_same_answers() -> None:
+    texts = _copies(5)
+    _, grams, starts = sketches_and_grams(texts)
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    for known, key in (("start", lambda t: t[:_duplicates.KEY_CHARS]), ("end", lambda t: t[-_duplicates.KEY_CHARS:])):
+        groups = np.array([hash(key(t)) for t in texts], dtype=np.int64)
+        pairs = np.concatenate(list(pairs_within_groups(groups, 50, 16)))
+        assert len(pairs) > 20
+        full = probe_pairs(pairs, lengths, grams, starts)
+        assert np.array_equal(probe_pairs(pairs, lengths, grams, starts, known)[0], full[0])
+        assert full[1].all()
