@@ -162,42 +162,81 @@ class BoundaryOverlap(Rule):
 def _seams(text: str, live: list[Block]) -> Iterator[tuple[Block, Block, tuple[Span, Span, float] | None]]:
     """Every pair of consecutive live blocks with its overlap (or None).
 
-    A block's sketch and matching form are made once each (it is the second block of
-    one pair and the first of the next), and the matching forms only for pairs whose
-    sketches allow an overlap; only the previous block's are kept.
+    On long documents a pair of non-ASCII blocks is screened first: by the second block's
+    first character (every overlap starts with it, so the first block must hold it), then by
+    the blocks' sketches.  A block's sketch and matching form are made at most once each (it
+    is the second block of one pair and the first of the next), and only as far as the
+    screens need them; only the previous block's are kept.
     """
-    # a short document is quicker without sketches (their regexes cost a millisecond to compile)
-    sketches = len(text) >= SKETCH_MIN_CHARS
+    # a short document is quicker without screens (their regexes cost a millisecond to compile)
+    screen = len(text) >= SKETCH_MIN_CHARS
     prev: Block | None = None
     prev_sketch: str | None = None
     prev_form: str | None = None
     for block in live:
-        sketch = None if not sketches or block.text.isascii() else sketch_of(block.text)
+        sketch: str | None = None
         form: str | None = None
         if prev is not None:
             found: tuple[Span, Span, float] | None = None
-            if prev_sketch is None or sketch is None or may_overlap(prev_sketch, sketch):
-                if prev_form is None:
-                    prev_form = block_form(prev.text)
-                form = block_form(block.text)
-                found = _overlap(text, prev, block, prev_form, form)
+            ascii_pair = prev.text.isascii() and block.text.isascii()
+            if screen and not ascii_pair and not starts_in(prev.text, block.text):
+                pass  # no overlap can start with a character the first block does not hold
+            else:
+                if screen and not ascii_pair:
+                    if prev_sketch is None:
+                        prev_sketch = sketch_of(prev.text) or ""
+                    sketch = sketch_of(block.text) or ""
+                if not (prev_sketch and sketch) or may_overlap(prev_sketch, sketch):
+                    if prev_form is None:
+                        prev_form = block_form(prev.text)
+                    form = block_form(block.text)
+                    found = _overlap(text, prev, block, prev_form, form)
             yield prev, block, found
         prev, prev_sketch, prev_form = block, sketch, form
 
 
-@functools.cache
-def _sketch_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """What no sketch may hold, and what a sketch merges (compiled on first use: big ranges).
+def starts_in(a: str, b: str) -> bool:
+    """False only when no overlap of block texts ``a`` | ``b`` is possible: ``b`` starts with an
+    ideograph that ``a`` neither holds nor could produce.
 
-    The first is every character but those whose matching form is one character that is a
-    CJK ideograph only if the character is that ideograph (tests/rules/test_layout_fast.py
-    checks every one); the second every character but an ideograph.
+    Every overlap, exact or fuzzy, starts where the matching form of ``a`` has the first character
+    of ``b``'s; an ideograph is its own matching form, and only the characters of
+    ``_PRODUCER_RE`` fold to an ideograph besides it.
+
+    >>> starts_in("科创企业", "创金融"), starts_in("服务链", "创金融"), starts_in("\uf900", "豈")
+    (True, False, True)
     """
-    unplain = re.compile(
-        "[^\x00-\x7f\xa0-\xbb\u2010-\u2024\u2026-\u2032\u3000-\u3037\u3040-\u309e\u30a0-\u30fe"
-        "\u4e00-\u9fff\uff01-\uffef]"
+    first = b.lstrip()[:1]
+    if not ("\u4e00" <= first <= "\u9fff") or first in a:
+        return True
+    return _producer_re().search(a) is not None
+
+
+@functools.cache
+def _producer_re() -> re.Pattern[str]:
+    """Characters other than an ideograph that fold to a text holding an ideograph (a superset:
+    radicals, CJK compatibility ideographs, enclosed and squared ideographs; tested)."""
+    return re.compile(
+        "[\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f\u2e80-\u2fdf\u3038-\u303a\u3190-\u33ff\uf900-\ufaff]"
     )
-    return unplain, re.compile("[^\u4e00-\u9fff]")
+
+
+@functools.cache
+def _marks_re() -> re.Pattern[str]:
+    """The characters other than ideographs that fold to one character that is no ideograph.
+
+    ASCII, Latin-1 punctuation, general punctuation, CJK punctuation, kana and full-width
+    forms (tests/rules/test_layout_fast.py checks every one): together with the ideographs,
+    the plain characters a sketch is made of.  No big range: compiling it is cheap.
+    """
+    return re.compile(
+        "[\x00-\x7f\xa0-\xbb\u2010-\u2024\u2026-\u2032\u3000-\u3037\u3040-\u309e\u30a0-\u30fe"
+        "\uff01-\uffef]"
+    )
+
+
+#: the high bytes (UTF-16) of the ideographs U+4E00-U+9FFF
+_IDEOGRAPH_HIGH_BYTES = bytes(range(0x4E, 0xA0))
 
 
 #: what every character but an ideograph becomes in a sketch
@@ -210,16 +249,19 @@ def sketch_of(text: str) -> str | None:
     For plain text (every character folds to one character, and only an ideograph folds to an
     ideograph: itself) the sketch is the matching form with every non-ideograph made the same, so
     it has the matching form's length and an edit of the matching form is at most an edit of the
-    sketch.  Two regex passes in C, several times cheaper than the matching form.  None when the
-    text holds another character.
+    sketch.  One regex pass and a few byte operations in C, several times cheaper than the
+    matching form.  None when the text holds another character.
 
     >>> sketch_of("科创 金融，服务") == "科创金融" + _OTHER + "服务", sketch_of("½ 科创") is None
     (True, True)
     """
-    unplain, non_ideograph = _sketch_res()
-    if unplain.search(text) is not None:
+    sketch = _marks_re().sub(_OTHER, "".join(text.split()))
+    rest = sketch.replace(_OTHER, "")
+    # what is left must be ideographs only: in UTF-16 every high byte one of theirs (a character
+    # beyond the BMP, or a lone surrogate, shows as a surrogate, which is not)
+    if rest and rest.encode("utf-16-le", "surrogatepass")[1::2].translate(None, _IDEOGRAPH_HIGH_BYTES):
         return None
-    return non_ideograph.sub(_OTHER, "".join(text.split()))
+    return sketch
 
 
 def may_overlap(sa: str, sb: str) -> bool:

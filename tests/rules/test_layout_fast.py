@@ -28,7 +28,14 @@ from dedup.rules._layout import (
     script_of,
     script_of_reference,
 )
-from dedup.rules.boundary_overlap import _best_length, _best_length_reference, may_overlap, sketch_of
+from dedup.rules.boundary_overlap import (
+    _best_length,
+    _best_length_reference,
+    _producer_re,
+    may_overlap,
+    sketch_of,
+    starts_in,
+)
 from dedup.rules.orphan_fragment import MAX_CJK_LETTERS, MAX_LATIN_WORDS, _fragment_like
 
 # characters that exercise every branch: CJK (incl. compatibility and kana), Latin of both
@@ -302,4 +309,26 @@ def test_may_overlap_is_a_necessary_condition(pair: tuple[str, str]) -> None:
     sa, sb = sketch_of(a), sketch_of(b)
     assert sa is not None and sb is not None
     if not may_overlap(sa, sb):
+        assert _best_length_reference(matching_text(a), matching_text(b), "cjk") is None
+
+
+def test_producer_class_covers_every_producer() -> None:
+    # every character other than an ideograph whose matching form holds an ideograph is in the
+    # class starts_in falls back on (planes 0-2: beyond them nothing folds to an ideograph)
+    producer = _producer_re()
+    for cp in range(0x30000):
+        ch = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF or _is_ideograph(ch):
+            continue
+        if any(_is_ideograph(c) for c in fold_char(ch)):
+            assert producer.fullmatch(ch), hex(cp)
+
+
+@settings(max_examples=800)
+@given(raw_seams())
+@example(("加快建设科创金融服务链", "科创金融服务链，助力企业"))
+@example(("\uf900 科创", "豈科创"))
+def test_starts_in_is_a_necessary_condition(pair: tuple[str, str]) -> None:
+    a, b = pair
+    if not starts_in(a, b):
         assert _best_length_reference(matching_text(a), matching_text(b), "cjk") is None
