@@ -187,8 +187,12 @@ def throughput(small_mb: float, large_mb: float, tmp: Path) -> list[Result]:
     results += [
         ratio_result(f"time {size_large:.0f} MB / time {size_small:.0f} MB (x{scale:.0f} input)", t_large / t_check,
                      "x", scale, "x input", 1.1, target=f"<= {1.1 * scale:.0f} (linear)"),
+        # the interpreter and numpy alone take ~40 MB: the 4x target is the issue's, at 100 MB
         ratio_result(f"peak memory, {size_large:.0f} MB document", rss_large, "MB", size_large, "MB file", 4.0,
-                     target="<= 4x file"),
+                     target="<= 4x file")
+        if size_large >= 50 else
+        Result(f"peak memory, {size_large:.0f} MB document", rss_large, "MB", size_large, "MB file",
+               rss_large / size_large, "figure (target at 100 MB)", None),
         Result(f"throughput, {size_large:.0f} MB document", size_large / t_large, "MB/s", None, "figure", None,
                "figure", None),
     ]
