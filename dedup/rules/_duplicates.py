@@ -4,10 +4,13 @@ Shared by the rules DUP001 (single paragraphs), DUP002 (sections: runs of blocks
 and DUP003 (duplicated splices).  Computed once per document through
 ``Context.shared``.
 
-Candidates come from exact matching of the matching form, a prefix/suffix key
-for truncated copies, and near-duplicate search: all pairs with rapidfuzz's
-``cdist`` for ordinary documents, MinHash LSH over character or word shingles
-for large ones.  Every candidate is verified with rapidfuzz before it counts.
+Candidates come from exact matching of the matching form (a dict), and for
+ordinary documents (long blocks under ``ALL_PAIRS_CHARS`` characters, no numpy)
+from a prefix/suffix key for truncated copies and all pairs with rapidfuzz.  Long
+documents take the linear path of :func:`_candidates_sketch`: one-permutation
+sketches and LSH bands, shared prefix/suffix keys in a sliding window, and byte
+probes of the candidates' ends (:mod:`dedup.similarity.blocks`).  Every candidate
+is verified with rapidfuzz before it counts.
 """
 
 from __future__ import annotations
@@ -187,66 +190,12 @@ def _candidates_all_pairs(norms: Sequence[str], long_ids: Sequence[int]) -> Iter
 
 
 def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int]) -> set[tuple[int, int]]:
-    """Near and truncated-copy candidates of a long document, linear in its length.
+    """Near and truncated-copy candidates of a long document, linear in its length
+    (:func:`dedup.similarity.blocks.duplicate_candidates`; numpy is imported only here)."""
+    from dedup.similarity.blocks import duplicate_candidates
 
-    Each distinct long text gets a one-permutation MinHash sketch of its 5-grams
-    (:func:`dedup.similarity.blocks.sketches_and_grams`): texts sharing an LSH band are
-    candidates, and so are texts sharing their first or last ``KEY_CHARS`` characters.
-    A candidate goes on to verification only when probes of its ends align
-    (:func:`dedup.similarity.blocks.aligned_pairs`): paragraphs that merely share a
-    sentence or a half are not compared character by character.
-    """
-    import numpy as np
-
-    from dedup.similarity.blocks import (
-        band_keys_and_grams,
-        band_pairs,
-        pairs_within_groups,
-        probe_pairs,
-        shifted_pairs,
-    )
-
-    # one row per distinct text: copies of a text pair up through the exact dict, and share every candidate
-    row_of: dict[str, int] = {}
-    members: list[list[int]] = []
-    for i in long_ids:
-        row = row_of.setdefault(norms[i], len(members))
-        if row == len(members):
-            members.append([i])
-        else:
-            members[row].append(i)
-    texts = list(row_of)
-    keys, grams, starts = band_keys_and_grams(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    kept = []
-    # a band at a time, a chunk of pairs at a time: the probes hold a dozen arrays as long as the pairs
-    # (a pair sharing several bands is probed once per band; only the few that pass are deduplicated)
-    for found in band_pairs(keys):
-        for lo in range(0, len(found), _PROBE_CHUNK):
-            chunk = found[lo : lo + _PROBE_CHUNK]
-            aligned, anchored = probe_pairs(chunk, lengths, grams, starts)
-            # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
-            slid = np.flatnonzero(~anchored)
-            aligned[slid] = shifted_pairs(chunk[slid], lengths, grams, starts)
-            kept.append(chunk[aligned])
-    del keys
-    for head in (True, False):
-        heads = (hash(t[:KEY_CHARS] if head else t[-KEY_CHARS:]) for t in texts)
-        groups = np.fromiter(heads, dtype=np.int64, count=len(texts))
-        for found in pairs_within_groups(groups, _MAX_KEY_GROUP, _KEY_WINDOW):
-            for lo in range(0, len(found), _PROBE_CHUNK):
-                chunk = found[lo : lo + _PROBE_CHUNK]
-                # texts with one head share their first KEY_CHARS (>= 10) characters: the start probe holds
-                kept.append(chunk[probe_pairs(chunk, lengths, grams, starts, "start" if head else "end")[0]])
-    pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
-    out: set[tuple[int, int]] = set()
-    for x, y in pairs.tolist():
-        ids_x, ids_y = members[x], members[y]
-        if len(ids_x) * len(ids_y) > _MAX_EXPANSION:
-            # a text printed many times: its first copy stands for the others (leader clustering)
-            ids_x, ids_y = ids_x[:1], ids_y[:1]
-        out.update((min(a, b), max(a, b)) for a in ids_x for b in ids_y)
-    return out
+    return duplicate_candidates(norms, long_ids, key_chars=KEY_CHARS, max_key_group=_MAX_KEY_GROUP,
+                                key_window=_KEY_WINDOW, max_expansion=_MAX_EXPANSION, chunk=_PROBE_CHUNK)
 
 
 def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> list[Pair]:

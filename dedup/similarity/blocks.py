@@ -20,6 +20,20 @@ as Chinese (a Latin 5-gram spans a word and a half).
 
 :func:`block_signatures_reference` computes the same signatures in pure Python
 (for the differential test); the candidates are verified by the caller.
+
+The duplicate rules now use the cheaper kernels further down, each with a
+pure-Python twin and a differential test (``tests/similarity/test_block_sketches.py``):
+
+* :func:`sketches_and_grams` / :func:`band_keys_and_grams`: 32-bit 5-gram hashes
+  (:func:`gram_hashes32`), one-permutation MinHash (the top bits of a hash pick its
+  bin, a bin keeps its minimum, empty bins densified), and one fingerprint byte per
+  5-gram position;
+* :func:`band_pairs`: LSH buckets band by band, leader-clustered;
+* :func:`pairs_within_groups`: texts sharing a key, each paired with a window of
+  the next ones (linear however large the group);
+* :func:`probe_pairs` and :func:`shifted_pairs`: fingerprint probes of a candidate's
+  ends, so only pairs that can align as near, head, tail or slid copies reach the
+  character-level verifier.
 """
 
 from __future__ import annotations
@@ -752,3 +766,61 @@ def pairs_within_groups_reference(keys: I64, max_group: int, window: int) -> lis
         groups.setdefault(key, []).append(row)
     return sorted((x, y) for ids in groups.values() if len(ids) <= max_group
                   for k, x in enumerate(ids) for y in ids[k + 1 : k + 1 + window])
+
+
+def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_chars: int, max_key_group: int,
+                         key_window: int, max_expansion: int, chunk: int = 1 << 18) -> set[tuple[int, int]]:
+    """Candidate duplicate pairs ``(i, j)``, ``i < j``, among blocks ``long_ids`` of a long document.
+
+    The duplicate rules' linear path.  Each distinct text (``norms`` are the blocks in
+    matching form) gets a one-permutation sketch of its 5-grams (:func:`band_keys_and_grams`):
+    texts sharing an LSH band are candidates, and so are texts sharing their first or
+    last ``key_chars`` characters (groups of up to ``max_key_group``, each text paired
+    with the ``key_window`` after it).  A candidate is kept only when probes of its ends
+    align (:func:`probe_pairs`, :func:`shifted_pairs`): paragraphs that merely share a
+    sentence or a half are not compared character by character.  Copies of one text
+    share its candidates (all their pairs, up to ``max_expansion`` of them).  Pairs are
+    probed ``chunk`` at a time.
+    """
+    # one row per distinct text: copies of a text pair up through the exact dict, and share every candidate
+    row_of: dict[str, int] = {}
+    members: list[list[int]] = []
+    for i in long_ids:
+        row = row_of.setdefault(norms[i], len(members))
+        if row == len(members):
+            members.append([i])
+        else:
+            members[row].append(i)
+    texts = list(row_of)
+    keys, grams, starts = band_keys_and_grams(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    kept = []
+    # a band at a time, a chunk of pairs at a time: the probes hold a dozen arrays as long as the pairs
+    # (a pair sharing several bands is probed once per band; only the few that pass are deduplicated)
+    for found in band_pairs(keys):
+        for lo in range(0, len(found), chunk):
+            part = found[lo : lo + chunk]
+            aligned, anchored = probe_pairs(part, lengths, grams, starts)
+            # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
+            slid = np.flatnonzero(~anchored)
+            aligned[slid] = shifted_pairs(part[slid], lengths, grams, starts)
+            kept.append(part[aligned])
+    del keys
+    for head in (True, False):
+        heads = (hash(t[:key_chars] if head else t[-key_chars:]) for t in texts)
+        groups = np.fromiter(heads, dtype=np.int64, count=len(texts))
+        for found in pairs_within_groups(groups, max_key_group, key_window):
+            for lo in range(0, len(found), chunk):
+                part = found[lo : lo + chunk]
+                # texts with one head share their first key_chars (>= 10) characters: the start probe holds
+                known = ("start" if head else "end") if key_chars >= 2 * SHINGLE else ""
+                kept.append(part[probe_pairs(part, lengths, grams, starts, known)[0]])
+    pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
+    out: set[tuple[int, int]] = set()
+    for x, y in pairs.tolist():
+        ids_x, ids_y = members[x], members[y]
+        if len(ids_x) * len(ids_y) > max_expansion:
+            # a text printed many times: its first copy stands for the others (leader clustering)
+            ids_x, ids_y = ids_x[:1], ids_y[:1]
+        out.update((min(a, b), max(a, b)) for a in ids_x for b in ids_y)
+    return out
