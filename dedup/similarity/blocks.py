@@ -795,17 +795,21 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
     keys, grams, starts = band_keys_and_grams(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     kept = []
-    # a band at a time, a chunk of pairs at a time: the probes hold a dozen arrays as long as the pairs
-    # (a pair sharing several bands is probed once per band; only the few that pass are deduplicated)
-    for found in band_pairs(keys):
-        for lo in range(0, len(found), chunk):
-            part = found[lo : lo + chunk]
-            aligned, anchored = probe_pairs(part, lengths, grams, starts)
-            # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
-            slid = np.flatnonzero(~anchored)
-            aligned[slid] = shifted_pairs(part[slid], lengths, grams, starts)
-            kept.append(part[aligned])
+    # a pair sharing several bands is probed once: codes (8 bytes a pair) deduplicated by sorting
+    n = len(texts)
+    codes = np.concatenate([found[:, 0] * n + found[:, 1] for found in band_pairs(keys)] or [np.zeros(0, np.int64)])
     del keys
+    codes.sort()
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
+    for lo in range(0, len(codes), chunk):
+        # a chunk of pairs at a time: the probes hold a dozen arrays as long as the pairs
+        part = np.stack((codes[lo : lo + chunk] // n, codes[lo : lo + chunk] % n), axis=1)
+        aligned, anchored = probe_pairs(part, lengths, grams, starts)
+        # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
+        slid = np.flatnonzero(~anchored)
+        aligned[slid] = shifted_pairs(part[slid], lengths, grams, starts)
+        kept.append(part[aligned])
+    del codes
     for head in (True, False):
         heads = (hash(t[:key_chars] if head else t[-key_chars:]) for t in texts)
         groups = np.fromiter(heads, dtype=np.int64, count=len(texts))
