@@ -189,13 +189,15 @@ def _candidates_all_pairs(norms: Sequence[str], long_ids: Sequence[int]) -> Iter
             yield long_ids[r], long_ids[r + 1 + c]
 
 
-def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int]) -> set[tuple[int, int]]:
+def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int],
+                       groups: dict[str, list[int]] | None = None) -> set[tuple[int, int]]:
     """Near and truncated-copy candidates of a long document, linear in its length
     (:func:`dedup.similarity.blocks.duplicate_candidates`; numpy is imported only here)."""
     from dedup.similarity.blocks import duplicate_candidates
 
     return duplicate_candidates(norms, long_ids, key_chars=KEY_CHARS, max_key_group=_MAX_KEY_GROUP,
-                                key_window=_KEY_WINDOW, max_expansion=_MAX_EXPANSION, chunk=_PROBE_CHUNK)
+                                key_window=_KEY_WINDOW, max_expansion=_MAX_EXPANSION, chunk=_PROBE_CHUNK,
+                                groups=groups)
 
 
 def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> list[Pair]:
@@ -249,7 +251,10 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
         candidates.update(key_pairs)
         candidates.update(_candidates_all_pairs(norms, long_ids))
     else:
-        candidates.update(_candidates_sketch(norms, long_ids))
+        # the exact dict's groups of long texts are the sketch's rows (in block order, like long_ids)
+        long_groups = {t: ids for t, ids in by_text.items() if len(t) >= MIN_CHARS}
+        candidates.update(_candidates_sketch(norms, long_ids, long_groups))
+        del long_groups
 
     verify = _verifier()
     verdicts: dict[tuple[str, str], tuple[float, str] | None] = {}
@@ -264,6 +269,8 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
             continue
         if x == y:
             verdict: tuple[float, str] | None = (100.0, "exact")
+        elif len(by_text[x]) == 1 and len(by_text[y]) == 1:
+            verdict = verify(x, y)
         else:
             # copies of one text meet the same twins again: verify each pair of texts once
             texts = (x, y)

@@ -38,7 +38,7 @@ pure-Python twin and a differential test (``tests/similarity/test_block_sketches
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -769,7 +769,8 @@ def pairs_within_groups_reference(keys: I64, max_group: int, window: int) -> lis
 
 
 def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_chars: int, max_key_group: int,
-                         key_window: int, max_expansion: int, chunk: int = 1 << 18) -> set[tuple[int, int]]:
+                         key_window: int, max_expansion: int, chunk: int = 1 << 18,
+                         groups: Mapping[str, list[int]] | None = None) -> set[tuple[int, int]]:
     """Candidate duplicate pairs ``(i, j)``, ``i < j``, among blocks ``long_ids`` of a long document.
 
     The duplicate rules' linear path.  Each distinct text (``norms`` are the blocks in
@@ -780,40 +781,35 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
     align (:func:`probe_pairs`, :func:`shifted_pairs`): paragraphs that merely share a
     sentence or a half are not compared character by character.  Copies of one text
     share its candidates (all their pairs, up to ``max_expansion`` of them).  Pairs are
-    probed ``chunk`` at a time.
+    probed ``chunk`` at a time.  ``groups`` (distinct long text -> its blocks, in block
+    order) saves building that map again when the caller has it.
     """
     # one row per distinct text: copies of a text pair up through the exact dict, and share every candidate
-    row_of: dict[str, int] = {}
-    members: list[list[int]] = []
-    for i in long_ids:
-        row = row_of.setdefault(norms[i], len(members))
-        if row == len(members):
-            members.append([i])
-        else:
-            members[row].append(i)
-    texts = list(row_of)
+    if groups is None:
+        by_text: dict[str, list[int]] = {}
+        for i in long_ids:
+            by_text.setdefault(norms[i], []).append(i)
+        groups = by_text
+    texts = list(groups)
+    members = list(groups.values())
     keys, grams, starts = band_keys_and_grams(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     kept = []
-    # a pair sharing several bands is probed once: codes (8 bytes a pair) deduplicated by sorting
-    n = len(texts)
-    codes = np.concatenate([found[:, 0] * n + found[:, 1] for found in band_pairs(keys)] or [np.zeros(0, np.int64)])
+    # a band at a time, a chunk of pairs at a time: the probes hold a dozen arrays as long as the pairs
+    # (a pair sharing several bands is probed once per band: memory stays that of one band)
+    for found in band_pairs(keys):
+        for lo in range(0, len(found), chunk):
+            part = found[lo : lo + chunk]
+            aligned, anchored = probe_pairs(part, lengths, grams, starts)
+            # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
+            slid = np.flatnonzero(~anchored)
+            aligned[slid] = shifted_pairs(part[slid], lengths, grams, starts)
+            kept.append(part[aligned])
     del keys
-    codes.sort()
-    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
-    for lo in range(0, len(codes), chunk):
-        # a chunk of pairs at a time: the probes hold a dozen arrays as long as the pairs
-        part = np.stack((codes[lo : lo + chunk] // n, codes[lo : lo + chunk] % n), axis=1)
-        aligned, anchored = probe_pairs(part, lengths, grams, starts)
-        # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
-        slid = np.flatnonzero(~anchored)
-        aligned[slid] = shifted_pairs(part[slid], lengths, grams, starts)
-        kept.append(part[aligned])
-    del codes
     for head in (True, False):
         heads = (hash(t[:key_chars] if head else t[-key_chars:]) for t in texts)
-        groups = np.fromiter(heads, dtype=np.int64, count=len(texts))
-        for found in pairs_within_groups(groups, max_key_group, key_window):
+        shared = np.fromiter(heads, dtype=np.int64, count=len(texts))
+        for found in pairs_within_groups(shared, max_key_group, key_window):
             for lo in range(0, len(found), chunk):
                 part = found[lo : lo + chunk]
                 # texts with one head share their first key_chars (>= 10) characters: the start probe holds
