@@ -282,11 +282,10 @@ def may_overlap(sa: str, sb: str) -> bool:
         return True
     if n - MIN_FUZZY["cjk"] < lo:
         return False  # no fuzzy length fits
-    q = _piece_len(MIN_FUZZY["cjk"])
-    for j in range(limit // 10 + 1):
-        piece = sb[q * j : q * j + q]
-        if len(piece) < q:
-            break  # beyond every overlap length (pieces j.. are only needed for k >= 10 * j)
+    for start, end in _pieces(MIN_FUZZY["cjk"])[: limit // 10 + 1]:
+        piece = sb[start:end]
+        if len(piece) < end - start:
+            break  # beyond every overlap length (piece j is only needed for k >= 10 * j)
         if sa.find(piece, lo) != -1:
             return True
     return False
@@ -345,12 +344,7 @@ def _best_length(fa: str, fb: str, script: str) -> tuple[int, float] | None:
     hi = n - MIN_FUZZY[script]  # the last start allowed (k >= MIN_FUZZY)
     if hi < lo:
         return None
-    if script == "cjk":
-        starts = _fuzzy_starts(fa, fb, lo, hi, limit, _piece_len(MIN_FUZZY[script]))
-    else:
-        # Latin text repeats its short words: pieces keep most pairs, so every start is tried
-        # (with the rapidfuzz cutoff that is the cheaper test)
-        starts = _char_starts(fa, fb[0], lo, hi)
+    starts = _fuzzy_starts(fa, fb, lo, hi, limit, _pieces(MIN_FUZZY[script]))
     if not starts:
         return None
     from rapidfuzz.distance import Levenshtein
@@ -369,45 +363,60 @@ def _best_length(fa: str, fb: str, script: str) -> tuple[int, float] | None:
     return best[1], best[0]
 
 
-def _char_starts(fa: str, first: str, lo: int, hi: int) -> list[int]:
-    """Every ``p`` in ``[lo, hi]`` with ``fa[p] == first``."""
-    starts: list[int] = []
-    p = fa.find(first, lo, hi + 1)
-    while p != -1:
-        starts.append(p)
-        p = fa.find(first, p + 1, hi + 1)
-    return starts
+@functools.cache
+def _pieces(min_fuzzy: int) -> tuple[tuple[int, int], ...]:
+    """Disjoint pieces ``(start, end)`` of ``fb`` such that every fuzzy overlap length k holds
+    ``k // 10 + 1`` of them (pieces 0 .. k // 10).
+
+    A fuzzy overlap only counts after the exact search failed, so it has at least one edit
+    and, at 90 % similarity, at least 10 characters.  Piece j must end by the shortest length
+    that needs it, ``max(first, 10 * j)``; pieces sharing that room split it evenly, so they
+    are as long (and as rare in unrelated text) as they can be: 5, 5, 10, 10 … for CJK.
+
+    >>> _pieces(8)[:4], _pieces(20)[:4]
+    (((0, 5), (5, 10), (10, 20), (20, 30)), ((0, 6), (6, 13), (13, 20), (20, 30)))
+    """
+    first = max(min_fuzzy, 10)
+    deadlines = [max(first, 10 * j) for j in range(MAX_OVERLAP // 10 + 1)]
+    pieces: list[tuple[int, int]] = []
+    begin = 0
+    for deadline in sorted(set(deadlines)):
+        count = deadlines.count(deadline)
+        room = deadline - begin
+        for i in range(count):
+            end = begin + room * (i + 1) // count
+            pieces.append((begin + room * i // count, end))
+        begin = deadline
+    return tuple(pieces)
 
 
 @functools.cache
-def _piece_len(min_fuzzy: int) -> int:
-    """The piece length q such that every fuzzy overlap length k holds ``k // 10 + 1`` disjoint pieces.
-
-    A fuzzy overlap only counts after the exact search failed, so it has at least one
-    edit and, at 90 % similarity, at least 10 characters.
-    """
-    first = max(min_fuzzy, 10)
-    return min(k // (k // 10 + 1) for k in range(first, MAX_OVERLAP + 1))
+def _slices(pieces: tuple[tuple[int, int], ...]) -> tuple[slice, ...]:
+    return tuple(slice(start, end) for start, end in pieces)
 
 
-def _fuzzy_starts(fa: str, fb: str, lo: int, hi: int, limit: int, q: int) -> list[int]:
+def _fuzzy_starts(fa: str, fb: str, lo: int, hi: int, limit: int, pieces: tuple[tuple[int, int], ...]) -> list[int]:
     """Starts ``p`` in ``[lo, hi]`` where a fuzzy overlap ``fa[p:]`` ~ ``fb[:len(fa) - p]`` is possible.
 
-    The definition tries every ``p`` with ``fa[p] == fb[0]``.  An overlap of length k
-    at 90 % similarity has at most d = k // 10 edits, so of the pieces ``fb[q*j : q*j+q]``
-    (j = 0..d, all inside the overlap) one survives whole and occurs in ``fa`` within
-    d of where it belongs: ``p`` lies within ``limit // 10`` of ``P - q*j`` for an occurrence
-    P of piece j.  Only those ``p`` are tried; on unrelated blocks no piece occurs at all.
+    The definition tries every ``p`` with ``fa[p] == fb[0]``.  An overlap of length k at
+    90 % similarity has at most d = k // 10 edits, so of the pieces 0..d of :func:`_pieces`
+    (all inside the overlap) one survives whole and occurs in ``fa`` within d of where it
+    belongs: ``p`` lies within ``limit // 10`` of ``P - start`` for an occurrence P of a piece
+    starting at ``start``.  Only those ``p`` are tried; on unrelated blocks no piece occurs.
     """
     slack = limit // 10
+    # first, in C: does any piece occur at all?  On unrelated blocks none does
+    tail = fa[lo:]
+    if not any(map(tail.__contains__, map(fb.__getitem__, _slices(pieces)[: slack + 1]))):
+        return []
     windows: list[tuple[int, int]] = []
-    for j in range(slack + 1):
-        piece = fb[q * j : q * j + q]
-        if len(piece) < q:
+    for start, end in pieces[: slack + 1]:
+        piece = fb[start:end]
+        if len(piece) < end - start:
             break
         at = fa.find(piece, lo)
         while at != -1:
-            w_lo, w_hi = max(lo, at - q * j - slack), min(hi, at - q * j + slack)
+            w_lo, w_hi = max(lo, at - start - slack), min(hi, at - start + slack)
             if w_lo <= w_hi:
                 windows.append((w_lo, w_hi))
             at = fa.find(piece, at + 1)
