@@ -207,3 +207,13 @@ def test_known_start_or_end_gives_the_same_answers() -> None:
         full = probe_pairs(pairs, lengths, grams, starts)
         assert np.array_equal(probe_pairs(pairs, lengths, grams, starts, known)[0], full[0])
         assert full[1].all()
+
+
+def test_band_keys_are_those_of_the_reference_sketches(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _texts(3, 150)
+    expected = band_keys(block_sketches_reference(texts).astype(np.uint64), BANDS, ROWS).astype(np.uint32)
+    monkeypatch.setattr(blocks, "_SKETCH_BATCH", 64)
+    keys, grams, starts = blocks.band_keys_and_grams(texts)
+    assert np.array_equal(keys, expected)
+    _, grams_whole, starts_whole = sketches_and_grams(texts)
+    assert np.array_equal(grams, grams_whole) and np.array_equal(starts, starts_whole)
