@@ -168,6 +168,15 @@ def test_find_overlaps_reads_pieces_as_the_whole_string(stretch: int, monkeypatc
     monkeypatch.setattr(so, "_STRETCH", stretch)
     pieces = so._Pieces([norm[k : k + 700] for k in range(0, len(norm), 700)], shift=10)
     assert so.find_overlaps(pieces, 8, 30, fast=True) == expected
+    text = _doubled(random.Random(stretch), _zh(random.Random(stretch), 8000), 30, noise=0.05)
+    refolded = so._matching_form(text, chunk=64, step=16, hold=False).text
+    expected = so.find_overlaps(matching_text(text), 8, 30, fast=True)
+    assert expected
+    assert so.find_overlaps(refolded, 8, 30, fast=True) == expected
+    # a reading window far smaller than the stretches read: folded again and again
+    monkeypatch.setattr(so._Reader, "SPAN", 50)
+    monkeypatch.setattr(so._Reader, "BACK", 7)
+    assert so.find_overlaps(refolded, 8, 30, fast=True) == expected
 
 
 def test_find_overlaps_fast_equals_reference_on_a_long_document() -> None:
@@ -184,11 +193,23 @@ _CHARS = "ab Ａ，。、 \t\n\r\u3000中文（）“”㈠ﷺ𠀀x.-—…·\u0
 
 
 @settings(max_examples=150)
-@given(text=st.text(alphabet=_CHARS, max_size=300), chunk=st.sampled_from([16, 32, 64]), step=st.sampled_from([4, 16]))
-def test_matching_form_equals_normalize(text: str, chunk: int, step: int) -> None:
-    lazy = so._matching_form(text, chunk=chunk, step=step)
+@given(
+    text=st.text(alphabet=_CHARS, max_size=300),
+    chunk=st.sampled_from([16, 32, 64]),
+    step=st.sampled_from([4, 16]),
+    hold=st.booleans(),
+    data=st.data(),
+)
+def test_matching_form_equals_normalize(text: str, chunk: int, step: int, hold: bool, data: st.DataObject) -> None:
+    lazy = so._matching_form(text, chunk=chunk, step=step, hold=hold)
     ref = normalize(text)
     assert lazy.text[:] == ref.text
+    assert len(lazy.text) == len(ref.text)
+    a = data.draw(st.integers(-3, len(ref.text) + 3))
+    b = data.draw(st.integers(-3, len(ref.text) + 3))
+    assert lazy.text[a:b] == ref.text[a:b]
+    for k in range(-len(ref.text), len(ref.text)):
+        assert lazy.text[k] == ref.text[k]
     n = len(ref.text)
     for start in range(n + 2):
         for end in (start, start + 1, start + 3, n):
@@ -196,13 +217,15 @@ def test_matching_form_equals_normalize(text: str, chunk: int, step: int) -> Non
                 assert lazy.to_original(start, end) == ref.to_original(start, end), (start, end)
 
 
-def test_matching_form_of_a_long_document() -> None:
+@pytest.mark.parametrize("hold", [True, False])
+def test_matching_form_of_a_long_document(hold: bool) -> None:
     text = big_document(60_000, seed=2) + "㈠ 第一\n" + big_document(20_000, seed=3, lang="en")
-    lazy = so._matching_form(text)
+    lazy = so._matching_form(text, hold=hold)
     ref = normalize(text)
     assert lazy.text[:] == ref.text
     for q in range(0, len(ref.text), 97):
         assert lazy.to_original(q, q + 40) == ref.to_original(q, q + 40)
+        assert lazy.text[q : q + 700] == ref.text[q : q + 700]
 
 
 @settings(max_examples=200)
@@ -378,6 +401,8 @@ def test_rule_gives_the_same_findings_on_either_path(
     assert len(text) >= so.SMALL
     fast = _findings(text)
     assert fast, "the generated strips read twice must be found"
+    monkeypatch.setattr(so, "_HOLD_LIMIT", 1000)  # the matching form folded again where read
+    assert _findings(text) == fast
     monkeypatch.setattr(so, "SMALL", 10 * len(text))  # the pure-Python path, as for a short page
     assert _findings(text) == fast
 

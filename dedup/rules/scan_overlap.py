@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -213,9 +213,10 @@ def _window_seed_keys(
         return np.zeros(0, dtype=np.int64)
     size = m + seed - 1
     cp = work.chars[:size]
+    here = norm[start : start + size]  # one read of the window (a lazy form folds it once)
     for a in range(0, size, _BLOCK):
         b = min(size, a + _BLOCK)
-        encoded = norm[start + a : start + b].encode("utf-32-le", "surrogatepass")
+        encoded = here[a:b].encode("utf-32-le", "surrogatepass")
         cp[a:b] = np.frombuffer(encoded, dtype=np.uint32)
     mult = np.uint64(_HASH_MULT)
     bits = int(m - 1).bit_length()
@@ -258,8 +259,7 @@ def _window_seed_keys(
     if not _grams_equal(cp, first[checked], second[checked], seed):
         pairs: set[tuple[int, int]] = set()
         # the reference loop over this window's text alone, positions moved back
-        local = norm[start : stop + seed - 1]
-        _window_seeds_py(local, seed, min_run, lookback, 0, m, pairs)
+        _window_seeds_py(here, seed, min_run, lookback, 0, m, pairs)
         return np.array(sorted(((p + start) << 32) | (i + start) for i, p in pairs), dtype=np.int64)
     # an element's rank (occurrences of its gram before it) is how far into its group it stands
     rank = same[near] + 1 - same[breaks][group[near]]
@@ -368,32 +368,72 @@ def find_overlaps(norm: _Text, seed: int, min_run: int, fast: bool | None = None
         chains = _chains_fast(norm, seed, min_run)
     else:
         _chain_seeds(_seeds(norm if isinstance(norm, str) else norm[:], seed, min_run), seed, chains)
+    # Each chain's run is extended and checked on its own, in order of position (a form
+    # folded on reading is then read window by window); the runs are chosen longest first.
+    reader = _Reader(norm) if isinstance(norm, _Refolded) else norm
+    runs = [_run(reader, c, min_run, fuzz.ratio) for c in chains]
     found: list[Overlap] = []
     # the first and the second copies of the runs found so far (each set is disjoint)
     taken_a, taken_b = _Disjoint(), _Disjoint()
-    for c in sorted(chains, key=lambda c: -(c.j1 - c.j0)):
-        a0, a1, b0, b1 = c.i0, c.i1, c.j0, c.j1
-        if a1 > b0:
-            # adjacent copies followed by the same few characters: the first ends where the second begins
-            b1 -= a1 - b0
-            a1 = b0
-        # the seeds stop short of the copies' edges: extend through OCR noise to where they differ
-        a0, a1, b0, b1 = _extend(norm, a0, a1, b0, b1)
-        length = min(a1 - a0, b1 - b0)
-        if length < min_run or a1 > b0:
+    for k in sorted(range(len(chains)), key=lambda k: -(chains[k].j1 - chains[k].j0)):
+        o = runs[k]
+        if o is None or taken_a.overlaps(o.a0, o.a1) or taken_b.overlaps(o.b0, o.b1):
             continue
-        if c.seeds < MIN_COVERAGE * length:
-            continue
-        ratio = fuzz.ratio(norm[a0:a1], norm[b0:b1])
-        if ratio < MIN_RATIO:
-            continue
-        if taken_a.overlaps(a0, a1) or taken_b.overlaps(b0, b1):
-            continue
-        found.append(Overlap(a0, a1, b0, b1, ratio))
-        taken_a.add(a0, a1)
-        taken_b.add(b0, b1)
+        found.append(o)
+        taken_a.add(o.a0, o.a1)
+        taken_b.add(o.b0, o.b1)
     found.sort(key=lambda o: o.b0)
     return found
+
+
+def _run(norm: _Text, c: _Chain, min_run: int, ratio_of: Callable[[str, str], float]) -> Overlap | None:
+    """The run a chain of seeds stands for, or None when it is too short, too sparse or too unlike."""
+    a0, a1, b0, b1 = c.i0, c.i1, c.j0, c.j1
+    if a1 > b0:
+        # adjacent copies followed by the same few characters: the first ends where the second begins
+        b1 -= a1 - b0
+        a1 = b0
+    # the seeds stop short of the copies' edges: extend through OCR noise to where they differ
+    a0, a1, b0, b1 = _extend(norm, a0, a1, b0, b1)
+    length = min(a1 - a0, b1 - b0)
+    if length < min_run or a1 > b0:
+        return None
+    if c.seeds < MIN_COVERAGE * length:
+        return None
+    ratio = ratio_of(norm[a0:a1], norm[b0:b1])
+    if ratio < MIN_RATIO:
+        return None
+    return Overlap(a0, a1, b0, b1, ratio)
+
+
+class _Reader:
+    """Reads a matching form folded on reading through a window folded once and reused."""
+
+    __slots__ = ("high", "low", "norm", "window")
+
+    #: how much is folded at once, and how far before the place read it starts
+    SPAN = 1 << 18
+    BACK = 1 << 13
+
+    def __init__(self, norm: _Refolded) -> None:
+        self.norm = norm
+        self.low = self.high = 0
+        self.window = ""
+
+    def __len__(self) -> int:
+        return len(self.norm)
+
+    def __getitem__(self, key: int | slice, /) -> str:
+        if not isinstance(key, slice):
+            return self.norm[key]
+        start, stop, stride = key.indices(len(self.norm))
+        if stride != 1 or stop <= start:
+            return self.norm[key]
+        if not (self.low <= start and stop <= self.high):
+            self.low = max(0, start - self.BACK)
+            self.high = min(len(self.norm), max(stop, start + self.SPAN))
+            self.window = self.norm[self.low : self.high]
+        return self.window[start - self.low : stop - self.low]
 
 
 class _Text(Protocol):
@@ -477,7 +517,7 @@ class _LazyMatching:
 
     __slots__ = ("_memo", "marks", "source", "step", "text")
 
-    def __init__(self, source: str, text: _Pieces, marks: NDArray[np.int64], step: int) -> None:
+    def __init__(self, source: str, text: _Pieces | _Refolded, marks: NDArray[np.int64], step: int) -> None:
         self.source = source
         self.text = text
         self.marks = marks
@@ -517,17 +557,25 @@ class _LazyMatching:
         return self.offset(start), self.offset(end) if end < size else source_end
 
 
-def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16) -> _LazyMatching:
+#: from this many characters on, the matching form is not held but folded again where it is read
+_HOLD_LIMIT = 2_000_000
+
+
+def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16, hold: bool | None = None) -> _LazyMatching:
     """:func:`~dedup.normalize.normalize` of a long text, through numpy, without the per-character offsets.
 
     Characters fold through code-point tables filled as characters are met; a chunk
     with a character that folds to several (``㈠``) goes through
     :func:`~dedup.normalize.matching_text` instead.  Chunks are small so that their
     temporaries are recycled by the allocator rather than mapped afresh.  ``chunk``
-    is a multiple of ``step``.
+    is a multiple of ``step``.  A text of :data:`_HOLD_LIMIT` characters or more
+    (unless ``hold``) keeps only the marks: its matching form would be another copy
+    of the document, and the search reads it window by window.
     """
     import numpy as np
 
+    if hold is None:
+        hold = len(text) < _HOLD_LIMIT
     tables = _fold_tables()
     # 64 bits, as searching an array of another width than a Python int's casts it whole
     marks: NDArray[np.int64] = np.zeros(-(-len(text) // step) or 1, dtype=np.int64)
@@ -539,7 +587,9 @@ def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16) -> _LazyMatc
             piece = text[a : a + chunk]
             cp = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
             lengths = tables.lengths(cp)
-            if tables.multiple and (lengths > 1).any():
+            if not hold:
+                pass
+            elif tables.multiple and (lengths > 1).any():
                 yield matching_text(piece)
             else:
                 yield _fold_single(tables, cp, lengths)
@@ -550,7 +600,62 @@ def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16) -> _LazyMatc
             marks[first + 1 : first + counts.size] += total
             total += int(counts.sum())
 
-    return _LazyMatching(text, _Pieces(parts()), marks, step)
+    if hold:
+        return _LazyMatching(text, _Pieces(parts()), marks, step)
+    for _ in parts():
+        pass
+    return _LazyMatching(text, _Refolded(text, marks, step, total), marks, step)
+
+
+def _fold(text: str) -> str:
+    """:func:`~dedup.normalize.matching_text`, through the numpy tables when that is quicker."""
+    import numpy as np
+
+    if len(text) < 256:
+        return matching_text(text)
+    tables = _fold_tables()
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = tables.lengths(cp)
+    if tables.multiple and (lengths > 1).any():
+        return matching_text(text)
+    return _fold_single(tables, cp, lengths)
+
+
+class _Refolded:
+    """The matching form of a long text, never held: each read folds its stretch of the original.
+
+    Folding is character by character, so the stretch of original blocks that holds
+    the characters read folds to exactly those characters (``marks`` says where).
+    """
+
+    __slots__ = ("marks", "size", "source", "step")
+
+    def __init__(self, source: str, marks: NDArray[np.int64], step: int, size: int) -> None:
+        self.source = source
+        self.marks = marks
+        self.step = step
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, key: int | slice, /) -> str:
+        if isinstance(key, slice):
+            start, stop, stride = key.indices(self.size)
+            if stride != 1:
+                raise ValueError("the matching form is sliced with step 1 only")
+            if stop <= start:
+                return ""
+        else:
+            start = key + self.size if key < 0 else key
+            if not 0 <= start < self.size:
+                raise IndexError("index out of range")
+            stop = start + 1
+        first = int(self.marks.searchsorted(start, side="right")) - 1
+        last = int(self.marks.searchsorted(stop - 1, side="right")) - 1
+        folded = _fold(self.source[first * self.step : (last + 1) * self.step])
+        base = int(self.marks[first])
+        return folded[start - base : stop - base]
 
 
 def _fold_single(tables: _FoldTables, cp: NDArray[np.uint32], lengths: NDArray[np.uint8]) -> str:
@@ -634,22 +739,24 @@ class _Disjoint:
 def _extend(norm: _Text, a0: int, a1: int, b0: int, b1: int) -> tuple[int, int, int, int]:
     """Extend both copies forward, backward and forward again (see :func:`_extend_forward`).
 
-    A matching form held in pieces is read through a plain string of the stretch
+    A matching form held in pieces or folded on reading is read through a plain string of the stretch
     around the copies: the walks look at most :data:`_RESYNC` characters past where
     they stop, so a walk that stops well inside the stretch stops where it would in the
-    whole text; one that comes near an edge of the stretch is done again on the whole.
+    whole text; one that comes near an edge of the stretch is done again on a longer one.
     """
     if isinstance(norm, str):
         a1, b1 = _extend_forward(norm, a1, b1, b0)
         a0, b0 = _extend_backward(norm, a0, b0, a1)
         a1, b1 = _extend_forward(norm, a1, b1, b0)
         return a0, a1, b0, b1
-    base, top = max(0, a0 - _STRETCH), min(len(norm), b1 + _STRETCH)
-    x0, x1, y0, y1 = _extend(norm[base:top], a0 - base, a1 - base, b0 - base, b1 - base)
     margin = _RESYNC + 2
-    if (base == 0 or x0 > margin) and (top == len(norm) or y1 < top - base - margin):
-        return x0 + base, x1 + base, y0 + base, y1 + base
-    return _extend(norm[:], a0, a1, b0, b1)
+    stretch = _STRETCH
+    while True:
+        base, top = max(0, a0 - stretch), min(len(norm), b1 + stretch)
+        x0, x1, y0, y1 = _extend(norm[base:top], a0 - base, a1 - base, b0 - base, b1 - base)
+        if (base == 0 or x0 > margin) and (top == len(norm) or y1 < top - base - margin):
+            return x0 + base, x1 + base, y0 + base, y1 + base
+        stretch = 8 * stretch + 64
 
 
 #: how far past the seeds a stretch of the matching form is copied out for :func:`_extend`
