@@ -85,7 +85,7 @@ def script_of(text: str) -> Script:
     if text.isascii():
         return "latin"  # no CJK at all: cjk > latin never holds
     if len(text) <= SHORT_TEXT:
-        return script_of_reference(text)  # a few characters: the loop is quicker than compiling the regex
+        return script_of_reference(text)
     runs = _cjk_run_re()
     cjk = sum(map(len, runs.findall(text)))
     if not cjk:
@@ -97,8 +97,10 @@ def script_of(text: str) -> Script:
     return "cjk" if cjk > latin else "latin"
 
 
-#: texts up to this long are counted character by character (short slices, headings, fragments)
-SHORT_TEXT = 160
+#: texts up to this long are counted character by character (slices, headings, fragments, a
+#: document's opening): the loop costs less than compiling the big-range regex, which long
+#: texts only need
+SHORT_TEXT = 4096
 
 
 def script_of_reference(text: str) -> Script:

@@ -95,6 +95,19 @@ def _old_fragment_like(text: str) -> bool:
 @example("区ab")
 def test_script_of_matches_reference(text: str) -> None:
     assert script_of(text) == script_of_reference(text)
+    # the regex count (texts past SHORT_TEXT), on the same texts
+    short = _layout.SHORT_TEXT
+    _layout.SHORT_TEXT = 0
+    try:
+        assert script_of(text) == script_of_reference(text)
+    finally:
+        _layout.SHORT_TEXT = short
+
+
+def test_script_of_long_texts() -> None:
+    for text in ("高新区" * 2000, "the end " * 1000 + "区" * 10, "区a" * 3000, "ab，" * 1500 + "区" * 3001):
+        assert len(text) > _layout.SHORT_TEXT
+        assert script_of(text) == script_of_reference(text)
 
 
 @settings(max_examples=600)
