@@ -37,3 +37,42 @@ def test_generated_document() -> None:
     text = big_document(50_000, seed=7, lang="mixed")
     assert matching_text(text) == normalize_reference(text).text
     assert normalize(text) == normalize_reference(text)
+
+
+_CJK_HEAVY = st.lists(
+    st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40), _SPECIAL, st.characters()),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_CJK_HEAVY, st.integers(1, 7))
+def test_table_path_equals_the_reference(text: str, chunk: int) -> None:
+    """The numpy code-unit table (long texts), chunk edges anywhere, or its fallback (None)."""
+    import numpy  # noqa: F401  (the table path is taken when numpy is loaded)
+
+    old = normalize_module._CHUNK
+    normalize_module._CHUNK = chunk
+    try:
+        folded = normalize_module._matching_text_table(text)
+    finally:
+        normalize_module._CHUNK = old
+    expected = normalize_reference(text).text
+    assert folded is None or folded == expected
+    if all(ord(c) < 0x10000 and not 0xD800 <= ord(c) < 0xE000 and len(normalize_reference(c).text) <= 1
+           and all(ord(f) < 0x10000 for f in normalize_reference(c).text) for c in text):
+        assert folded == expected  # the fallback only for what the table cannot hold
+
+
+def test_long_texts_take_the_table_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy  # noqa: F401
+    from gen_docs import big_document
+
+    text = big_document(120_000, seed=3) + big_document(20_000, seed=4, lang="en")
+    calls: list[int] = []
+    original = normalize_module._fold_chunk
+    monkeypatch.setattr(normalize_module, "_fold_chunk", lambda t: calls.append(len(t)) or original(t))
+    assert matching_text(text) == normalize_reference(text).text
+    assert calls
+    assert matching_text(text.encode("ascii", "ignore").decode()) == normalize_reference(
+        text.encode("ascii", "ignore").decode()).text
