@@ -83,7 +83,7 @@ def _normalize_fast(text: str, base: int) -> Normalized:
 
     Falls back to the reference when a character folds to several (``㈠`` -> ``(一)``).
     """
-    folded = matching_text(text)
+    folded = _matching_text_translate(text)  # fills _TABLE for every character of text
     table = _TABLE
     if _MULTI and not _MULTI.isdisjoint(text):
         return normalize_reference(text, base)
