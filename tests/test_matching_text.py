@@ -76,3 +76,12 @@ def test_long_texts_take_the_table_path(monkeypatch: pytest.MonkeyPatch) -> None
     assert calls
     assert matching_text(text.encode("ascii", "ignore").decode()) == normalize_reference(
         text.encode("ascii", "ignore").decode()).text
+
+
+def test_offsets_on_a_fresh_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """normalize() reads the translate table for offsets: the ASCII byte path must not leave it empty."""
+    monkeypatch.setattr(normalize_module, "_TABLE", {})
+    monkeypatch.setattr(normalize_module, "_SEEN", set())
+    monkeypatch.setattr(normalize_module, "_MULTI", set())
+    for text in ("ab  cd\tEF", "Ｘ y\u3000中 文"):
+        assert normalize(text) == normalize_reference(text)
