@@ -445,6 +445,11 @@ def is_page_number(text: str) -> bool:
     return m is not None
 
 
+def _may_be_page_number(body: str) -> bool:
+    """What :func:`is_page_number` needs of a stripped text's first character (a dash, 第, p, a digit)."""
+    return body[0] in "-—–·第pP" or body[0].isdecimal()
+
+
 def is_furniture_text(text: str, width: int | None = None) -> bool:
     """Short, one line, no sentence punctuation, not a numbered heading: could be page furniture.
 
@@ -454,7 +459,7 @@ def is_furniture_text(text: str, width: int | None = None) -> bool:
     False
     """
     body = text.strip()
-    if len(body) > FURNITURE_MAX_CHARS and not is_page_number(body):
+    if len(body) > FURNITURE_MAX_CHARS and not (_may_be_page_number(body) and is_page_number(body)):
         return False  # too long for anything but a (padded) page number: most blocks end here
     if not body or "\n" in body or "\r" in body or has_sentence_punct(body) or ends_sentence(body):
         return False

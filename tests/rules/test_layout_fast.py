@@ -192,6 +192,9 @@ def _old_is_furniture_text(text: str, width: int | None = None) -> bool:
 @example("- 4 -", None)
 @example("经济观察", None)
 @example("-" * 70 + " 3 " + "-" * 10, None)
+@example("\u0663" + " " * 70 + "-", None)
+@example("Page" + " " * 70 + "12", None)
+@example("第" + " " * 70 + "12页", None)
 def test_is_furniture_text_matches_reference(text: str, width: int | None) -> None:
     assert _layout.is_furniture_text(text, width) == _old_is_furniture_text(text, width)
 
