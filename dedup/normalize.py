@@ -145,9 +145,9 @@ def matching_text(text: str) -> str:
 
 
 #: from this length the numpy table pays if numpy is loaded anyway (rules load it for long documents)
-_LONG_TEXT = 100_000
-#: and from this length it pays for importing numpy too
-_NUMPY_WORTH_IMPORTING = 2_000_000
+_LONG_TEXT = 50_000
+#: and from this length it pays for importing numpy too (the rules load it for such documents anyway)
+_NUMPY_WORTH_IMPORTING = 200_000
 #: BMP code unit -> its one-unit matching form, _DROP (folds to nothing), _MULTI_UNIT (several units:
 #: the translate path handles it) or _UNKNOWN (not folded yet); filled as characters are met
 _DROP = 0xFFFF_FFFF
