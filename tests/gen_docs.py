@@ -196,7 +196,10 @@ def big_document(target_chars: int, seed: int = 0, lang: str = "zh", duplicate_r
     pool paragraphs carry a running number so that only the injected copies repeat.
     """
     rng = random.Random(seed)
-    pool = [paragraph(rng, lang) for _ in range(4000)]
+    # the pool grows with the document (from 1.6 M characters on), so that each pool paragraph
+    # recurs as often in 100 MB as in 10 MB: a fixed pool would make a longer document ever more
+    # self-similar (every half-paragraph in ~100 blocks at 100 MB), which no real text is
+    pool = [paragraph(rng, lang) for _ in range(max(4000, target_chars // 400))]
     out: list[str] = []
     size = 0
     emitted: list[int] = []
