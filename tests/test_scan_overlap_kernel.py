@@ -274,6 +274,24 @@ def test_opens_looks_past_a_long_tail_of_closers() -> None:
     assert so._opens(text, len(text) - 1) == _opens_reference(text, len(text) - 1) is True
 
 
+def _at_seam_reference(text: str, keep: Span, drop: Span) -> bool:
+    """The former definition of ``_at_seam`` (two regexes)."""
+    tail = text[keep.end : keep.end + 3]
+    head = text[max(0, drop.start - 3) : drop.start]
+    ends_line = keep.end >= len(text) or bool(re.match(r"[ \t\u3000]*(?:\r|\n|$)", tail))
+    starts_line = drop.start == 0 or bool(re.search(r"(?:\r|\n)[ \t\u3000]*$", head))
+    return ends_line or starts_line
+
+
+@settings(max_examples=400)
+@given(text=st.text(alphabet="a \t\u3000\r\n", max_size=12), data=st.data())
+def test_at_seam_equals_reference(text: str, data: st.DataObject) -> None:
+    k = data.draw(st.integers(0, len(text)))
+    d = data.draw(st.integers(0, len(text)))
+    keep, drop = Span(0, k), Span(d, len(text))
+    assert so._at_seam(text, keep, drop) == _at_seam_reference(text, keep, drop)
+
+
 def _deletion_reference(text: str, keep: Span, drop: Span) -> tuple[int, int]:
     """The former whitespace handling of ``_deletion`` (regexes over copies of the text)."""
     if drop.start < keep.start:

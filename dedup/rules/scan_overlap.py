@@ -1112,10 +1112,10 @@ def _at_seam(text: str, keep: Span, drop: Span) -> bool:
     a break at every printed line).  A phrase an author repeats sits inside running
     text on both sides.
     """
-    tail = text[keep.end : keep.end + 3]
-    head = text[max(0, drop.start - 3) : drop.start]
-    ends_line = keep.end >= len(text) or bool(re.match(r"[ \t\u3000]*(?:\r|\n|$)", tail))
-    starts_line = drop.start == 0 or bool(re.search(r"(?:\r|\n)[ \t\u3000]*$", head))
+    tail = text[keep.end : keep.end + 3].lstrip(" \t\u3000")
+    head = text[max(0, drop.start - 3) : drop.start].rstrip(" \t\u3000")
+    ends_line = keep.end >= len(text) or not tail or tail[0] in "\r\n"
+    starts_line = drop.start == 0 or head.endswith(("\r", "\n"))
     return ends_line or starts_line
 
 
