@@ -17,8 +17,10 @@ _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 #: most four non-space characters, or "page", "pg", "p." after a space (OCR-garbled "Pge" too),
 #: so a block without any of these cannot hold one
 _PAGE_WORD_RE = re.compile(
-    # one leading character class, so the scan skips ahead in C; \b before "p" as a lookbehind
-    r"[接转续承见Pp](?:(?<=[Pp])(?<!\w[Pp])(?:[a-zA-Z]?[gG][eE]|[gG]|\.)|\s*(?:[第笫弟苐]\s*)?\S{1,4}?\s*[版页頁面])"
+    # one leading character class, so the scan skips ahead in C; \b before "p" as a lookbehind;
+    # markers lie on one line, so no line break inside
+    r"[接转续承见Pp](?:(?<=[Pp])(?<!\w[Pp])(?:[a-zA-Z]?[gG][eE]|[gG]|\.)"
+    r"|(?<=[接转续承见])[^\S\r\n]*(?:[第笫弟苐][^\S\r\n]*)?[^\s]{1,4}?[^\S\r\n]*[版页頁面])"
 )
 
 
@@ -26,7 +28,10 @@ def candidate_blocks(text: str, blocks: Sequence[Block]) -> list[Block]:
     """The blocks that contain a page word: one regex pass over the text instead of every line."""
     starts = [b.start for b in blocks]
     found: list[Block] = []
-    for m in _PAGE_WORD_RE.finditer(text):
+    pos = 0
+    while (m := _PAGE_WORD_RE.search(text, pos)) is not None:
+        # from the next character on, not from the match's end: a match must not hide the next one
+        pos = m.start() + 1
         i = bisect_right(starts, m.start()) - 1
         if i >= 0 and blocks[i].end > m.start() and (not found or found[-1] is not blocks[i]):
             found.append(blocks[i])
