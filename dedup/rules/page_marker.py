@@ -14,12 +14,12 @@ from dedup.rules.base import Context, Rule
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 #: every marker match_marker knows names a page: 接/转/续/承/见 (第) N 版/页/面 with a page token of at
-#: most four non-space characters, or "page", "pg", "p." after a space (OCR-garbled "Pge" too),
+#: most four non-space characters, or "page", "pg", "p." (OCR-garbled "Pge" too),
 #: so a block without any of these cannot hold one
 _PAGE_WORD_RE = re.compile(
-    # one leading character class, so the scan skips ahead in C; \b before "p" as a lookbehind;
-    # markers lie on one line, so no line break inside
-    r"[接转续承见Pp](?:(?<=[Pp])(?<!\w[Pp])(?:[a-zA-Z]?[gG][eE]|[gG]|\.)"
+    # one leading character class, so the scan skips ahead in C (no \b before "page": match_marker
+    # takes "Page 3 of 12" glued to a stray letter); markers lie on one line, so no line break inside
+    r"[接转续承见Pp](?:(?<=[Pp])(?:[a-zA-Z]?[gG][eE]|[gG]|\.)"
     r"|(?<=[接转续承见])[^\S\r\n]*(?:[第笫弟苐][^\S\r\n]*)?[^\s]{1,4}?[^\S\r\n]*[版页頁面])"
 )
 
