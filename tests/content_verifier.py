@@ -207,12 +207,12 @@ def lost_content(before: str, after: str) -> list[Loss]:
     out, _ = _collapse(*_skeleton(after))
     if src == out:
         return []
-    line_chars: dict[int, list[str]] = {}
-    for ch, number in zip(src, src_lines, strict=True):
-        line_chars.setdefault(number, []).append(ch)
+    before_lines = _lines(before)
 
     def line_text(number: int) -> str:
-        return "".join(line_chars.get(number, ()))
+        # the whole input line, not the characters the collapse attributed to it: collapsing
+        # repeated lines may leave a line only the head of its copy ("回九积产增" of a 21-character line)
+        return _collapse(*_skeleton(before_lines[number]))[0] if number < len(before_lines) else ""
 
     ops = [op for op in Indel.opcodes(src, out) if op.tag == "delete"]
     deleted_in_line: dict[int, int] = {}

@@ -1,0 +1,39 @@
+"""The independent no-loss verifier must see real losses and excuse only twins and furniture."""
+
+from __future__ import annotations
+
+import pytest
+from content_verifier import lost_content
+
+PARA = "今年要稳定粮食生产，保障重要农产品供给，加快建设现代化产业体系。"
+OTHER = "推进高水平对外开放，稳住外贸外资基本盘，持续优化营商环境。"
+NEAR = PARA.replace("粮", "量")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (f"{PARA}\n\n{OTHER}", PARA),  # a unique paragraph deleted
+        (f"{PARA}\n\n{OTHER}", f"{PARA}\n\n推进高水平对外开放。"),  # a unique tail cut off
+        (f"{PARA}{OTHER}", OTHER),  # the head of a line deleted
+        ("The council met on Monday and voted.\n\nIt adjourned at noon.", "The council met on Monday and voted."),
+    ],
+    ids=["paragraph", "tail", "head-of-line", "english"],
+)
+def test_losses_are_seen(before: str, after: str) -> None:
+    assert lost_content(before, after)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (f"{PARA}\n\n{OTHER}\n\n{PARA}", f"{PARA}\n\n{OTHER}"),  # an exact copy
+        (f"{PARA}\n\n{OTHER}\n\n{NEAR}", f"{PARA}\n\n{OTHER}"),  # a copy with one OCR substitution
+        ("\n\n".join([PARA, NEAR, PARA, PARA, NEAR, NEAR, PARA]), PARA),  # seven copies, two readings
+        (f"{PARA}\n\n人民日报 2022年3月1日\n\n{OTHER}\n\n人民日报 2022年3月2日", f"{PARA}\n\n{OTHER}"),  # headers
+        (f"{PARA[:12]}\n\n{OTHER}\n\n{PARA[12:]}", f"{PARA}\n\n{OTHER}"),  # a join moves text, loses none
+    ],
+    ids=["exact-copy", "near-copy", "seven-copies", "running-header", "join"],
+)
+def test_twins_and_furniture_are_excused(before: str, after: str) -> None:
+    assert not lost_content(before, after)
