@@ -30,10 +30,13 @@ def test_losses_are_seen(before: str, after: str) -> None:
         (f"{PARA}\n\n{OTHER}\n\n{PARA}", f"{PARA}\n\n{OTHER}"),  # an exact copy
         (f"{PARA}\n\n{OTHER}\n\n{NEAR}", f"{PARA}\n\n{OTHER}"),  # a copy with one OCR substitution
         ("\n\n".join([PARA, NEAR, PARA, PARA, NEAR, NEAR, PARA]), PARA),  # seven copies, two readings
+        # found by hypothesis: repeated lines collapsed, and one line kept only its head's attribution
+        ("\n\n".join(f"回九积产{c}、风布见线需备没，东不位节研个！" for c in "做做增做做增增") + "\n",
+         "回九积产做、风布见线需备没，东不位节研个！\n"),
         (f"{PARA}\n\n人民日报 2022年3月1日\n\n{OTHER}\n\n人民日报 2022年3月2日", f"{PARA}\n\n{OTHER}"),  # headers
         (f"{PARA[:12]}\n\n{OTHER}\n\n{PARA[12:]}", f"{PARA}\n\n{OTHER}"),  # a join moves text, loses none
     ],
-    ids=["exact-copy", "near-copy", "seven-copies", "running-header", "join"],
+    ids=["exact-copy", "near-copy", "seven-copies", "seven-copies-found", "running-header", "join"],
 )
 def test_twins_and_furniture_are_excused(before: str, after: str) -> None:
     assert not lost_content(before, after)
