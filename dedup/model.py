@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
+
+from dedup import _regex
 
 __all__ = [
     "KINDS",
@@ -119,7 +120,7 @@ class Block:
         return self.end - self.start
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = _regex.compile(r"\r\n|\r|\n")
 
 
 class Document:

@@ -23,6 +23,12 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("DEDUP_HYPOTHESIS_PROFILE", "default"))
 
+# the compiled-pattern cache of this test run (and of the CLI processes it starts), not the user's
+if "DEDUP_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["DEDUP_CACHE_DIR"] = tempfile.mkdtemp(prefix="dedup-test-cache-")
+
 
 @pytest.fixture(scope="session")
 def page_text() -> str:

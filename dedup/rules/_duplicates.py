@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
+from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import is_cjk, matching_text, normalize
 from dedup.rules._text import (
@@ -322,7 +323,7 @@ def _build_runs(pairs: Sequence[Pair], norms: Sequence[str], furniture: set[int]
     return runs
 
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = _regex.compile(r"[^\W\d_]+")
 
 
 def _tokens(text: str) -> list[str]:
@@ -414,9 +415,8 @@ class _Keeper:
         if has_cjk:
             return True
         # a whole word: count matches that are not part of a longer word
-        import re
 
-        word = re.compile(rf"(?<![^\W\d_]){re.escape(token)}(?![^\W\d_])")
+        word = _regex.compile(rf"(?<![^\W\d_]){re.escape(token)}(?![^\W\d_])")
         matches = word.finditer(lowered)
         return next(matches, None) is not None and next(matches, None) is not None
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dedup import _regex
 from dedup.model import Block, Edit, Span
 from dedup.normalize import CLOSERS, is_cjk
 
@@ -46,14 +47,14 @@ Script = str  # "cjk" or "latin"
 #: What may end a paragraph legitimately (a sentence end, or a colon introducing what follows).
 BLOCK_END = frozenset("。！？!?；;…．.：:")
 #: Sentence punctuation anywhere in a block: a block without any is a heading or a headline.
-_SENTENCE_PUNCT_RE = re.compile(r"[。！？；!?;]|\.(?:\s|$|[\"'”’)）])")
+_SENTENCE_PUNCT_RE = _regex.compile(r"[。！？；!?;]|\.(?:\s|$|[\"'”’)）])")
 #: CJK headings are short: the longest numbered heading in 23 government reports has 45 characters.
 CJK_HEADING_MAX = 50
 LATIN_HEADING_MAX_WORDS = 12
 
 _CJK_NUM = "一二三四五六七八九十百零〇两"
 #: Numbered items and headings: （一） (1) 一、 1. 1、 第一章 I. A. ① and bullets.
-_ITEM_RE = re.compile(
+_ITEM_RE = _regex.compile(
     rf"""^\s*(?:
         [（(]\s*[{_CJK_NUM}\d０-９]{{1,4}}\s*[)）]
       | [{_CJK_NUM}]{{1,4}}\s*[、．.]
@@ -118,7 +119,7 @@ def script_of_reference(text: str) -> Script:
 def _cjk_run_re() -> re.Pattern[str]:
     """Runs of the characters of :func:`dedup.normalize.is_cjk` (compiled on first use: its big
     ranges take a millisecond to compile, which ASCII documents never need to pay)."""
-    return re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff]+")
+    return _regex.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff]+")
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -160,7 +161,7 @@ def is_list_item(text: str) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text)
+    return _regex.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*").findall(text)
 
 
 #: a line at least this share of the column width is body text, set full width
@@ -272,11 +273,11 @@ def continues(prev: str, nxt: str, width: int | None = None) -> bool:
             return False
         return is_cjk(first) or first.isalnum() or first in "“‘\"'《（("
     # the first letter decides, past opening quotes, brackets and underscores ("__repr__")
-    found = re.search(r"[^\W_]", body[:12])
+    found = _regex.compile(r"[^\W_]").search(body[:12])
     first = found.group() if found and not body[: found.start()].strip("\"'“‘([（_") else body[:1]
     if first.islower():
         return True
-    if bool(re.search(r"[^\W\d_]-$", tail)) and first.isalpha():
+    if bool(_regex.compile(r"[^\W\d_]-$").search(tail)) and first.isalpha():
         return True
     # a capital after a comma or an article is no proof: OCR often loses the rest of such a
     # sentence to another column, and the capital starts a paragraph of its own
@@ -305,7 +306,7 @@ def is_sentence_tail(text: str) -> bool:
 
 
 #: four letters or digits, whatever lies between them
-_FOUR_ALNUM_RE = re.compile(r"[^\W_](?:[\W_]*+[^\W_]){3}")
+_FOUR_ALNUM_RE = _regex.compile(r"[^\W_](?:[\W_]*+[^\W_]){3}")
 
 
 def few_letters_impossible(body: str) -> bool:
@@ -339,16 +340,16 @@ _EN_MARKER = (
 )
 _OPEN = "【（(〔[［"
 _CLOSE = "】）)〕]］"
-_CORE_RE = re.compile(
+_CORE_RE = _regex.compile(
     rf"(?P<open>[{re.escape(_OPEN)}]\s*)?(?P<core>{_CJK_MARKER}|{_EN_MARKER})"
     rf"(?P<close>\s*[.。]?\s*[{re.escape(_CLOSE)}])?"
 )
 #: a marker too garbled for the page part (``Continued on Page ».]``) still fills its short line
-_LOOSE_LINE_RE = re.compile(
+_LOOSE_LINE_RE = _regex.compile(
     rf"^[\W_]{{0,4}}(?:\b\w\b[\W_]{{0,3}})?(?P<core>(?i:{_CONT})\s+(?i:on|from|to)\s+(?i:p[a-z]?ge|pg)\b.{{0,24}})$"
 )
 #: what may surround a marker on its line and still count as noise: a few stray marks or letters
-_JUNK_RE = re.compile(r"[\W_]*(?:\b\w\b[\W_]*){0,2}")
+_JUNK_RE = _regex.compile(r"[\W_]*(?:\b\w\b[\W_]*){0,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,13 +366,13 @@ class MarkerMatch:
 
 def _describe(marker: str) -> tuple[str, str]:
     lowered = marker.lower()
-    if any(k in marker for k in ("接", "承")) or re.search(r"\bfrom\b", lowered):
+    if any(k in marker for k in ("接", "承")) or _regex.compile(r"\bfrom\b").search(lowered):
         direction = "from"
-    elif any(k in marker for k in ("转", "续", "见")) or re.search(r"\b(on|to|in|at|see)\b", lowered):
+    elif any(k in marker for k in ("转", "续", "见")) or _regex.compile(r"\b(on|to|in|at|see)\b").search(lowered):
         direction = "to"
     else:
         direction = "page"
-    found = re.search(r"(?:第|笫|弟|苐)\s*(\S{1,4}?)\s*[版页頁面]", marker) or re.search(
+    found = _regex.compile(r"(?:第|笫|弟|苐)\s*(\S{1,4}?)\s*[版页頁面]").search(marker) or re.search(
         r"(?:page|pg\.?|p\.)\s*([0-9A-Za-z]{1,7})", marker, re.I
     )
     page = found.group(1) if found else ""
@@ -430,8 +431,8 @@ def furniture_key(text: str) -> str:
     >>> furniture_key("— 12 —"), furniture_key("Page 3")
     ('—#—', 'page#')
     """
-    body = re.sub(r"\s+", "", text.strip().lower())
-    return re.sub(r"[0-9０-９]+", "#", body)
+    body = _regex.compile(r"\s+").sub("", text.strip().lower())
+    return _regex.compile(r"[0-9０-９]+").sub("#", body)
 
 
 def is_page_number(text: str) -> bool:
@@ -441,7 +442,7 @@ def is_page_number(text: str) -> bool:
     (True, True, False)
     """
     body = text.strip()
-    m = re.fullmatch(r"[-—–·\s]*(?:第|page|p\.)?\s*(\d{1,3})\s*(?:页|頁)?[-—–·\s]*", body, re.I)
+    m = _regex.compile(r"[-—–·\s]*(?:第|page|p\.)?\s*(\d{1,3})\s*(?:页|頁)?[-—–·\s]*", re.I).fullmatch(body)
     return m is not None
 
 
@@ -480,7 +481,7 @@ _MONTHS = (
 )
 _DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 #: what only page furniture says: a date, a weekday, an edition/page/section number
-_FURNITURE_CONTENT_RE = re.compile(
+_FURNITURE_CONTENT_RE = _regex.compile(
     rf"""(?ix)
       \d{{2,4}}\s*年\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?
     | 星期[一二三四五六日天] | 周[一二三四五六日]
@@ -576,8 +577,8 @@ def block_deletion(text: str, blocks: Sequence[Block], index: int) -> Edit:
 
 # --- joining ---------------------------------------------------------------------------------
 
-_WORD_TAIL_RE = re.compile(r"([^\W\d_]+)-$")
-_WORD_HEAD_RE = re.compile(r"^([^\W\d_]+)")
+_WORD_TAIL_RE = _regex.compile(r"([^\W\d_]+)-$")
+_WORD_HEAD_RE = _regex.compile(r"^([^\W\d_]+)")
 
 
 def _hard_wrapped(a: Block, b: Block) -> bool:
@@ -742,7 +743,7 @@ def ends_open(text: str) -> bool:
     return bool(body) and body[-1] in CJK_NON_FINAL
 
 
-_STATISTIC_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万|亿|元|人|个|吨|公里)")
+_STATISTIC_RE = _regex.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万|亿|元|人|个|吨|公里)")
 
 
 def _reads_on(prev: str, nxt: str) -> bool:
@@ -753,14 +754,14 @@ def _reads_on(prev: str, nxt: str) -> bool:
     """
     body = prev.strip()
     head = nxt.lstrip()[:1]
-    words = re.findall(r"[A-Za-z]+", body[-30:])
+    words = _regex.compile(r"[A-Za-z]+").findall(body[-30:])
     return (
         ends_open(body)
         or body[-1:] in OPENERS
         or body.endswith(",")
         or (bool(words) and script_of(body) == "latin" and words[-1].lower() in _LATIN_OPEN_WORDS)
         or (bool(head) and head in CJK_NON_INITIAL)
-        or bool(re.search(r"[：:].", body))
+        or bool(_regex.compile(r"[：:].").search(body))
         or bool(_STATISTIC_RE.search(body))
     )
 
@@ -787,7 +788,7 @@ def weak_heading(text: str) -> bool:
         "\n" not in body
         and not has_sentence_punct(body)
         and not is_list_item(body)
-        and bool(re.search(r"[，、,]", body))
+        and bool(_regex.compile(r"[，、,]").search(body))
         and not ends_sentence(body)
     )
 

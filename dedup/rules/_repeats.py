@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
+from dedup import _regex
 from dedup.model import Block, Span
 from dedup.rules.base import Context
 
@@ -43,15 +44,10 @@ __all__ = [
     "scan_block",
 ]
 
-_RE_CACHE: dict[tuple[str, int], re.Pattern[str]] = {}
-
-
 def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """``re.compile`` on first use: patterns compiled at import cost every start-up."""
-    found = _RE_CACHE.get((pattern, flags))
-    if found is None:
-        found = _RE_CACHE[(pattern, flags)] = re.compile(pattern, flags)
-    return found
+    """``re.compile`` on first use (patterns compiled at import cost every start-up), from the
+    machine's compiled-pattern cache (:mod:`dedup._regex`)."""
+    return _regex.compile(pattern, flags)
 
 
 #: Character class body of the ideographs treated as CJK words (no kana: Japanese doubling

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dedup import _regex
 from dedup.normalize import CLOSERS, SENTENCE_END, is_cjk
 
 __all__ = [
@@ -65,12 +66,12 @@ class HeadingNumber:
 
 # Styles, from outer to inner in the usual Chinese official hierarchy.
 _NUMBER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("chapter", re.compile(rf"^第([{_CN_DIGITS}]+|\d+)[章编部篇]")),
-    ("section", re.compile(rf"^第([{_CN_DIGITS}]+|\d+)[节条]")),
-    ("cn-comma", re.compile(rf"^([{_CN_DIGITS}]+)[、，,．.]")),
-    ("cn-paren", re.compile(rf"^[（(]([{_CN_DIGITS}]+)[）)]")),
-    ("arabic-dot", re.compile(r"^(\d{1,3})[.．、](?!\d)")),
-    ("arabic-paren", re.compile(r"^[（(](\d{1,3})[）)]")),
+    ("chapter", _regex.compile(rf"^第([{_CN_DIGITS}]+|\d+)[章编部篇]")),
+    ("section", _regex.compile(rf"^第([{_CN_DIGITS}]+|\d+)[节条]")),
+    ("cn-comma", _regex.compile(rf"^([{_CN_DIGITS}]+)[、，,．.]")),
+    ("cn-paren", _regex.compile(rf"^[（(]([{_CN_DIGITS}]+)[）)]")),
+    ("arabic-dot", _regex.compile(r"^(\d{1,3})[.．、](?!\d)")),
+    ("arabic-paren", _regex.compile(r"^[（(](\d{1,3})[）)]")),
 )
 
 STYLE_ORDER = tuple(name for name, _ in _NUMBER_PATTERNS)
@@ -134,8 +135,8 @@ def ends_mid_sentence(text: str) -> bool:
     return not looks_like_heading(s)
 
 
-_SENTENCE_PUNCT = re.compile(r"[。！？；!?;]|\.(\s|$)")
-_ITEM_START = re.compile(rf"^([{_CN_DIGITS}]+是|首先|其次|再次|最后|第[{_CN_DIGITS}\d]+[，,、])")
+_SENTENCE_PUNCT = _regex.compile(r"[。！？；!?;]|\.(\s|$)")
+_ITEM_START = _regex.compile(rf"^([{_CN_DIGITS}]+是|首先|其次|再次|最后|第[{_CN_DIGITS}\d]+[，,、])")
 
 
 def looks_like_heading(text: str) -> bool:
@@ -156,7 +157,7 @@ def looks_like_heading(text: str) -> bool:
     # no sentence punctuation at all: a title when short, or when CJK segments are set apart by spaces
     cjk = sum(1 for ch in s if is_cjk(ch))
     if cjk >= len(s) * 0.5:
-        return len(s) <= 40 or bool(re.search(r"\S\s+\S", s))
+        return len(s) <= 40 or bool(_regex.compile(r"\S\s+\S").search(s))
     return len(s) <= 60 and "\n" not in s
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
+from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import fold_char, is_cjk, matching_text, normalize
 from dedup.rules import register
@@ -216,7 +217,7 @@ def starts_in(a: str, b: str) -> bool:
 def _producer_re() -> re.Pattern[str]:
     """Characters other than an ideograph that fold to a text holding an ideograph (a superset:
     radicals, CJK compatibility ideographs, enclosed and squared ideographs; tested)."""
-    return re.compile(
+    return _regex.compile(
         "[\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f\u2e80-\u2fdf\u3038-\u303a\u3190-\u33ff\uf900-\ufaff]"
     )
 
@@ -229,7 +230,7 @@ def _marks_re() -> re.Pattern[str]:
     forms (tests/rules/test_layout_fast.py checks every one): together with the ideographs,
     the plain characters a sketch is made of.  No big range: compiling it is cheap.
     """
-    return re.compile(
+    return _regex.compile(
         "[\x00-\x7f\xa0-\xbb\u2010-\u2024\u2026-\u2032\u3000-\u3037\u3040-\u309e\u30a0-\u30fe"
         "\uff01-\uffef]"
     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import ClassVar
 
+from dedup import _regex
 from dedup.model import Block, Finding
 from dedup.normalize import is_cjk
 from dedup.rules import register
@@ -46,7 +46,7 @@ def _fragment_like(text: str) -> bool:
     elif script_of(body) == "cjk":
         like = body[0] in CJK_NON_INITIAL and _letters(body) <= MAX_CJK_LETTERS
     else:
-        like = body[0].islower() and 0 < len(re.findall(r"[^\W\d_]+", body)) <= MAX_LATIN_WORDS
+        like = body[0].islower() and 0 < len(_regex.compile(r"[^\W\d_]+").findall(body)) <= MAX_LATIN_WORDS
     # numbered items and page markers are not fragments (checked last: they are the costly tests)
     return like and not is_list_item(body) and match_marker(body) is None
 

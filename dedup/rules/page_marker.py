@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
+from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.rules import register
 from dedup.rules._layout import block_deletion, match_marker
 from dedup.rules.base import Context, Rule
 
-_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+_LINE_RE = _regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 #: every marker match_marker knows names a page: 接/转/续/承/见 (第) N 版/页/面 with a page token of at
 #: most four non-space characters, or "page", "pg", "p." (OCR-garbled "Pge" too),
 #: so a block without any of these cannot hold one
-_PAGE_WORD_RE = re.compile(
+_PAGE_WORD_RE = _regex.compile(
     # one leading character class, so the scan skips ahead in C (no \b before "page": match_marker
     # takes "Page 3 of 12" glued to a stray letter); markers lie on one line, so no line break inside
     r"[接转续承见Pp](?:(?<=[Pp])(?:[a-zA-Z]?[gG][eE]|[gG]|\.)"

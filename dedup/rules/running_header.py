@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
+from dedup import _regex
 from dedup.model import Block, Finding, Fix
 from dedup.rules import register
 from dedup.rules._layout import (
@@ -213,20 +214,20 @@ def _header_zone(blocks: Sequence[Block], furniture: set[int], removed: set[int]
     return zone
 
 
-_BYLINE_RE = re.compile(r"[（）()\[\]【】：:]")
+_BYLINE_RE = _regex.compile(r"[（）()\[\]【】：:]")
 
 
 def _name_like(text: str) -> bool:
     """A short title: a few CJK characters, or words mostly capitalised (``MORNING LEDGER``)."""
     body = text.strip()
-    if re.search(r"[.!?;。！？；]", body):
+    if _regex.compile(r"[.!?;。！？；]").search(body):
         return False
     if script_of(body) == "cjk":
         return len(body) <= 12
-    words = re.findall(r"[^\W\d_]+", body)
+    words = _regex.compile(r"[^\W\d_]+").findall(body)
     return bool(words) and len(words) <= 6 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _edition(text: str) -> bool:
     """A page or edition number (``第6版``, ``Page 4``, ``- 4 -``)."""
-    return is_page_number(text) or bool(re.search(r"第\s*\S{1,3}\s*[版页頁]|\bpage\s*\d", text, re.I))
+    return is_page_number(text) or bool(_regex.compile(r"第\s*\S{1,3}\s*[版页頁]|\bpage\s*\d", re.I).search(text))

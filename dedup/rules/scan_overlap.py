@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import fold_char, matching_text, normalize
 from dedup.rules import register
@@ -832,7 +832,7 @@ def _extend_backward(norm: _Text, x: int, y: int, limit: int) -> tuple[int, int]
     return x, y
 
 
-_BLOCK_BREAK_RE = re.compile(r"[ \t\u3000]*(?:\r\n|\r|\n)[ \t\u3000]*(?:\r\n|\r|\n)")
+_BLOCK_BREAK_RE = _regex.compile(r"[ \t\u3000]*(?:\r\n|\r|\n)[ \t\u3000]*(?:\r\n|\r|\n)")
 
 
 def _cut_at_break(text: str, end: int) -> bool:
@@ -1152,8 +1152,8 @@ def _different_words(a: str, b: str, script: str) -> bool:
         ys = [ch for ch in b if not ch.isspace()]
         min_len = 3
     else:
-        xs = re.findall(r"\w+", a.lower())
-        ys = re.findall(r"\w+", b.lower())
+        xs = _regex.compile(r"\w+").findall(a.lower())
+        ys = _regex.compile(r"\w+").findall(b.lower())
         min_len = 3
     matcher = difflib.SequenceMatcher(None, xs, ys, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():

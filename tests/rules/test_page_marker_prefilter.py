@@ -13,7 +13,8 @@ from dedup.rules.page_marker import PageMarker
 _PIECES = [
     "【紧接第5版】", "（下转第4版）", "(上接第1版)", "接 第 3 版", "转至笫]版", "续见第十二页", "见第A3面",
     "Continued on page 4", "(From page 1)", "Page 3 of 12", "CONTINUED ON PAGE B2", "Contlnued on Pge Bight.",
-    "see p. 4", "turn to pg 7", "pPage 3 of 12", "统筹推进", "方面", "全面发展", "版面", "页码", "a page", "upper", "map.",
+    "see p. 4", "turn to pg 7", "pPage 3 of 12",
+    "统筹推进", "方面", "全面发展", "版面", "页码", "a page", "upper", "map.",
     "。", "，", " ", "\n", "\n\n", "\r\n", "\u3000", "x", "他", "第", "版", "p", "P",
 ]
 
