@@ -226,6 +226,11 @@ def _matching_text_translate(text: str) -> str:
             _MULTI.clear()
             missing = set(text)
         for ch in missing:
+            if "\u4e00" <= ch <= "\u9fff":
+                # unified ideographs fold to themselves (no NFKC decomposition, no case): skip
+                # fold_char's NFKC call for the thousand or so a Chinese page holds
+                _TABLE[ord(ch)] = ch
+                continue
             folded = fold_char(ch)
             _TABLE[ord(ch)] = folded
             if len(folded) > 1:

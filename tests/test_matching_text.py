@@ -85,3 +85,10 @@ def test_offsets_on_a_fresh_table(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(normalize_module, "_MULTI", set())
     for text in ("ab  cd\tEF", "Ｘ y\u3000中 文"):
         assert normalize(text) == normalize_reference(text)
+
+
+def test_unified_ideographs_fold_to_themselves() -> None:
+    """The translate table takes U+4E00-U+9FFF as identity without asking fold_char: true for every one."""
+    from dedup.normalize import fold_char
+
+    assert all(fold_char(chr(o)) == chr(o) for o in range(0x4E00, 0xA000))
