@@ -435,3 +435,20 @@ def test_short_page_does_not_import_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="abcde", max_size=400), st.integers(2, 6), st.integers(1, 30))
+def test_small_text_seeds_equal_the_reference(text: str, seed: int, min_run: int) -> None:
+    from dedup.rules.scan_overlap import _seeds, _seeds_small
+
+    assert _seeds_small(text, seed, min_run) == _seeds(text, seed, min_run)
+
+
+def test_small_text_seeds_on_a_doubled_page() -> None:
+    from dedup.rules.scan_overlap import _seeds, _seeds_small
+
+    rng = random.Random(3)
+    text = _doubled(rng, big_document(8_000, seed=9), 60)
+    assert _seeds_small(text, 8, 30) == _seeds(text, 8, 30)
+    assert _seeds_small(text, 8, 30)

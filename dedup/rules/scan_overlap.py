@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -87,6 +88,37 @@ def _seeds(
         if stop >= grams:
             break
         start += window
+    return sorted(seeds, key=lambda pair: (pair[1], pair[0]))
+
+
+def _seeds_small(norm: str, seed: int, min_run: int) -> list[tuple[int, int]]:
+    """:func:`_seeds` for a text of one window, visiting only positions whose gram recurs.
+
+    A gram seen once in its window neither makes a seed nor changes another gram's
+    entry, so skipping it changes nothing; on a page of prose most grams are unique,
+    and slicing and counting them all at once runs in C.
+    """
+    grams = len(norm) - seed + 1
+    if grams > WINDOW + LOOKBACK:
+        return _seeds(norm, seed, min_run)
+    slices = [norm[p : p + seed] for p in range(max(0, grams))]
+    counts = Counter(slices)
+    if len(counts) == len(slices):
+        return []
+    seeds: set[tuple[int, int]] = set()
+    index: dict[str, list[int]] = {}
+    for p in [p for p, gram in enumerate(slices) if counts[gram] > 1]:
+        gram = slices[p]
+        entry = index.get(gram)
+        if entry is None:
+            index[gram] = [1, p, -1]
+            continue
+        if entry[0] <= MAX_OCCURRENCES:
+            for i in (entry[1], entry[2]):
+                if i >= 0 and min_run <= p - i <= LOOKBACK:
+                    seeds.add((i, p))
+        entry[0] += 1
+        entry[2], entry[1] = entry[1], p
     return sorted(seeds, key=lambda pair: (pair[1], pair[0]))
 
 
@@ -367,7 +399,7 @@ def find_overlaps(norm: _Text, seed: int, min_run: int, fast: bool | None = None
     if fast:
         chains = _chains_fast(norm, seed, min_run)
     else:
-        _chain_seeds(_seeds(norm if isinstance(norm, str) else norm[:], seed, min_run), seed, chains)
+        _chain_seeds(_seeds_small(norm if isinstance(norm, str) else norm[:], seed, min_run), seed, chains)
     # Each chain's run is extended and checked on its own, in order of position (a form
     # folded on reading is then read window by window); the runs are chosen longest first.
     reader = _Reader(norm) if isinstance(norm, _Refolded) else norm
