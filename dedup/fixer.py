@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -73,6 +74,39 @@ def _twin_survives(keep: Span, taken: Sequence[Edit]) -> bool:
     return inside <= 0.1 * len(keep)
 
 
+class _Taken:
+    """The edits taken so far, sorted by position, for overlap queries in log time.
+
+    Taken edits never overlap, so sorted by start their ends never decrease either: the
+    edits meeting a range are one contiguous slice of the list.
+    """
+
+    def __init__(self) -> None:
+        self.edits: list[Edit] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, edit: Edit) -> None:
+        i = bisect_right(self.starts, edit.start)
+        while i > 0 and self.starts[i - 1] == edit.start and self.ends[i - 1] > edit.end:
+            i -= 1  # (start, end) order for edits starting at one point
+        self.edits.insert(i, edit)
+        self.starts.insert(i, edit.start)
+        self.ends.insert(i, edit.end)
+
+    def remove(self, edit: Edit) -> None:
+        i = bisect_left(self.starts, edit.start)
+        while self.edits[i] is not edit:
+            i += 1
+        del self.edits[i], self.starts[i], self.ends[i]
+
+    def near(self, start: int, end: int) -> list[Edit]:
+        """The edits that could conflict with ``[start, end)``: overlapping it or sharing its start."""
+        lo = bisect_left(self.ends, start)
+        hi = bisect_right(self.starts, max(start, end))
+        return self.edits[lo:hi]
+
+
 def apply_fixes(text: str, findings: Iterable[Finding], *, only_safe: bool = True) -> FixResult:
     """Apply the fixes of ``findings`` to ``text``.
 
@@ -83,7 +117,7 @@ def apply_fixes(text: str, findings: Iterable[Finding], *, only_safe: bool = Tru
     """
     with_fix = [f for f in findings if f.fix is not None]
     with_fix.sort(key=_priority)
-    taken: list[Edit] = []
+    taken = _Taken()
     result = FixResult(text)
     for finding in with_fix:
         fix = finding.fix
@@ -94,32 +128,34 @@ def apply_fixes(text: str, findings: Iterable[Finding], *, only_safe: bool = Tru
         if reason:
             result.skipped.append(Skipped(finding, reason))
             continue
-        taken.extend(fix.edits)
+        for edit in fix.edits:
+            taken.add(edit)
         result.applied.append(finding)
     # a retained twin must still be untouched once every fix is in (later fixes could hit it)
     for finding in list(result.applied):
         fix = finding.fix
         assert fix is not None
-        others = [e for e in taken if e not in fix.edits]
-        if not all(_twin_survives(k, others) for k in fix.keeps):
+        own = {id(e) for e in fix.edits}
+        if not all(_twin_survives(k, [e for e in taken.near(k.start, k.end) if id(e) not in own]) for k in fix.keeps):
             result.applied.remove(finding)
-            taken = [e for e in taken if e not in fix.edits]
+            for edit in fix.edits:
+                taken.remove(edit)
             result.skipped.append(Skipped(finding, "its retained twin is changed by another fix"))
-    result.text = apply_edits(text, taken)
+    result.text = apply_edits(text, taken.edits)
     result.applied.sort(key=lambda f: f.sort_key)
     return result
 
 
-def _check(text: str, fix: Fix, taken: Sequence[Edit]) -> str:
+def _check(text: str, fix: Fix, taken: _Taken) -> str:
     for edit in fix.edits:
         if edit.end > len(text) or text[edit.start : edit.end] != edit.expected:
             return "the text it expects is not there"
-        if _conflicts(edit, taken):
+        if _conflicts(edit, taken.near(edit.start, edit.end)):
             return "overlaps a fix already applied"
     for keep in fix.keeps:
         if keep.end > len(text):
             return "its retained twin is outside the text"
-        if not _twin_survives(keep, [*taken, *fix.edits]):
+        if not _twin_survives(keep, [*taken.near(keep.start, keep.end), *fix.edits]):
             return "its retained twin would be changed"
     return ""
 
