@@ -150,6 +150,15 @@ class Document:
         self.bom = bom
         self.newline = newline if newline is not None else detect_newline(text)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # what a worker process sends back: the cached blocks are cheap to recompute and dear to
+        # pickle, so only the fields travel
+        return {name: getattr(self, name) for name in ("text", "path", "encoding", "bom", "newline")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
     def __repr__(self) -> str:
         return f"Document(path={self.path!r}, chars={len(self.text)}, encoding={self.encoding!r})"
 

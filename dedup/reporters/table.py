@@ -30,6 +30,8 @@ class TableReporter(Reporter):
             if record.error is not None:
                 errors.append(f"{record.path}: error: {record.error}")
                 continue
+            if options.quiet:
+                continue  # only the summary is shown: no positions to compute
             applied = {id(f) for f in record.applied}
             for f in record.findings:
                 pos = record.position(f.span)
