@@ -75,6 +75,11 @@ class Span:
     start: int
     end: int
 
+    def __reduce__(self) -> tuple[type[Span], tuple[int, int]]:
+        # plain constructor arguments: a worker process sends thousands back to the parent, and
+        # the slots dataclass default (__setstate__ field by field) is several times slower
+        return (Span, (self.start, self.end))
+
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:
             raise ValueError(f"invalid span [{self.start}, {self.end})")
@@ -229,6 +234,9 @@ class Edit:
     replacement: str
     expected: str
 
+    def __reduce__(self) -> tuple[type[Edit], tuple[int, int, str, str]]:
+        return (Edit, (self.start, self.end, self.replacement, self.expected))
+
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:
             raise ValueError(f"invalid edit range [{self.start}, {self.end})")
@@ -264,6 +272,9 @@ class Fix:
     keeps: tuple[Span, ...] = ()
     safe: bool = True
 
+    def __reduce__(self) -> tuple[type[Fix], tuple[tuple[Edit, ...], tuple[Span, ...], bool]]:
+        return (Fix, (self.edits, self.keeps, self.safe))
+
     def __post_init__(self) -> None:
         if not self.edits:
             raise ValueError("a fix needs at least one edit")
@@ -296,6 +307,13 @@ class Finding:
     fix: Fix | None = None
     #: the matched text (and twin text) that identify the finding across edits; set by the engine.
     fingerprint: str = ""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            Finding,
+            (self.rule, self.kind, self.severity, self.confidence, self.message, self.span, self.related,
+             self.evidence, self.fix, self.fingerprint),
+        )
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
