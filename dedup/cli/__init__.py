@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -91,6 +92,9 @@ def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point: one-line errors, exit 2, unless --debug."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    # numpy's OpenBLAS starts a thread per core at import (~30 ms of CPU) for linear algebra dedup
+    # never does; with --jobs every worker would pay it.  A user's own setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     _exit_on_signals()
     try:
         return cli.main(args=args, prog_name="dedup", standalone_mode=True)
