@@ -833,6 +833,8 @@ def analyse_breaks(ctx: Context) -> Breaks:
     splices: list[Splice] = []
     claimed: set[int] = set()
     pending: list[tuple[int, int, int]] = []  # (evidence, cut position, continuation position)
+    # the plain join a splice hypothesis set aside: (cut position -> score), taken if the splice falls
+    fallback: dict[int, int] = {}
 
     # the two whole-document texts junctions are scored against, built on the first score (most
     # documents have few cuts, and a clean one none)
@@ -880,10 +882,11 @@ def analyse_breaks(ctx: Context) -> Breaks:
                 # both could continue it: only a word seen whole elsewhere across the later
                 # join, and none across the nearer one, tells the run was spliced in
                 pending.append((strong, i, k))
+                if not _bridged(a, b, bridged):
+                    fallback[i] = s_b
                 break
         else:
-            gap_end = b.end - len(b.text.lstrip())
-            if b_continues and not any(d.start <= a.start + len(a.text.rstrip()) and gap_end <= d.end for d in bridged):
+            if b_continues and not _bridged(a, b, bridged):
                 joins.append(Join(a, b, s_b))
                 claimed.update((a.index, b.index))
     # two cuts may claim one continuation: the better-attested join (then the nearer cut) wins
@@ -892,6 +895,12 @@ def analyse_breaks(ctx: Context) -> Breaks:
         a, d = live[i], live[k]
         run = tuple(live[i + 1 : k])
         if any(x.index in claimed for x in (a, d, *run)):
+            # another cut holds part of the run or its end: the splice falls, and the cut sentence
+            # continues in the next block after all when that could continue it
+            b = live[i + 1]
+            if i in fallback and a.index not in claimed and b.index not in claimed:
+                joins.append(Join(a, b, fallback[i]))
+                claimed.update((a.index, b.index))
             continue
         first = run[0]
         target: Block | None = None
@@ -915,6 +924,13 @@ def analyse_breaks(ctx: Context) -> Breaks:
     taken = {x.index for s in splices for x in (s.a, s.d, *s.run, *((s.target,) if s.target else ()))}
     joins = [j for j in joins if j.a.index not in taken and j.b.index not in taken]
     return Breaks(joins, splices, live)
+
+
+def _bridged(a: Block, b: Block, bridged: Sequence[Span]) -> bool:
+    """An earlier fix already removes the break between ``a`` and ``b`` (a tile overlap deleted
+    with the break before it)."""
+    gap_end = b.end - len(b.text.lstrip())
+    return any(d.start <= a.start + len(a.text.rstrip()) and gap_end <= d.end for d in bridged)
 
 
 def gap_edit(

@@ -153,3 +153,14 @@ def test_hard_wrapped_columns(lang: str, minimum: float) -> None:
         expected += len(mid_sentence)
         joined += len(joins & set(mid_sentence))
     assert joined >= minimum * expected, (joined, expected)
+
+
+def test_a_fallen_splice_leaves_the_plain_join() -> None:
+    """A later block that could also continue a cut makes a splice hypothesis; when another cut
+    claims part of that run, the cut must still be joined to the block right after it."""
+    doc = make_doc(random.Random(5037), "zh", list(KINDS))
+    cuts = [f for f in doc.faults if f.kind == "broken-paragraph"]
+    assert cuts
+    findings = dedup.check_text(doc.text, LAYOUT)
+    for fault in cuts:
+        assert _found(doc, findings, fault.kind, fault.span), doc.text[fault.span[0] - 30 : fault.span[1] + 30]
