@@ -106,19 +106,8 @@ def _seeds_small(norm: str, seed: int, min_run: int) -> list[tuple[int, int]]:
     if len(counts) == len(slices):
         return []
     seeds: set[tuple[int, int]] = set()
-    index: dict[str, list[int]] = {}
-    for p in [p for p, gram in enumerate(slices) if counts[gram] > 1]:
-        gram = slices[p]
-        entry = index.get(gram)
-        if entry is None:
-            index[gram] = [1, p, -1]
-            continue
-        if entry[0] <= MAX_OCCURRENCES:
-            for i in (entry[1], entry[2]):
-                if i >= 0 and min_run <= p - i <= LOOKBACK:
-                    seeds.add((i, p))
-        entry[0] += 1
-        entry[2], entry[1] = entry[1], p
+    recurring = [p for p, gram in enumerate(slices) if counts[gram] > 1]
+    _index_grams(recurring, slices.__getitem__, min_run, LOOKBACK, seeds)
     return sorted(seeds, key=lambda pair: (pair[1], pair[0]))
 
 
@@ -126,10 +115,19 @@ def _window_seeds_py(
     norm: str, seed: int, min_run: int, lookback: int, start: int, stop: int, seeds: set[tuple[int, int]]
 ) -> None:
     """Add the seeds whose second gram starts in ``[start, stop)``, counting grams from ``start`` on."""
+    _index_grams(range(start, stop), lambda p: norm[p : p + seed], min_run, lookback, seeds)
+
+
+def _index_grams(
+    positions: Iterable[int], gram_at: Callable[[int], str], min_run: int, lookback: int,
+    seeds: set[tuple[int, int]],
+) -> None:
+    """The seed definition: each gram (in order of position) pairs with its previous two occurrences
+    at least ``min_run`` and at most ``lookback`` before it, until seen :data:`MAX_OCCURRENCES` times."""
     # gram -> [times seen, last position, position before]
     index: dict[str, list[int]] = {}
-    for p in range(start, stop):
-        gram = norm[p : p + seed]
+    for p in positions:
+        gram = gram_at(p)
         entry = index.get(gram)
         if entry is None:
             index[gram] = [1, p, -1]
