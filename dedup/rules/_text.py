@@ -75,6 +75,7 @@ _NUMBER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 STYLE_ORDER = tuple(name for name, _ in _NUMBER_PATTERNS)
+_NUMBER_STARTS = frozenset(f"第（({_CN_DIGITS}")
 
 
 def heading_number(text: str) -> HeadingNumber | None:
@@ -86,6 +87,8 @@ def heading_number(text: str) -> HeadingNumber | None:
     (4, True)
     """
     stripped = text.lstrip(" \t\u3000")
+    if not stripped or not (stripped[0] in _NUMBER_STARTS or stripped[0].isdecimal()):
+        return None  # every style opens with 第, a Chinese numeral, a bracket or a digit (\d)
     offset = len(text) - len(stripped)
     for style, pattern in _NUMBER_PATTERNS:
         m = pattern.match(stripped)
