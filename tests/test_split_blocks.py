@@ -20,3 +20,11 @@ def test_a_long_blank_line() -> None:
     # rescanning a blank line from each of its positions would take hours here, not milliseconds
     text = "a\n" + " " * 300_000 + "\nb\n\n  \t"
     assert [b.text for b in split_blocks(text)] == ["a", "b"]
+
+
+@settings(max_examples=5000, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join), st.text(max_size=30)))
+def test_line_starts_equal_the_line_break_scan(text: str) -> None:
+    from dedup.model import _LINE_BREAK, Document
+
+    assert Document(text).line_starts == [0, *(m.end() for m in _LINE_BREAK.finditer(text))]

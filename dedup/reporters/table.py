@@ -22,8 +22,6 @@ class TableReporter(Reporter):
     description = "a table of findings (file, line, kind, severity, message) and a summary"
 
     def render(self, records: Sequence[FileRecord], options: ReportOptions) -> str:
-        from tabulate import tabulate
-
         rows = []
         errors = []
         for record in records:
@@ -54,6 +52,8 @@ class TableReporter(Reporter):
                 )
         out: list[str] = []
         if rows and not options.quiet:
+            from tabulate import tabulate  # ~15 ms: only when there is a table to print
+
             out.append(
                 tabulate(rows, headers=["file", "line:col", "rule", "kind", "severity", "conf", "action", "message"])
             )
