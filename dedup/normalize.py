@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 from typing import Any
 
-__all__ = ["Normalized", "fold_char", "is_cjk", "is_sentence_end", "matching_text", "normalize", "normalize_reference"]
+__all__ = [
+    "Normalized",
+    "batch_bounds",
+    "fold_char", "is_cjk", "is_sentence_end", "matching_text", "normalize", "normalize_reference"]
 
 # Punctuation variants that OCR and typesetting swap freely, mapped to one representative.
 _PUNCT_MAP = {
@@ -237,6 +241,25 @@ def _matching_text_translate(text: str) -> str:
                 _MULTI.add(ch)
         _SEEN.update(missing)
     return text.translate(_TABLE)
+
+
+def batch_bounds(lengths: Sequence[int], limit: int, extra: int = 0) -> Iterator[tuple[int, int]]:
+    """Consecutive ``[start, stop)`` runs of items whose ``lengths`` (plus ``extra`` each, for a
+    separator) add up to at most ``limit``; an item longer than the limit is a batch of its own.
+
+    Long texts are processed a batch at a time so that temporaries stay bounded by the batch.
+
+    >>> list(batch_bounds([3, 3, 3, 9, 1], 6))
+    [(0, 2), (2, 3), (3, 4), (4, 5)]
+    """
+    start = 0
+    while start < len(lengths):
+        stop, size = start, 0
+        while stop < len(lengths) and (stop == start or size + lengths[stop] <= limit):
+            size += lengths[stop] + extra
+            stop += 1
+        yield start, stop
+        start = stop
 
 
 def is_cjk(ch: str) -> bool:

@@ -24,7 +24,7 @@ from functools import cache, cached_property
 
 from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
-from dedup.normalize import is_cjk, matching_text, normalize
+from dedup.normalize import batch_bounds, is_cjk, matching_text, normalize
 from dedup.rules._text import (
     ends_mid_sentence,
     heading_number,
@@ -105,18 +105,12 @@ def _norm_texts(blocks: Sequence[Block]) -> list[str]:
     """Matching form of every block, a batch of blocks per ``matching_text`` call (one call per block
     costs more than the translation itself)."""
     out: list[str] = []
-    start = 0
-    while start < len(blocks):
-        stop, size = start, 0
-        while stop < len(blocks) and (stop == start or size + len(blocks[stop].text) <= _NORM_BATCH):
-            size += len(blocks[stop].text) + 1
-            stop += 1
+    for start, stop in batch_bounds([len(b) for b in blocks], _NORM_BATCH, extra=1):
         texts = [b.text for b in blocks[start:stop]]
         joined = "\x00".join(texts)
         # NUL folds to itself and nothing folds to NUL: the pieces are the blocks, unless a block holds one
         parts = matching_text(joined).split("\x00") if joined.count("\x00") == len(texts) - 1 else []
         out.extend(parts if len(parts) == len(texts) else map(matching_text, texts))
-        start = stop
     return out
 
 

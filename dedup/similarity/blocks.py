@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dedup.normalize import batch_bounds
 from dedup.similarity.lsh import band_keys, optimal_params
 from dedup.similarity.shingles import mix64
 
@@ -140,14 +141,8 @@ def block_signatures(texts: Sequence[str], num_perm: int = NUM_PERM, seed: int =
     out = np.full((len(texts), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
     # a batch of blocks at a time: the shingle arrays cost ~40 bytes a character, so memory stays
     # bounded by the batch, not the document
-    start = 0
-    while start < len(texts):
-        stop, size = start, 0
-        while stop < len(texts) and (stop == start or size + len(texts[stop]) <= _BATCH_CHARS):
-            size += len(texts[stop])
-            stop += 1
+    for start, stop in batch_bounds([len(t) for t in texts], _BATCH_CHARS):
         out[start:stop] = _signatures_of_batch(texts[start:stop], a, b, num_perm)
-        start = stop
     return out
 
 
@@ -371,18 +366,12 @@ def _sketch_batches(texts: Sequence[str], keep: Callable[[int, int, U32], None]
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
     grams = np.zeros(int(starts[-1]), dtype=np.uint8)
-    first = 0
-    while first < len(texts):
-        stop, size = first, 0
-        while stop < len(texts) and (stop == first or size + len(texts[stop]) <= _SKETCH_BATCH):
-            size += len(texts[stop])
-            stop += 1
+    for first, stop in batch_bounds(lengths.tolist(), _SKETCH_BATCH):
         lo = int(starts[first])
         codes = np.frombuffer("".join(texts[first:stop]).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         hashes = gram_hashes32(codes)
         grams[lo : lo + len(hashes)] = hashes.astype(np.uint8)
         keep(first, stop, _sketch_batch(hashes, lengths[first:stop], starts[first:stop] - lo))
-        first = stop
     return grams, starts
 
 
