@@ -528,6 +528,16 @@ def aligned_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray
     return probe_pairs(pairs, lengths, grams, starts)[0]
 
 
+def _shorter_first(pairs: npt.NDArray[np.int64], lengths: I64) -> tuple[I64, I64, I64, I64, I64]:
+    """Each pair as (shorter text, longer text), their lengths, and the probe step of the shorter."""
+    la, lb = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
+    a_short = la <= lb
+    short = np.where(a_short, pairs[:, 0], pairs[:, 1])
+    long_ = np.where(a_short, pairs[:, 1], pairs[:, 0])
+    ls, ll = lengths[short], lengths[long_]
+    return short, long_, ls, ll, np.maximum(SHINGLE, (ls + 23) // 24)
+
+
 def probe_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8], starts: I64,
                 known: str = "") -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """:func:`aligned_pairs`, and whether the start or the end check held (an anchored pair, which a
@@ -538,12 +548,7 @@ def probe_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[n
     """
     if not len(pairs):
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
-    la, lb = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
-    a_short = la <= lb
-    short = np.where(a_short, pairs[:, 0], pairs[:, 1])
-    long_ = np.where(a_short, pairs[:, 1], pairs[:, 0])
-    ls, ll = lengths[short], lengths[long_]
-    step = np.maximum(SHINGLE, (ls + 23) // 24)
+    short, long_, ls, ll, step = _shorter_first(pairs, lengths)
     gap = ll - ls
     s0, l0 = starts[short], starts[long_]
     probe = _Probe(ls, ll, step, s0, l0)
@@ -574,12 +579,7 @@ def shifted_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray
     """
     if not len(pairs):
         return np.zeros(0, dtype=bool)
-    la, lb = lengths[pairs[:, 0]], lengths[pairs[:, 1]]
-    a_short = la <= lb
-    short = np.where(a_short, pairs[:, 0], pairs[:, 1])
-    long_ = np.where(a_short, pairs[:, 1], pairs[:, 0])
-    ls, ll = lengths[short], lengths[long_]
-    step = np.maximum(SHINGLE, (ls + 23) // 24)
+    short, long_, ls, ll, step = _shorter_first(pairs, lengths)
     limit = np.minimum(MAX_SHIFT, (ls * SHIFT_SHARE).astype(np.int64) + SLIP)
     s0, l0 = starts[short], starts[long_]
     last = ls - 2 * SHINGLE
