@@ -29,6 +29,9 @@ __all__ = ["cache_file", "compile"]
 #: (pattern, flags) -> arguments of ``_sre.compile`` after the pattern
 _Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
+#: the package's own patterns number about a hundred; a pattern built from document text (which
+#: belongs in re.compile) must not grow the file without end
+_MAX_ENTRIES = 1000
 _PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
 _STORED: dict[tuple[str, int], _Entry] | None = None
 _NEW: dict[tuple[str, int], _Entry] = {}
@@ -87,7 +90,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
         found = _rebuild(pattern, entry)
     if found is None:
         found, entry = _compile_fresh(pattern, int(flags))
-        if entry is not None:
+        if entry is not None and len(_load()) + len(_NEW) < _MAX_ENTRIES:
             if not _NEW:
                 atexit.register(_save)
             _NEW[key] = entry

@@ -89,3 +89,10 @@ def test_a_run_writes_the_cache_and_the_next_reads_it(tmp_path: Path) -> None:
                             capture_output=True, text=True, env=env)
     assert first.returncode == second.returncode == 1
     assert first.stdout == second.stdout
+
+
+def test_the_cache_stays_bounded(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_regex, "_MAX_ENTRIES", 3)
+    for k in range(6):
+        assert _regex.compile(f"x{k}y") == re.compile(f"x{k}y")
+    assert len(_regex._NEW) == 3

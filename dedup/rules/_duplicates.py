@@ -410,7 +410,8 @@ class _Keeper:
             return True
         # a whole word: count matches that are not part of a longer word
 
-        word = _regex.compile(rf"(?<![^\W\d_]){re.escape(token)}(?![^\W\d_])")
+        # re.compile, not the machine-wide cache: the pattern holds a word of this document
+        word = re.compile(rf"(?<![^\W\d_]){re.escape(token)}(?![^\W\d_])")
         matches = word.finditer(lowered)
         return next(matches, None) is not None and next(matches, None) is not None
 
