@@ -987,6 +987,16 @@ def _flag_blocks(ctx: Context, code: str) -> dict[int, object]:
     return found[code]
 
 
+def _true_runs(mask: Any) -> tuple[Any, Any]:
+    """Starts and ends (exclusive) of the runs of True in a boolean numpy array."""
+    import numpy as np
+
+    pad = np.zeros(len(mask) + 2, dtype=bool)
+    pad[1:-1] = mask
+    edges = np.flatnonzero(pad[1:] != pad[:-1])
+    return edges[0::2], edges[1::2]
+
+
 def _rep001_positions(
     np: Any,
     t: _Tables,
@@ -1000,18 +1010,13 @@ def _rep001_positions(
 ) -> Any:
     """Starts of the second copies of every possible REP001 item repeat (scan_block's _verify,
     narrowed by what assess() accepts)."""
-    n = len(cp)
     item = (cls & _SEP_BIT) == 0
     if "." in window or "．" in window:
         # a full stop followed by an item character is part of the item (3.5, U.S)
         dots = [m.start() for m in compiled(f"[.．](?=[^{re.escape(_SEP_RAW)}])").finditer(window)]
         if dots:
             item[dots] = True
-    pad = np.zeros(n + 2, dtype=bool)
-    pad[1:-1] = item
-    edges = np.flatnonzero(pad[1:] != pad[:-1])
-    starts = edges[0::2]
-    ends = edges[1::2]
+    starts, ends = _true_runs(item)
     m_items = len(starts)
     empty = np.zeros(0, dtype=np.int64)
     if m_items < 2:
@@ -1180,11 +1185,7 @@ def _rep002_positions(np: Any, t: _Tables, cp: Any, cls: Any, bstarts: Any, has_
     latin: tuple[Any, Any] = (empty, empty)
     token = cls & _TOKEN_BIT
     if token.any():
-        pad = np.zeros(n + 2, dtype=bool)
-        pad[1:-1] = token
-        edges = np.flatnonzero(pad[1:] != pad[:-1])
-        ts = edges[0::2]
-        te = edges[1::2]
+        ts, te = _true_runs(token)
         lens = te - ts
         j = np.flatnonzero(lens[:-1] == lens[1:])
         a_s, a_e, b_s, b_e = ts[j], te[j], ts[j + 1], te[j + 1]
@@ -1274,11 +1275,7 @@ def _rep003_blocks(
         # Latin list items: words are runs without white space or marks; a name's words start a
         # piece (after a mark or and/or/plus/as) or end one (before a mark or and/or)
         word = ~punct & ((cls & _WS_BIT) == 0)
-        pad = np.zeros(n + 2, dtype=bool)
-        pad[1:-1] = word
-        edges = np.flatnonzero(pad[1:] != pad[:-1])
-        ws_ = edges[0::2]
-        we = edges[1::2]
+        ws_, we = _true_runs(word)
         count = len(ws_)
         if count >= min_words:
             low = t.fold
