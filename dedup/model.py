@@ -213,8 +213,42 @@ def split_blocks(text: str) -> Iterable[Block]:
     >>> [(b.start, b.end, b.text) for b in split_blocks("\\na\\nb\\n\\n c \\n")]
     [(1, 4, 'a\\nb'), (6, 9, ' c ')]
     """
-    for index, m in enumerate(_BLOCK_RE.finditer(text)):
-        yield Block(index, m.start(), m.end(), text)
+    if "\r" in text:
+        for index, m in enumerate(_BLOCK_RE.finditer(text)):
+            yield Block(index, m.start(), m.end(), text)
+        return
+    # LF only (nearly every file once read): find the blank lines between blocks instead of
+    # matching every character of the blocks, about 3x faster on long text
+    index, pos = 0, 0
+    for m in _BLANK_LINES_LF.finditer(text):
+        # between two runs of blank lines every line holds text: only the first piece needs trimming
+        start, end = _trim_blank_edges(text, pos, m.start()) if pos == 0 else (pos, m.start())
+        if start < end:
+            yield Block(index, start, end, text)
+            index += 1
+        pos = m.end()
+    start, end = _trim_blank_edges(text, pos, len(text))
+    if start < end:
+        yield Block(index, start, end, text)
+
+
+def _trim_blank_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` (lines without blank lines between them) less a blank first or last line.
+
+    Only the text's first line and its last line (which no LF closes) can be blank without
+    forming a run of blank lines.
+    """
+    first_break = text.find("\n", start, end)
+    if first_break >= 0 and not text[start:first_break].strip():
+        start = first_break + 1
+    last_break = text.rfind("\n", start, end)
+    if not text[max(last_break + 1, start) : end].strip():
+        end = max(last_break, start)  # a blank last line, or nothing but one blank line
+    return start, end
+
+
+#: blank (whitespace-only) lines after a line break, LF-only text
+_BLANK_LINES_LF = _regex.compile(r"\n(?:[^\S\n]*+\n)+")
 
 
 #: a run of non-blank lines, from a line start (the look-behind keeps a blank line of any length
