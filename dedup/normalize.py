@@ -19,7 +19,7 @@ from typing import Any
 __all__ = [
     "Normalized",
     "batch_bounds",
-    "fold_char", "is_cjk", "is_sentence_end", "matching_text", "normalize", "normalize_reference"]
+    "fold_char", "is_cjk", "is_sentence_end", "matching_text", "matching_texts", "normalize", "normalize_reference"]
 
 # Punctuation variants that OCR and typesetting swap freely, mapped to one representative.
 _PUNCT_MAP = {
@@ -148,6 +148,25 @@ def matching_text(text: str) -> str:
     return _matching_text_translate(text)
 
 
+def matching_texts(texts: Sequence[str]) -> list[str]:
+    """:func:`matching_text` of each of ``texts``, a batch of them per call (a call per short text
+    costs more than its folding; a long batch takes the numpy table).
+
+    >>> matching_texts(["Ａ b", "", "C d"])
+    ['ab', '', 'cd']
+    """
+    out: list[str] = []
+    for start, stop in batch_bounds([len(t) for t in texts], _BATCH_CHARS, extra=1):
+        batch = texts[start:stop]
+        joined = "\x00".join(batch)
+        # NUL folds to itself and nothing folds to NUL: the pieces are the texts, unless a text holds one
+        pieces = matching_text(joined).split("\x00") if joined.count("\x00") == len(batch) - 1 else []
+        out.extend(pieces if len(pieces) == len(batch) else map(matching_text, batch))
+    return out
+
+
+#: characters of text folded by one call of :func:`matching_texts` (bounds the joined copy)
+_BATCH_CHARS = 1 << 20
 #: from this length the numpy table pays if numpy is loaded anyway (rules load it for long documents)
 _LONG_TEXT = 50_000
 #: and from this length it pays for importing numpy too (the rules load it for such documents anyway)

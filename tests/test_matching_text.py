@@ -92,3 +92,12 @@ def test_unified_ideographs_fold_to_themselves() -> None:
     from dedup.normalize import fold_char
 
     assert all(fold_char(chr(o)) == chr(o) for o in range(0x4E00, 0xA000))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=8))
+def test_matching_texts_equals_one_call_per_text(texts: list[str]) -> None:
+    # NUL joins the batch: a text holding one must still come back on its own
+    from dedup.normalize import matching_texts
+
+    assert matching_texts(texts) == [matching_text(t) for t in texts]
