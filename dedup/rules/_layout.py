@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from dedup import _regex
 from dedup.model import Block, Edit, Span
 from dedup.normalize import CLOSERS, is_cjk
+from dedup.rules._cjk_words import ends_on_function_word, first_word, straddle_gain
 
 if TYPE_CHECKING:
     from dedup.rules.base import Context
@@ -689,6 +690,13 @@ WEAK_CUT_MIN_SCORE = 2
 #: a straddling 3-gram seen twice (or a 4-gram once), and none across the nearer join
 SPLICE_STRONG_SCORE = 6
 SPLICE_MAX_RUN = 3
+#: a CJK break falls inside a word when the reading with a word across it is this much likelier
+#: (nats, from a general dictionary: ``教|育`` about 12, ``少数|民族`` 7.5): a headline and its body
+#: end and start on whole words, and a last and first word that happen to make a longer one
+#: (``基础|科学``) stay near 3
+WORD_CUT_MIN_GAIN = 4.0
+#: no word across the nearer join of a splice hypothesis: its break falls between two words
+WORD_CUT_NONE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -698,6 +706,8 @@ class Join:
     a: Block
     b: Block
     score: int
+    #: dictionary evidence that the break falls inside a word (nats; 0 when not weighed)
+    word_gain: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -715,6 +725,8 @@ class Splice:
     score_run: int
     score_d: int
     score_target: int
+    #: dictionary evidence that the cut and ``d`` split a word (nats; 0 when not weighed)
+    word_gain: float = 0.0
 
 
 @dataclass
@@ -763,15 +775,50 @@ def _reads_on(prev: str, nxt: str) -> bool:
         or (bool(head) and head in CJK_NON_INITIAL)
         or bool(_regex.compile(r"[：:].").search(body))
         or bool(_STATISTIC_RE.search(body))
+        or (bool(body) and is_cjk(body[-1]) and _cjk_reads_on(body, nxt))
     )
 
 
-def _unfinished(text: str) -> bool:
-    """No sentence end, not a numbered item, not a marker: a heading or a piece of a sentence."""
-    body = text.strip()
-    return bool(body) and not ends_sentence(body) and not is_list_item(body) and (
-        match_marker(body.splitlines()[-1]) is None
-    )
+#: whole words a Chinese sentence does not begin with (conjunctions joining what came before,
+#: adverbs that lean on a subject): the first word of a block only, as segmented (和平, 并且,
+#: 都市 are other words)
+CJK_NON_INITIAL_WORDS = frozenset("和与及或并而又也都却才")
+#: the last comma clause of a clause-shaped block is a fragment when it has at most this many
+#: characters after a clause at least ``_LONG_CLAUSE`` long (``……通过平等对话与磋商，逐步``); a
+#: headline's clauses are phrases, and short ones come in parallel series (开放，合作，共赢)
+_FRAGMENT_CLAUSE = 2
+_LONG_CLAUSE = 6
+
+
+def _cjk_reads_on(body: str, nxt: str) -> bool:
+    """Word-level signs that a CJK block without a full stop runs on into ``nxt``.
+
+    >>> _cjk_reads_on("实施积极的财政政策，按照", "规定执行。"), _cjk_reads_on("完善综合国力", "又有提高。")
+    (True, True)
+    >>> _cjk_reads_on("通过平等对话与磋商，逐步", "解决分歧。"), _cjk_reads_on("开放，合作，共赢", "各国代表出席。")
+    (True, False)
+    """
+    clauses = _regex.compile(r"[，,]").split(body)
+    if len(clauses) >= 2:
+        last, before = clauses[-1].strip(), clauses[-2].strip()
+        if 0 < len(last) <= _FRAGMENT_CLAUSE and len(before) >= _LONG_CLAUSE:
+            return True
+    return first_word(nxt) in CJK_NON_INITIAL_WORDS or ends_on_function_word(body)
+
+
+def word_cut_gain(prev: str, nxt: str) -> float:
+    """Dictionary evidence (nats) that a CJK break splits a word: 0 for Latin text.
+
+    >>> word_cut_gain("制定和实施国家中长期教", "育改革和发展规划纲要。") >= WORD_CUT_MIN_GAIN
+    True
+    >>> word_cut_gain("三、积极推进经济结构调整", "进一步解决制约经济发展的问题。")
+    0.0
+    """
+    tail = prev.rstrip()
+    head = nxt.lstrip()
+    if not (tail and head and is_cjk(tail[-1]) and is_cjk(head[0])):
+        return 0.0
+    return straddle_gain(tail, head)
 
 
 def weak_heading(text: str) -> bool:
@@ -832,7 +879,8 @@ def analyse_breaks(ctx: Context) -> Breaks:
     joins: list[Join] = []
     splices: list[Splice] = []
     claimed: set[int] = set()
-    pending: list[tuple[int, int, int]] = []  # (evidence, cut position, continuation position)
+    # (evidence, cut position, continuation position, dictionary evidence across that join)
+    pending: list[tuple[float, int, int, float]] = []
     # the plain join a splice hypothesis set aside: (cut position -> score), taken if the splice falls
     fallback: dict[int, int] = {}
 
@@ -849,49 +897,91 @@ def analyse_breaks(ctx: Context) -> Breaks:
 
     for i, a in enumerate(live[:-1]):
         b = live[i + 1]
+        cjk = script_of(a.text[-40:]) == "cjk"
+        # dictionary evidence is weighed only where a CJK break is in doubt (the word list is
+        # read on first use)
+        gains: dict[int, float] = {}
+
+        def gain(k: int, a: Block = a, gains: dict[int, float] = gains) -> float:
+            if k not in gains:
+                gains[k] = word_cut_gain(a.text, live[k].text)
+            return gains[k]
+
+        # a heading-shaped block whose next block does not continue it may still be the start of
+        # a sentence a spliced run interrupts: then only a later block completing a word it
+        # leaves split will do
+        word_splice_only = False
         if not is_cut(a, width) or _opens_unit(live[i - 1] if i else None, a, width):
             # a heading-shaped block (no full stop) is a cut sentence when it reads on into
-            # the next (a particle, a closing bracket, a function word at its end) or the
-            # characters across the break are a word seen elsewhere in the document
-            if not (_unfinished(a.text) and continues(a.text, b.text, width)):
+            # the next (a particle, a closing bracket, a function word at its end), the
+            # characters across the break are a word seen elsewhere in the document, or the
+            # break splits a dictionary word (no headline ends inside a word: even a numbered
+            # one counts then)
+            body = a.text.strip()
+            if not body or ends_sentence(body) or match_marker(body.splitlines()[-1]) is not None:
                 continue
-            # a word straddling the break proves a cut only for clause-shaped blocks: a title
-            # and its first paragraph may happen to form one (建设|进一步)
-            evidence = weak_heading(a.text) and score(a, b) >= WEAK_CUT_MIN_SCORE
-            if not (_reads_on(a.text, b.text) or evidence):
-                continue
-        b_continues = continues(a.text, b.text, width)
+            item = is_list_item(body)
+            b_reads_on = continues(a.text, b.text, width)
+            cut_here = b_reads_on and (
+                (cjk and gain(i + 1) >= WORD_CUT_MIN_GAIN)
+                or (
+                    not item
+                    and (
+                        _reads_on(a.text, b.text)
+                        # a word straddling the break, seen elsewhere, proves a cut only for
+                        # clause-shaped blocks: a title and its first paragraph may happen to
+                        # form one (建设|进一步)
+                        or (weak_heading(a.text) and score(a, b) >= WEAK_CUT_MIN_SCORE)
+                    )
+                )
+            )
+            if not cut_here:
+                if not (cjk and "\n" not in body):
+                    continue
+                word_splice_only = True
+        b_continues = continues(a.text, b.text, width) and not word_splice_only
         s_b = score(a, b) if b_continues else 0
-        latin = script_of(a.text[-40:]) == "latin"
+        latin = not cjk and script_of(a.text[-40:]) == "latin"
         for k in range(i + 2, min(len(live), i + 2 + SPLICE_WINDOW)):
             d = live[k]
             if not continues(a.text, d.text, width) or not _complete(live[k - 1], width):
                 continue
             if is_sentence_tail(d.text):
                 continue  # a stray tail (``起。``) is an orphan, not the rest of this sentence
+            if word_splice_only:
+                if gain(k) >= WORD_CUT_MIN_GAIN and k - i - 1 <= SPLICE_MAX_RUN:
+                    pending.append((score(a, d) + gain(k), i, k, gain(k)))
+                    break
+                continue
             s_d = score(a, d)
             # a numbered heading after the cut opens a new section (the rest is more likely lost
             # than later): then only a word straddling the later join, seen elsewhere, will do
-            cjk_ok = (score(a, d, 3) if is_list_item(b.text) else s_d) >= SPLICE_MIN_SCORE
+            cjk_ok = (score(a, d, 3) if is_list_item(b.text) else s_d) >= SPLICE_MIN_SCORE or (
+                not latin and not is_list_item(b.text) and gain(k) >= WORD_CUT_MIN_GAIN
+            )
             if not b_continues and (d.text.lstrip()[:1].islower() if latin else cjk_ok):
                 # the next block cannot continue the cut (a capital, a heading), a later one can
-                pending.append((s_d, i, k))
+                pending.append((s_d, i, k, gains.get(k, 0.0)))
                 break
-            strong = score(a, d, 3) if s_b == 0 else 0
-            if strong >= SPLICE_STRONG_SCORE and k - i - 1 <= SPLICE_MAX_RUN:
-                # both could continue it: only a word seen whole elsewhere across the later
-                # join, and none across the nearer one, tells the run was spliced in
-                pending.append((strong, i, k))
+            if s_b or k - i - 1 > SPLICE_MAX_RUN:
+                continue
+            strong = score(a, d, 3)
+            # both could continue it: only a word seen whole elsewhere across the later join, or a
+            # dictionary word the later join completes while the nearer one splits none, and no
+            # such evidence across the nearer join, tells the run was spliced in
+            by_word = not latin and gain(k) >= WORD_CUT_MIN_GAIN and gain(i + 1) < WORD_CUT_NONE
+            if strong >= SPLICE_STRONG_SCORE or by_word:
+                pending.append((strong + (gain(k) if by_word else 0), i, k, gains.get(k, 0.0)))
                 if not _bridged(a, b, bridged):
                     fallback[i] = s_b
                 break
         else:
             if b_continues and not _bridged(a, b, bridged):
-                joins.append(Join(a, b, s_b))
+                joins.append(Join(a, b, s_b, gains.get(i + 1, 0.0)))
                 claimed.update((a.index, b.index))
     # two cuts may claim one continuation: the better-attested join (then the nearer cut) wins
     pending.sort(key=lambda p: (-p[0], p[2] - p[1]))
-    for _, i, k in pending:
+    for _, i, k, word_gain in pending:
         a, d = live[i], live[k]
         run = tuple(live[i + 1 : k])
         if any(x.index in claimed for x in (a, d, *run)):
@@ -916,7 +1006,7 @@ def analyse_breaks(ctx: Context) -> Breaks:
             s_e = score(e, first)
             if s_e >= SPLICE_MIN_SCORE and s_e > best:
                 target, best = e, s_e
-        splices.append(Splice(a, run, d, target, score(a, first), score(a, d), best))
+        splices.append(Splice(a, run, d, target, score(a, first), score(a, d), best, word_gain))
         claimed.update(x.index for x in (a, d, *run))
         if target is not None:
             claimed.add(target.index)
