@@ -19,8 +19,9 @@ Faults:
 * ``boundary-overlap``: the last sentence of a paragraph repeated at the start of the next;
 * ``tile-overlap``: a strip of a paragraph read twice across a blank line (a column
   break): the end of one block again at the start of the next (found as ``boundary-overlap``);
-* ``splice``: a foreign paragraph between the halves of a cut English paragraph
-  (the later half starts in lowercase, the foreign one with a capital);
+* ``splice``: a foreign paragraph between the halves of a cut paragraph: English cut
+  before a lowercase word (the foreign one starts with a capital), Chinese cut inside a
+  word (``教|育``; the clean text keeps the foreign paragraph after the joined one);
 * ``scan-overlap``: a strip of 30-60 characters (English 70-120) of a paragraph
   read twice across a line break inside the block (optionally with one misread character);
 * ``orphan-fragment``: a sentence tail (``上。``, ``ment.``) left beside page furniture.
@@ -103,6 +104,24 @@ def _cjk_cut(rng: random.Random, para: str) -> int | None:
     spots = [
         i for i in range(8, len(para) - 8) if _CJK.match(para[i - 1]) and _CJK.match(para[i])
     ]
+    return rng.choice(spots) if spots else None
+
+
+def _cjk_word_cut(rng: random.Random, para: str) -> int | None:
+    """A point inside a word of two or more CJK characters (``教|育``), as a dictionary segments it.
+
+    The Chinese counterpart of :func:`_en_cut`'s lowercase continuation: the evidence a reader
+    has that the later block continues the cut.  A cut between two words is ambiguous without
+    syntax (``……中央财政`` | ``安排……`` reads like a headline and its body).
+    """
+    from dedup.rules._cjk_words import segment
+
+    spots: list[int] = []
+    pos = 0
+    for word in segment(para):
+        if len(word) > 1 and all(_CJK.match(ch) for ch in word):
+            spots.extend(i for i in range(pos + 1, pos + len(word)) if 8 <= i <= len(para) - 8)
+        pos += len(word)
     return rng.choice(spots) if spots else None
 
 
@@ -201,14 +220,12 @@ def _inject(
         b.fault("boundary-overlap", (span[0], span[1] - len(glue)), "remove")
         return True
     if kind == "splice":
-        if zh:
-            return False
-        cut = _en_cut(rng, para)
+        cut = _cjk_word_cut(rng, para) if zh else _en_cut(rng, para)
         if cut is None:
             return False
-        head, tail = para[:cut], para[cut + 1 :]
+        head, tail = (para[:cut], para[cut:]) if zh else (para[:cut], para[cut + 1 :])
         alien = foreign[1]
-        b.add(head, clean=head + " " + tail + "\n\n" + alien)
+        b.add(head, clean=head + ("" if zh else " ") + tail + "\n\n" + alien)
         b.add("\n\n", clean="")
         span = b.add(alien, clean="")
         b.add("\n\n", clean="")

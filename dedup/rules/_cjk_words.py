@@ -27,7 +27,7 @@ from pathlib import Path
 
 from dedup.normalize import is_cjk
 
-__all__ = ["Lexicon", "ends_on_function_word", "first_word", "last_word", "lexicon", "straddle_gain"]
+__all__ = ["Lexicon", "ends_on_function_word", "first_word", "last_word", "lexicon", "segment", "straddle_gain"]
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cjk_words.txt"
 #: longest word in the list
@@ -159,6 +159,18 @@ def straddle_gain(prev: str, nxt: str) -> float:
     if not left or not right:
         return 0.0
     return max(0.0, _gain(left, right))
+
+
+def segment(text: str) -> list[str]:
+    """``text`` cut into its cheapest sequence of dictionary words (unknown characters alone).
+
+    >>> segment("制定国家中长期教育规划")
+    ['制定', '国家', '中长期', '教育', '规划']
+    """
+    if not text:
+        return []
+    _, ends = _segment(text)
+    return [text[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def last_word(text: str) -> str:

@@ -34,9 +34,9 @@ DOCS = 30
 
 
 def _kinds(lang: str) -> list[str]:
-    # unique Chinese splices cannot be told from continuations without a word list: only
-    # the duplicated ones (DUP003) are found; the English generator injects them
-    return [k for k in KINDS if not (lang == "zh" and k == "splice")]
+    # every kind in both languages (unique Chinese splices are cut inside a word, the evidence a
+    # reader has, as English ones are cut before a lowercase word)
+    return list(KINDS)
 
 
 def _docs(lang: str) -> list[LayoutDoc]:
