@@ -12,7 +12,8 @@ What is kept:
   whether a break falls inside a word (a unigram segmentation of a few characters either
   side of it);
 * the function words a heading does not end with (prepositions, conjunctions,
-  particles: tags ``p``, ``c``, ``u*``), seen at least ``MIN_FREQ_FUNCTION`` times.
+  particles: tags ``p``, ``c``, ``u*``), seen at least ``MIN_FREQ_FUNCTION`` times;
+* of those, the particles (``u*``): no sentence begins with one.
 
 Words of one length are stored sorted and concatenated on one line, their costs on the
 next, so loading is one read and a few splits (no dictionary of 50 000 entries to build):
@@ -53,6 +54,7 @@ def build() -> str:
     total = sum(freq for _, freq, _ in entries)
     by_len: dict[int, dict[str, int]] = {n: {} for n in range(1, MAX_LEN + 1)}
     function: set[str] = set()
+    particles: set[str] = set()
     for word, freq, tag in entries:
         if not _is_cjk_word(word) or len(word) > MAX_LEN:
             continue
@@ -62,9 +64,11 @@ def build() -> str:
             by_len[len(word)][word] = min(cost, by_len[len(word)].get(word, cost))
         if freq >= MIN_FREQ_FUNCTION and tag.startswith(FUNCTION_TAGS):
             function.add(word)
+            if tag.startswith("u"):
+                particles.add(word)
     lines = [
         f"# CJK words of 1-{MAX_LEN} characters (frequency >= {MIN_FREQ}) with their cost -ln(freq/total) "
-        "in half-nats as chr(48 + cost), and function words (tags p, c, u); derived from jieba "
+        "in half-nats as chr(48 + cost), function words (tags p, c, u) and particles (u); derived from jieba "
         f"{jieba.__version__} dict.txt (MIT licence, Copyright (c) 2013 Sun Junyi) by "
         "tools/build_cjk_words.py: do not edit",
         f"unknown\t{round(-2 * math.log(1 / total))}",
@@ -74,6 +78,7 @@ def build() -> str:
         lines.append(f"w{n}\t{''.join(words)}")
         lines.append(f"c{n}\t{''.join(chr(48 + table[w]) for w in words)}")
     lines.append("function\t" + " ".join(sorted(function)))
+    lines.append("particle\t" + " ".join(sorted(particles)))
     return "\n".join(lines) + "\n"
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from dedup.normalize import is_cjk
 
-__all__ = ["Lexicon", "ends_on_function_word", "first_word", "last_word", "lexicon", "segment", "straddle_gain"]
+__all__ = ["Lexicon", "ends_on_function_word", "first_word", "last_word", "lexicon", "segment", "starts_on_particle", "straddle_gain"]
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cjk_words.txt"
 #: longest word in the list
@@ -47,6 +47,8 @@ class Lexicon:
     costs: tuple[str, ...]
     #: prepositions, conjunctions and particles: a heading does not end on one
     function_words: frozenset[str]
+    #: particles (等, 之, 的, 了 …): a sentence does not begin with one
+    particles: frozenset[str]
     #: the cost of a character the list does not hold (rarer than any word in it)
     unknown: float
 
@@ -86,6 +88,7 @@ def lexicon() -> Lexicon:
         words=tuple(fields[f"w{n}"] for n in range(1, MAX_WORD + 1)),
         costs=tuple(fields[f"c{n}"] for n in range(1, MAX_WORD + 1)),
         function_words=frozenset(fields["function"].split()),
+        particles=frozenset(fields["particle"].split()),
         unknown=int(fields["unknown"]) / 2,
     )
 
@@ -197,6 +200,16 @@ def first_word(text: str) -> str:
         return ""
     _, ends = _segment(head)
     return head[: ends[0]]
+
+
+def starts_on_particle(text: str) -> bool:
+    """Whether ``text`` begins with a particle as a word of its own (no sentence does).
+
+    >>> starts_on_particle("等领域的交往与合作。"), starts_on_particle("等待时机。")
+    (True, False)
+    """
+    word = first_word(text)
+    return bool(word) and word in lexicon().particles
 
 
 def ends_on_function_word(text: str) -> bool:

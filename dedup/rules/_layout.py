@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 from dedup import _regex
 from dedup.model import Block, Edit, Span
 from dedup.normalize import CLOSERS, is_cjk
-from dedup.rules._cjk_words import ends_on_function_word, first_word, straddle_gain
+from dedup.rules._cjk_words import (
+    ends_on_function_word,
+    first_word,
+    last_word,
+    starts_on_particle,
+    straddle_gain,
+)
 
 if TYPE_CHECKING:
     from dedup.rules.base import Context
@@ -783,11 +789,20 @@ def _reads_on(prev: str, nxt: str) -> bool:
 #: adverbs that lean on a subject): the first word of a block only, as segmented (和平, 并且,
 #: 都市 are other words)
 CJK_NON_INITIAL_WORDS = frozenset("和与及或并而又也都却才")
-#: the last comma clause of a clause-shaped block is a fragment when it has at most this many
+#: the last comma clause of a clause-shaped block is a fragment when it is one word of this many
 #: characters after a clause at least ``_LONG_CLAUSE`` long (``……通过平等对话与磋商，逐步``); a
-#: headline's clauses are phrases, and short ones come in parallel series (开放，合作，共赢)
+#: headline's clauses are phrases, and short ones come in parallel series (开放，合作，共赢).  A
+#: single character there is more often what OCR kept of a longer heading line (``……调控，保``,
+#: the rest lost) than the start of the next block's sentence
 _FRAGMENT_CLAUSE = 2
 _LONG_CLAUSE = 6
+
+
+#: adverbs that stand before the predicate they modify (degree, frequency, progress, necessity):
+#: a clause does not end on one, so a block that does runs on (``……开放型经济水平不断``)
+CJK_PREDICATE_ADVERBS = frozenset(
+    "不断 逐步 逐渐 进一步 日益 十分 非常 更加 越来越 已经 正在 始终 一直 仍然 依然 必须 应当 应该 曾经".split()
+)
 
 
 def _cjk_reads_on(body: str, nxt: str) -> bool:
@@ -801,9 +816,14 @@ def _cjk_reads_on(body: str, nxt: str) -> bool:
     clauses = _regex.compile(r"[，,]").split(body)
     if len(clauses) >= 2:
         last, before = clauses[-1].strip(), clauses[-2].strip()
-        if 0 < len(last) <= _FRAGMENT_CLAUSE and len(before) >= _LONG_CLAUSE:
+        if len(last) == _FRAGMENT_CLAUSE and len(before) >= _LONG_CLAUSE:
             return True
-    return first_word(nxt) in CJK_NON_INITIAL_WORDS or ends_on_function_word(body)
+    return (
+        first_word(nxt) in CJK_NON_INITIAL_WORDS
+        or starts_on_particle(nxt)
+        or ends_on_function_word(body)
+        or last_word(body) in CJK_PREDICATE_ADVERBS
+    )
 
 
 def word_cut_gain(prev: str, nxt: str) -> float:
