@@ -27,7 +27,16 @@ from pathlib import Path
 
 from dedup.normalize import is_cjk
 
-__all__ = ["Lexicon", "ends_on_function_word", "first_word", "last_word", "lexicon", "segment", "starts_on_particle", "straddle_gain"]
+__all__ = [
+    "Lexicon",
+    "ends_on_function_word",
+    "first_word",
+    "last_word",
+    "lexicon",
+    "segment",
+    "starts_on_particle",
+    "straddle_gain",
+]
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cjk_words.txt"
 #: longest word in the list

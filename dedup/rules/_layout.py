@@ -801,8 +801,11 @@ _LONG_CLAUSE = 6
 #: adverbs that stand before the predicate they modify (degree, frequency, progress, necessity):
 #: a clause does not end on one, so a block that does runs on (``……开放型经济水平不断``)
 CJK_PREDICATE_ADVERBS = frozenset(
-    "不断 逐步 逐渐 进一步 日益 十分 非常 更加 越来越 已经 正在 始终 一直 仍然 依然 必须 应当 应该 曾经".split()
-)
+    {
+        "不断", "逐步", "逐渐", "进一步", "日益", "十分", "非常", "更加", "越来越", "已经",
+        "正在", "始终", "一直", "仍然", "依然", "必须", "应当", "应该", "曾经",
+    }
+)  # fmt: skip
 
 
 def _cjk_reads_on(body: str, nxt: str) -> bool:
