@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from dedup.model import Finding, Fix, Span
 from dedup.rules import register
-from dedup.rules._layout import analyse_breaks, gap_edit
+from dedup.rules._layout import WORD_CUT_MIN_GAIN, analyse_breaks, gap_edit
 from dedup.rules.base import Context, Rule
 
 
@@ -24,7 +24,10 @@ class BrokenParagraph(Rule):
     (page headers, markers, duplicated splices).  A heading or headline (no
     sentence punctuation at all) followed by its body is not a broken paragraph,
     nor is a block followed by a heading, a numbered item or, in Latin text, a
-    capitalised sentence.
+    capitalised sentence.  In CJK text a heading-shaped block is a cut sentence when
+    the break splits a word of a general dictionary (``教|育``; no headline ends inside
+    a word), when it ends on a function word or a predicate adverb, or when the next
+    block opens with a particle or a conjunction.
 
     Anti-pattern:
         ``强化经济技术开发区、前湾新区、高新`` / ``区的硬核支撑能力。``
@@ -58,13 +61,16 @@ class BrokenParagraph(Rule):
             edit, evidence = gap_edit(text, a, b, ctx.blocks, ctx.doc.newline)
             tail = a.text.rstrip()[-12:]
             head = b.text.lstrip()[:12]
-            confidence = 0.9 if join.score > 0 else 0.8
+            confidence = 0.9 if join.score > 0 or join.word_gain >= WORD_CUT_MIN_GAIN else 0.8
+            extra: dict[str, object] = {}
+            if join.word_gain >= WORD_CUT_MIN_GAIN:
+                extra["word_cut_gain"] = round(join.word_gain, 1)
             yield self.finding(
                 ctx,
                 Span(edit.start, edit.end),
                 f"sentence cut across a break: {tail!r} | {head!r}",
                 confidence=confidence,
                 related=(a.span, b.span),
-                evidence={"tail": tail, "head": head, "junction_score": join.score, **evidence},
+                evidence={"tail": tail, "head": head, "junction_score": join.score, **extra, **evidence},
                 fix=Fix((edit,)),
             )

@@ -18,12 +18,13 @@ class UniqueSplice(Rule):
     A block ends mid-sentence, the blocks after it do not continue it, and a block
     a little further on does (it starts mid-sentence after a complete paragraph and
     fits the cut: the characters or words across the join occur elsewhere in the
-    document, or, in Latin text, the run starts with a capital while the later
-    block starts in lowercase).  The run is unique text, so it is never deleted:
-    when its first sentence fits another cut elsewhere (it starts mid-sentence
-    where another block ends mid-sentence), it is moved there; otherwise the
-    interrupted sentence is repaired and the run is kept right after it, for
-    review.  Duplicated splices are DUP003's.
+    document; in Latin text, the run starts with a capital while the later block
+    starts in lowercase; in CJK text, the later block completes a word of a general
+    dictionary that the cut splits, while nothing is split across the nearer break).
+    The run is unique text, so it is never deleted: when its first sentence fits
+    another cut elsewhere (it starts mid-sentence where another block ends
+    mid-sentence), it is moved there; otherwise the interrupted sentence is
+    repaired and the run is kept right after it, for review.  Duplicated splices are DUP003's.
 
     Anti-pattern:
         ``强化经济技术开发区、高新`` / ``另一篇报道的一段。`` / ``区的支撑能力。``
@@ -75,6 +76,7 @@ class UniqueSplice(Rule):
             "run_blocks": len(s.run),
             "junction_score_run": s.score_run,
             "junction_score_continuation": s.score_d,
+            **({"word_cut_gain": round(s.word_gain, 1)} if s.word_gain else {}),
             **joined,
         }
         related = [s.a.span, s.d.span]
