@@ -120,9 +120,15 @@ def _cjk_prefix(text: str, limit: int) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _cost(word: str) -> float | None:
+    # the same few thousand words come up again and again (the characters around every break)
+    return lexicon().cost(word)
+
+
 def _segment(text: str, cut: int = -1) -> tuple[float, list[int]]:
     """The cheapest segmentation of ``text`` (its cost, and each word's end); no word crosses ``cut``."""
-    lx = lexicon()
+    unknown = lexicon().unknown
     n = len(text)
     best = [0.0] + [float("inf")] * n
     back = [0] * (n + 1)
@@ -131,11 +137,11 @@ def _segment(text: str, cut: int = -1) -> tuple[float, list[int]]:
             start = end - size
             if start < cut < end:
                 continue
-            c = lx.cost(text[start:end])
+            c = _cost(text[start:end])
             if c is None:
                 if size > 1:
                     continue
-                c = lx.unknown
+                c = unknown
             if best[start] + c < best[end]:
                 best[end] = best[start] + c
                 back[end] = size
@@ -149,6 +155,13 @@ def _segment(text: str, cut: int = -1) -> tuple[float, list[int]]:
 
 @functools.lru_cache(maxsize=4096)
 def _gain(left: str, right: str) -> float:
+    # most breaks have no dictionary word across them at all: six lookups, no segmentation
+    if not any(
+        _cost(left[-i:] + right[:j]) is not None
+        for i in range(1, min(len(left), MAX_WORD - 1) + 1)
+        for j in range(1, min(len(right), MAX_WORD - i) + 1)
+    ):
+        return 0.0
     text = left + right
     free, _ = _segment(text)
     forced, _ = _segment(text, len(left))

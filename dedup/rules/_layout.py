@@ -962,7 +962,20 @@ def analyse_breaks(ctx: Context) -> Breaks:
                 if not (cjk and "\n" not in body):
                     continue
                 word_splice_only = True
-        b_continues = continues(a.text, b.text, width) and not word_splice_only
+        if word_splice_only:
+            # the word evidence first: it is cheap, and most headings have none
+            for k in range(i + 2, min(len(live), i + 2 + SPLICE_MAX_RUN)):
+                d = live[k]
+                if (
+                    gain(k) >= WORD_CUT_MIN_GAIN
+                    and continues(a.text, d.text, width)
+                    and _complete(live[k - 1], width)
+                    and not is_sentence_tail(d.text)
+                ):
+                    pending.append((score(a, d) + gain(k), i, k, gain(k)))
+                    break
+            continue
+        b_continues = continues(a.text, b.text, width)
         s_b = score(a, b) if b_continues else 0
         latin = not cjk and script_of(a.text[-40:]) == "latin"
         for k in range(i + 2, min(len(live), i + 2 + SPLICE_WINDOW)):
@@ -971,18 +984,15 @@ def analyse_breaks(ctx: Context) -> Breaks:
                 continue
             if is_sentence_tail(d.text):
                 continue  # a stray tail (``起。``) is an orphan, not the rest of this sentence
-            if word_splice_only:
-                if gain(k) >= WORD_CUT_MIN_GAIN and k - i - 1 <= SPLICE_MAX_RUN:
-                    pending.append((score(a, d) + gain(k), i, k, gain(k)))
-                    break
-                continue
             s_d = score(a, d)
             # a numbered heading after the cut opens a new section (the rest is more likely lost
             # than later): then only a word straddling the later join, seen elsewhere, will do
-            cjk_ok = (score(a, d, 3) if is_list_item(b.text) else s_d) >= SPLICE_MIN_SCORE or (
-                not latin and not is_list_item(b.text) and gain(k) >= WORD_CUT_MIN_GAIN
-            )
-            if not b_continues and (d.text.lstrip()[:1].islower() if latin else cjk_ok):
+            if not b_continues and (
+                d.text.lstrip()[:1].islower()
+                if latin
+                else (score(a, d, 3) if is_list_item(b.text) else s_d) >= SPLICE_MIN_SCORE
+                or (not is_list_item(b.text) and gain(k) >= WORD_CUT_MIN_GAIN)
+            ):
                 # the next block cannot continue the cut (a capital, a heading), a later one can
                 pending.append((s_d, i, k, gains.get(k, 0.0)))
                 break
@@ -992,7 +1002,7 @@ def analyse_breaks(ctx: Context) -> Breaks:
             # both could continue it: only a word seen whole elsewhere across the later join, or a
             # dictionary word the later join completes while the nearer one splits none, and no
             # such evidence across the nearer join, tells the run was spliced in
-            by_word = not latin and gain(k) >= WORD_CUT_MIN_GAIN and gain(i + 1) < WORD_CUT_NONE
+            by_word = not latin and gain(i + 1) < WORD_CUT_NONE and gain(k) >= WORD_CUT_MIN_GAIN
             if strong >= SPLICE_STRONG_SCORE or by_word:
                 pending.append((strong + (gain(k) if by_word else 0), i, k, gains.get(k, 0.0)))
                 if not _bridged(a, b, bridged):
