@@ -24,7 +24,10 @@ Faults:
   word (``教|育``; the clean text keeps the foreign paragraph after the joined one);
 * ``scan-overlap``: a strip of 30-60 characters (English 70-120) of a paragraph
   read twice across a line break inside the block (optionally with one misread character);
-* ``orphan-fragment``: a sentence tail (``上。``, ``ment.``) left beside page furniture.
+* ``orphan-fragment``: a sentence tail (``上。``, ``ment.``) left beside page furniture;
+* ``splice-duplicate`` (not in ``KINDS``: DUP003 removes it, the LAY rules do not): the
+  tail of a neighbouring paragraph, cut mid-sentence by a column end, read again between
+  the halves of this paragraph's cut sentence (recorded as a ``splice`` to ``remove``).
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ KINDS = (
     "scan-overlap",
     "orphan-fragment",
 )
+
+#: not in KINDS (LAY rules alone do not remove it): a duplicated splice, DUP003's
+DUPLICATE_SPLICE = "splice-duplicate"
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MARKERS_ZH_OPEN = ("【紧接第{n}版】", "（上接第{n}版）", "【紧接笫{n}版】")
@@ -144,7 +150,9 @@ def make_doc(
 ) -> LayoutDoc:
     """A document of ``paragraphs`` real paragraphs with one fault of each kind in ``kinds``."""
     pool = chinese_paragraphs() if lang == "zh" else english_paragraphs()
-    chosen = rng.sample(pool, paragraphs + 2)
+    # a duplicated splice takes a foreign paragraph of its own (asked for only then, so documents
+    # without one are drawn as before)
+    chosen = rng.sample(pool, paragraphs + 2 + (DUPLICATE_SPLICE in kinds))
     paras, foreign = chosen[:paragraphs], chosen[paragraphs:]
     title = "加强行政能力建设和政风建设" if lang == "zh" else "Customizing Attribute Access"
     plan: dict[int, str] = {}
@@ -231,6 +239,26 @@ def _inject(
         b.add("\n\n", clean="")
         b.add(tail, clean="")
         b.fault("splice", span, "move")
+        return True
+    if kind == DUPLICATE_SPLICE:
+        # the tail of a neighbouring article read twice: once where it belongs (after the start
+        # of its sentence, cut by a column end) and once spliced into this paragraph's sentence
+        other = foreign[2]
+        cut_other = _cjk_cut(rng, other) if zh else _en_cut(rng, other)
+        cut = _cjk_cut(rng, para) if zh else _en_cut(rng, para)
+        if cut is None or cut_other is None:
+            return False
+        skip = 0 if zh else 1
+        b.add(other[:cut_other], clean=other)
+        b.add("\n\n", clean="")
+        b.add(other[cut_other + skip :], clean="")
+        b.add("\n\n")
+        b.add(para[:cut], clean=para)
+        b.add("\n\n", clean="")
+        span = b.add(other[cut_other + skip :], clean="")
+        b.add("\n\n", clean="")
+        b.add(para[cut + skip :], clean="")
+        b.fault("splice", span, "remove")
         return True
     if kind in ("scan-overlap", "tile-overlap"):
         # a strip read twice: inside a hard-wrapped block (a line break between the copies,
