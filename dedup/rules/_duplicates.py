@@ -15,6 +15,7 @@ is verified with rapidfuzz before it counts.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import Counter, defaultdict
@@ -24,7 +25,7 @@ from functools import cache, cached_property
 
 from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
-from dedup.normalize import batch_bounds, is_cjk, matching_text, normalize
+from dedup.normalize import is_cjk, matching_text, normalize
 from dedup.rules._text import (
     ends_mid_sentence,
     heading_number,
@@ -104,14 +105,35 @@ _NORM_BATCH = 1 << 20
 def _norm_texts(blocks: Sequence[Block]) -> list[str]:
     """Matching form of every block, a batch of blocks per ``matching_text`` call (one call per block
     costs more than the translation itself)."""
+    texts = _block_texts(blocks)
     out: list[str] = []
-    for start, stop in batch_bounds([len(b) for b in blocks], _NORM_BATCH, extra=1):
-        texts = [b.text for b in blocks[start:stop]]
-        joined = "\x00".join(texts)
+    # batches by cumulative length (plus a separator each): bisect, not a Python loop over every block
+    ends = list(itertools.accumulate(map(len, texts), _plus_separator, initial=0))
+    first, n = 0, len(texts)
+    while first < n:
+        stop = max(first + 1, bisect.bisect_right(ends, ends[first] + _NORM_BATCH + 1, first) - 1)
+        batch = texts[first:stop]
+        joined = "\x00".join(batch)
         # NUL folds to itself and nothing folds to NUL: the pieces are the blocks, unless a block holds one
-        parts = matching_text(joined).split("\x00") if joined.count("\x00") == len(texts) - 1 else []
-        out.extend(parts if len(parts) == len(texts) else map(matching_text, texts))
+        parts = matching_text(joined).split("\x00") if joined.count("\x00") == len(batch) - 1 else []
+        out.extend(parts if len(parts) == len(batch) else map(matching_text, batch))
+        first = stop
     return out
+
+
+def _plus_separator(total: int, length: int) -> int:
+    return total + length + 1
+
+
+def _block_texts(blocks: Sequence[Block]) -> list[str]:
+    """The texts of ``blocks``, cut from their common source in C when they share one (the
+    ``Block.text`` property costs more than the slicing)."""
+    if not blocks:
+        return []
+    source = blocks[0].source
+    if all(b.source is source for b in blocks):
+        return list(map(source.__getitem__, map(slice, [b.start for b in blocks], [b.end for b in blocks])))
+    return [b.text for b in blocks]
 
 
 def _verify(x: str, y: str) -> tuple[float, str] | None:
@@ -197,7 +219,8 @@ def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int],
 
 def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> list[Pair]:
     """Verified duplicate pairs among blocks given in matching form."""
-    long_ids = [i for i, t in enumerate(norms) if len(t) >= MIN_CHARS]
+    lengths = list(map(len, norms))
+    long_ids = [i for i, n in enumerate(lengths) if n >= MIN_CHARS]
     candidates: set[tuple[int, int]] = set()
 
     # exact copies through a dict (linear even for thousands of copies: each joins its leader chain)
@@ -214,7 +237,7 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
 
     # truncated copies share their first or last characters
     key_pairs: set[tuple[int, int]] = set()
-    long_chars = sum(len(norms[i]) for i in long_ids)
+    long_chars = sum(n for n in lengths if n >= MIN_CHARS)
     all_pairs = len(long_ids) <= ALL_PAIRS_LIMIT and long_chars <= ALL_PAIRS_CHARS
     for head in (True, False) if all_pairs else ():
         groups: dict[str, list[int]] = defaultdict(list)
@@ -228,10 +251,10 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
     heading_pairs: set[tuple[int, int]] = set()
     if blocks is not None:
         by_heading: dict[str, list[int]] = defaultdict(list)
-        for i, block in enumerate(blocks):
-            if _may_be_numbered(block.text) and heading_number(block.text) is not None and looks_like_heading(
-                    block.text):
-                key = normalize(strip_enumeration(block.text)).text
+        for i in _maybe_numbered(blocks):
+            text = blocks[i].text
+            if heading_number(text) is not None and looks_like_heading(text):
+                key = normalize(strip_enumeration(text)).text
                 if len(key) >= 4:
                     by_heading[key].append(i)
         heading_pairs = {
@@ -287,6 +310,25 @@ def _may_be_numbered(text: str) -> bool:
     """Cheap necessary condition of :func:`heading_number`: the first character can start a number."""
     s = text.lstrip(" \t\u3000")
     return bool(s) and (s[0] in _NUMBER_STARTS or s[0].isdecimal())
+
+
+def _maybe_numbered(blocks: Sequence[Block]) -> list[int]:
+    """Indices of the blocks for which :func:`_may_be_numbered` holds, looking at their first
+    characters only (a block that starts with a blank takes the full test)."""
+    if not blocks:
+        return []
+    source = blocks[0].source
+    if not all(b.source is source for b in blocks):
+        return [i for i, b in enumerate(blocks) if _may_be_numbered(b.text)]
+    firsts = [source[b.start : b.start + 1] for b in blocks]
+    return [
+        i
+        for i, c in enumerate(firsts)
+        if c in _NUMBER_STARTS or c.isdecimal() or (c in _BLANKS and _may_be_numbered(blocks[i].text))
+    ]
+
+
+_BLANKS = frozenset(" \t\u3000")
 
 
 # --- runs and keepers ---------------------------------------------------------------------

@@ -38,7 +38,7 @@ pure-Python twin and a differential test (``tests/similarity/test_block_sketches
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -396,16 +396,29 @@ def _densify(sketch: U32) -> U32:
     rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
     if not len(rows):
         return sketch
-    part, hole = sketch[rows], empty[rows]
     width = SKETCH_BINS
-    bins = np.arange(width, dtype=np.int64)
-    big = np.int64(4 * width)
-    # index of the next non-empty bin at or after each bin, looking around the circle once
-    twice = np.concatenate((np.where(hole, big, bins), np.where(hole, big, bins + width)), axis=1)
-    nxt = np.minimum.accumulate(twice[:, ::-1], axis=1)[:, ::-1][:, :width]
-    borrowed = np.take_along_axis(part, nxt % width, axis=1) + (nxt - bins).astype(np.uint32) * np.uint32(_DENSIFY)
+    part, hole = sketch[rows], empty[rows]
+    filled = part.copy()
+    # most holes have a non-empty right neighbour (circularly): all rows at once for those
+    right_hole = np.roll(hole, -1, axis=1)
+    take = hole & ~right_hole
+    filled[take] = np.roll(part, -1, axis=1)[take] + np.uint32(_DENSIFY)
+    # the few others hole by hole, distance by distance, until each meets a non-empty bin (every
+    # row here has one, so none waits longer than width - 1)
+    r, c = np.nonzero(hole & right_hole)
+    flat_hole, flat_part = hole.ravel(), part.ravel()
+    base = r * width
+    step = 2
+    while len(r):
+        at = base + (c + step) % width
+        ok = ~flat_hole[at]
+        if ok.any():
+            filled[r[ok], c[ok]] = flat_part[at[ok]] + np.uint32((step * _DENSIFY) & _MASK32)
+            wait = ~ok
+            r, c, base = r[wait], c[wait], base[wait]
+        step += 1
     out = sketch.copy()
-    out[rows] = np.where(hole, borrowed, part)
+    out[rows] = filled
     return out
 
 
@@ -583,7 +596,9 @@ def shifted_pairs(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray
     limit = np.minimum(MAX_SHIFT, (ls * SHIFT_SHARE).astype(np.int64) + SLIP)
     s0, l0 = starts[short], starts[long_]
     last = ls - 2 * SHINGLE
-    offsets = np.arange(-MAX_SHIFT, MAX_SHIFT + 1, dtype=np.int64)
+    # offsets beyond every pair's limit would only be masked out: a batch of short texts tries fewer
+    reach = int(limit.max())
+    offsets = np.arange(-reach, reach + 1, dtype=np.int64)
     within = np.abs(offsets)[None, :] <= limit[:, None]
     ok = np.zeros(len(ls), dtype=bool)
     for tail in (True, False):
@@ -784,26 +799,24 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
     keys, grams, starts = band_keys_and_grams(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     kept = []
-    # a band at a time, a chunk of pairs at a time: the probes hold a dozen arrays as long as the pairs
-    # (a pair sharing several bands is probed once per band: memory stays that of one band)
-    for found in band_pairs(keys):
-        for lo in range(0, len(found), chunk):
-            part = found[lo : lo + chunk]
-            aligned, anchored = probe_pairs(part, lengths, grams, starts)
-            # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
-            slid = np.flatnonzero(~anchored)
-            aligned[slid] = shifted_pairs(part[slid], lengths, grams, starts)
-            kept.append(part[aligned])
+    # the bands' pairs gathered ``chunk`` at a time, each pair once per batch (a near copy shares
+    # most bands), then probed together: the probes hold a dozen arrays as long as the batch
+    for part in _gathered(band_pairs(keys), chunk, len(texts)):
+        aligned, anchored = probe_pairs(part, lengths, grams, starts)
+        # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
+        slid = np.flatnonzero(~anchored)
+        aligned[slid] = shifted_pairs(part[slid], lengths, grams, starts)
+        kept.append(part[aligned])
     del keys
     for head in (True, False):
-        heads = (hash(t[:key_chars] if head else t[-key_chars:]) for t in texts)
-        shared = np.fromiter(heads, dtype=np.int64, count=len(texts))
-        for found in pairs_within_groups(shared, max_key_group, key_window):
-            for lo in range(0, len(found), chunk):
-                part = found[lo : lo + chunk]
-                # texts with one head share their first key_chars (>= 10) characters: the start probe holds
-                known = ("start" if head else "end") if key_chars >= 2 * SHINGLE else ""
-                kept.append(part[probe_pairs(part, lengths, grams, starts, known)[0]])
+        ends = [t[:key_chars] for t in texts] if head else [t[-key_chars:] for t in texts]
+        shared = np.fromiter(map(hash, ends), dtype=np.int64, count=len(texts))
+        del ends
+        # texts with one head share their first key_chars (>= 10) characters: the start probe holds
+        known = ("start" if head else "end") if key_chars >= 2 * SHINGLE else ""
+        # pairs of one group at distinct distances are distinct: no need to make them so
+        for part in _gathered(pairs_within_groups(shared, max_key_group, key_window), chunk, 0):
+            kept.append(part[probe_pairs(part, lengths, grams, starts, known)[0]])
     pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
     out: set[tuple[int, int]] = set()
     for x, y in pairs.tolist():
@@ -813,3 +826,36 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
             ids_x, ids_y = ids_x[:1], ids_y[:1]
         out.update((min(a, b), max(a, b)) for a in ids_x for b in ids_y)
     return out
+
+
+def _gathered(found: Iterable[npt.NDArray[np.int64]], chunk: int, rows: int) -> Iterator[npt.NDArray[np.int64]]:
+    """The pairs of ``found`` (arrays of shape ``(m, 2)``) in batches of at most ``chunk``.
+
+    With ``rows`` (the number of texts) a batch holds each pair once, in sorted order;
+    with 0 the pairs are passed on as they come (the caller knows them distinct).  Memory
+    stays that of a batch and one array of ``found``.
+    """
+    held: list[npt.NDArray[np.int64]] = []
+    size = 0
+
+    def flush() -> Iterator[npt.NDArray[np.int64]]:
+        pairs = np.concatenate(held) if len(held) > 1 else held[0]
+        if rows:
+            # distinct by sorting codes (np.unique would import numpy.ma on first use)
+            codes = pairs[:, 0] * np.int64(rows) + pairs[:, 1]
+            codes.sort()
+            codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+            pairs = np.stack((codes // rows, codes % rows), axis=1)
+        for lo in range(0, len(pairs), chunk):
+            yield pairs[lo : lo + chunk]
+
+    for part in found:
+        if not len(part):
+            continue
+        held.append(part)
+        size += len(part)
+        if size >= chunk:
+            yield from flush()
+            held, size = [], 0
+    if held:
+        yield from flush()

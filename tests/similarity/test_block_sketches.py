@@ -71,6 +71,16 @@ def test_sketches_equal_the_reference(seed: int) -> None:
     assert np.array_equal(block_sketches(texts), block_sketches_reference(texts))
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_sketches_of_short_texts_equal_the_reference(seed: int) -> None:
+    # a few 5-grams leave most of the 64 bins empty: long runs of holes, some wrapping around
+    rng = random.Random(seed)
+    alphabet = "abcdefg中文数据的一是"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40))) for _ in range(300)]
+    texts += ["", "abcd", "abcde", "abcdef"]
+    assert np.array_equal(block_sketches(texts), block_sketches_reference(texts))
+
+
 def test_sketches_and_fingerprints_do_not_depend_on_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = _texts(7, 200)
     whole, grams, starts = sketches_and_grams(texts)
