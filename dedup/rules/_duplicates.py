@@ -36,7 +36,8 @@ from dedup.rules._text import (
 )
 from dedup.rules.base import Context, Rule
 
-__all__ = ["DuplicateAnalysis", "Pair", "Run", "analyse", "brute_force_pairs", "find_pairs"]
+__all__ = ["DuplicateAnalysis", "Pair", "Run", "analyse", "block_texts", "brute_force_pairs", "find_pairs",
+           "matching_forms"]
 
 #: blocks shorter than this (matching form) never count as duplicates on their own
 MIN_CHARS = 10
@@ -105,18 +106,22 @@ _NORM_BATCH = 1 << 20
 def _norm_texts(blocks: Sequence[Block]) -> list[str]:
     """Matching form of every block, a batch of blocks per ``matching_text`` call (one call per block
     costs more than the translation itself)."""
-    texts = _block_texts(blocks)
+    return matching_forms(block_texts(blocks), _NORM_BATCH)
+
+
+def matching_forms(texts: Sequence[str], batch: int = _NORM_BATCH) -> list[str]:
+    """``matching_text`` of each of ``texts``, texts of about ``batch`` characters joined per call."""
     out: list[str] = []
-    # batches by cumulative length (plus a separator each): bisect, not a Python loop over every block
+    # batches by cumulative length (plus a separator each): bisect, not a Python loop over every text
     ends = list(itertools.accumulate(map(len, texts), _plus_separator, initial=0))
     first, n = 0, len(texts)
     while first < n:
-        stop = max(first + 1, bisect.bisect_right(ends, ends[first] + _NORM_BATCH + 1, first) - 1)
-        batch = texts[first:stop]
-        joined = "\x00".join(batch)
-        # NUL folds to itself and nothing folds to NUL: the pieces are the blocks, unless a block holds one
-        parts = matching_text(joined).split("\x00") if joined.count("\x00") == len(batch) - 1 else []
-        out.extend(parts if len(parts) == len(batch) else map(matching_text, batch))
+        stop = max(first + 1, bisect.bisect_right(ends, ends[first] + batch + 1, first) - 1)
+        part = texts[first:stop]
+        joined = "\x00".join(part)
+        # NUL folds to itself and nothing folds to NUL: the pieces are the texts, unless a text holds one
+        pieces = matching_text(joined).split("\x00") if joined.count("\x00") == len(part) - 1 else []
+        out.extend(pieces if len(pieces) == len(part) else map(matching_text, part))
         first = stop
     return out
 
@@ -125,7 +130,7 @@ def _plus_separator(total: int, length: int) -> int:
     return total + length + 1
 
 
-def _block_texts(blocks: Sequence[Block]) -> list[str]:
+def block_texts(blocks: Sequence[Block]) -> list[str]:
     """The texts of ``blocks``, cut from their common source in C when they share one (the
     ``Block.text`` property costs more than the slicing)."""
     if not blocks:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from typing import ClassVar
@@ -23,8 +25,8 @@ FUZZY_RATIO = 90.0
 MAX_OVERLAP = 300
 #: an overlap that leaves no more than this of either block is a contained duplicate, not a seam
 CONTAINED_SLACK = 3
-#: documents this long screen CJK pairs on sketches first
-SKETCH_MIN_CHARS = 50_000
+#: documents this long screen CJK pairs first and fold blocks in batches
+SCREEN_MIN_CHARS = 50_000
 _OWNED_ELSEWHERE = ("repeated-phrase", "stutter", "duplicate-paragraph", "duplicate-section", "splice")
 
 
@@ -163,37 +165,71 @@ class BoundaryOverlap(Rule):
 def _seams(text: str, live: list[Block]) -> Iterator[tuple[Block, Block, tuple[Span, Span, float] | None]]:
     """Every pair of consecutive live blocks with its overlap (or None).
 
-    On long documents a pair of non-ASCII blocks is screened first: by the second block's
-    first character (every overlap starts with it, so the first block must hold it), then by
-    the blocks' sketches.  A block's sketch and matching form are made at most once each (it
-    is the second block of one pair and the first of the next), and only as far as the
-    screens need them; only the previous block's are kept.
+    On long documents a pair of non-ASCII blocks is screened first by the second block's
+    first character (every overlap starts with it, so the first block must hold it:
+    :func:`starts_in`); the blocks of the pairs left are put in matching form a batch at
+    a time (:func:`_seams_screened`).
     """
+    if len(text) >= SCREEN_MIN_CHARS:
+        yield from _seams_screened(text, live)
+        return
     # a short document is quicker without screens (their regexes cost a millisecond to compile)
-    screen = len(text) >= SKETCH_MIN_CHARS
     prev: Block | None = None
-    prev_sketch: str | None = None
     prev_form: str | None = None
     for block in live:
-        sketch: str | None = None
         form: str | None = None
         if prev is not None:
-            found: tuple[Span, Span, float] | None = None
-            ascii_pair = prev.text.isascii() and block.text.isascii()
-            if screen and not ascii_pair and not starts_in(prev.text, block.text):
-                pass  # no overlap can start with a character the first block does not hold
-            else:
-                if screen and not ascii_pair:
-                    if prev_sketch is None:
-                        prev_sketch = sketch_of(prev.text) or ""
-                    sketch = sketch_of(block.text) or ""
-                if not (prev_sketch and sketch) or may_overlap(prev_sketch, sketch):
-                    if prev_form is None:
-                        prev_form = block_form(prev.text)
-                    form = block_form(block.text)
-                    found = _overlap(text, prev, block, prev_form, form)
-            yield prev, block, found
-        prev, prev_sketch, prev_form = block, sketch, form
+            if prev_form is None:
+                prev_form = block_form(prev.text)
+            form = block_form(block.text)
+            yield prev, block, _overlap(text, prev, block, prev_form, form)
+        prev, prev_form = block, form
+
+
+#: characters of blocks screened and put in matching form at once (bounds the forms held)
+_SEAM_BATCH = 1 << 20
+
+
+def _seams_screened(text: str, live: list[Block]) -> Iterator[tuple[Block, Block, tuple[Span, Span, float] | None]]:
+    """:func:`_seams` of a long document, a window of blocks at a time.
+
+    A pair of non-ASCII blocks that :func:`starts_in` rules out is not searched.  The
+    blocks of the other pairs get their matching forms in one batched fold per window
+    (a call per block costs more than its folding), and :func:`_overlap` rejects most
+    of those pairs at once on the CJK minimums (:func:`may_overlap`'s test: where it
+    fails, the search finds nothing either).
+    """
+    from dedup.rules._duplicates import block_texts, matching_forms
+
+    texts = block_texts(live)
+    n = len(live)
+    ends = list(itertools.accumulate(map(len, texts)))
+    first = 0
+    while first < n - 1:
+        # pairs (k - 1, k) for k in first + 1 .. stop: the window's texts reach _SEAM_BATCH characters
+        stop = min(n - 1, max(first + 1, bisect.bisect_left(ends, ends[first] - len(texts[first]) + _SEAM_BATCH)))
+        # starts_in, with its fallback search for characters that fold to an ideograph made once per
+        # window: none there (the usual case), and only the first character's own test is left
+        producers = _may_hold_producer(text, live[first].start, live[stop].end)
+        searched = [
+            k
+            for k in range(first + 1, stop + 1)
+            if (texts[k - 1].isascii() and texts[k].isascii())
+            or (starts_in(texts[k - 1], texts[k]) if producers else _may_start(texts[k - 1], texts[k]))
+        ]
+        needed = sorted({j for k in searched for j in (k - 1, k)})
+        forms = dict(zip(needed, matching_forms([texts[j] for j in needed], _SEAM_BATCH), strict=True))
+        wanted = set(searched)
+        for k in range(first + 1, stop + 1):
+            a, b = live[k - 1], live[k]
+            yield a, b, _overlap(text, a, b, forms[k - 1], forms[k]) if k in wanted else None
+        first = stop
+
+
+def _seams_reference(text: str, live: list[Block]) -> Iterator[tuple[Block, Block, tuple[Span, Span, float] | None]]:
+    """Every pair searched, without screens (the definition :func:`_seams` implements)."""
+    for a, b in itertools.pairwise(live):
+        yield a, b, _overlap(text, a, b, matching_text(a.text), matching_text(b.text))
 
 
 def starts_in(a: str, b: str) -> bool:
@@ -213,6 +249,28 @@ def starts_in(a: str, b: str) -> bool:
     return _producer_re().search(a) is not None
 
 
+#: UTF-16 high bytes of the characters of ``_PRODUCER_RE`` (surrogates for those beyond the BMP), but
+#: 0x30: U+3000-U+30FF holds the common CJK punctuation, and only U+3038-U+303A of it are producers
+_PRODUCER_HIGH_BYTES = bytes((0x2E, 0x2F, 0x31, 0x32, 0x33, 0xF9, 0xFA, *range(0xD8, 0xE0)))
+_NOT_PRODUCER_HIGH_BYTES = bytes(b for b in range(256) if b not in _PRODUCER_HIGH_BYTES)
+
+
+def _may_hold_producer(text: str, start: int, end: int) -> bool:
+    """False only when ``text[start:end]`` holds no character of ``_PRODUCER_RE`` (a C-speed superset
+    test of its UTF-16 high bytes, the exact search only when that fails)."""
+    piece = text[start:end]
+    high = piece.encode("utf-16-le", "surrogatepass")[1::2]
+    if not high.translate(None, _NOT_PRODUCER_HIGH_BYTES) and not any(c in piece for c in "\u3038\u3039\u303a"):
+        return False
+    return _producer_re().search(piece) is not None
+
+
+def _may_start(a: str, b: str) -> bool:
+    """:func:`starts_in` of blocks ``a`` | ``b`` when ``a`` holds no character of ``_PRODUCER_RE``."""
+    first = b.lstrip()[:1]
+    return not ("\u4e00" <= first <= "\u9fff") or first in a
+
+
 @functools.cache
 def _producer_re() -> re.Pattern[str]:
     """Characters other than an ideograph that fold to a text holding an ideograph (a superset:
@@ -220,76 +278,6 @@ def _producer_re() -> re.Pattern[str]:
     return _regex.compile(
         "[\U0001f200-\U0001f2ff\U0002f800-\U0002fa1f\u2e80-\u2fdf\u3038-\u303a\u3190-\u33ff\uf900-\ufaff]"
     )
-
-
-@functools.cache
-def _marks_re() -> re.Pattern[str]:
-    """The characters other than ideographs that fold to one character that is no ideograph.
-
-    ASCII, Latin-1 punctuation, general punctuation, CJK punctuation, kana and full-width
-    forms (tests/rules/test_layout_fast.py checks every one): together with the ideographs,
-    the plain characters a sketch is made of.  No big range: compiling it is cheap.
-    """
-    return _regex.compile(
-        "[\x00-\x7f\xa0-\xbb\u2010-\u2024\u2026-\u2032\u3000-\u3037\u3040-\u309e\u30a0-\u30fe"
-        "\uff01-\uffef]"
-    )
-
-
-#: the high bytes (UTF-16) of the ideographs U+4E00-U+9FFF
-_IDEOGRAPH_HIGH_BYTES = bytes(range(0x4E, 0xA0))
-
-
-#: what every character but an ideograph becomes in a sketch
-_OTHER = "\x00"
-
-
-def sketch_of(text: str) -> str | None:
-    """The block's sketch: whitespace dropped, every character but a CJK ideograph (U+4E00-U+9FFF) made ``\\x00``.
-
-    For plain text (every character folds to one character, and only an ideograph folds to an
-    ideograph: itself) the sketch is the matching form with every non-ideograph made the same, so
-    it has the matching form's length and an edit of the matching form is at most an edit of the
-    sketch.  One regex pass and a few byte operations in C, several times cheaper than the
-    matching form.  None when the text holds another character.
-
-    >>> sketch_of("科创 金融，服务") == "科创金融" + _OTHER + "服务", sketch_of("½ 科创") is None
-    (True, True)
-    """
-    sketch = _marks_re().sub(_OTHER, "".join(text.split()))
-    rest = sketch.replace(_OTHER, "")
-    # what is left must be ideographs only: in UTF-16 every high byte one of theirs (a character
-    # beyond the BMP, or a lone surrogate, shows as a surrogate, which is not)
-    if rest and rest.encode("utf-16-le", "surrogatepass")[1::2].translate(None, _IDEOGRAPH_HIGH_BYTES):
-        return None
-    return sketch
-
-
-def may_overlap(sa: str, sb: str) -> bool:
-    """False only when the blocks with sketches ``sa`` | ``sb`` have no overlap under the CJK minimums.
-
-    The sketch keeps lengths, so ``limit`` is the matching forms'.  An exact overlap of at
-    least ``MIN_EXACT`` characters shows in the sketches as ``sb``'s first characters in
-    ``sa``'s tail; a fuzzy one (at least one edit, so at least 10 characters) as one of the
-    pieces of :func:`_fuzzy_starts` in ``sa``'s tail.  Neither: no overlap.
-    """
-    n = len(sa)
-    limit = min(n - 1, len(sb) - 1, MAX_OVERLAP)
-    min_exact = MIN_EXACT["cjk"]
-    if limit < min_exact:
-        return False
-    lo = n - limit
-    if sa.find(sb[:min_exact], lo) != -1:
-        return True
-    if n - MIN_FUZZY["cjk"] < lo:
-        return False  # no fuzzy length fits
-    for start, end in _pieces(MIN_FUZZY["cjk"])[: limit // 10 + 1]:
-        piece = sb[start:end]
-        if len(piece) < end - start:
-            break  # beyond every overlap length (piece j is only needed for k >= 10 * j)
-        if sa.find(piece, lo) != -1:
-            return True
-    return False
 
 
 def block_form(text: str) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dedup.model import Block
+from dedup.model import Block, Document
 from dedup.normalize import fold_char, is_cjk, matching_text
-from dedup.rules import _layout
+from dedup.rules import _layout, boundary_overlap
 from dedup.rules._layout import (
     _covered_blocks,
     _strip_closers,
@@ -32,8 +33,8 @@ from dedup.rules.boundary_overlap import (
     _best_length,
     _best_length_reference,
     _producer_re,
-    may_overlap,
-    sketch_of,
+    _seams,
+    _seams_reference,
     starts_in,
 )
 from dedup.rules.orphan_fragment import MAX_CJK_LETTERS, MAX_LATIN_WORDS, _fragment_like
@@ -253,46 +254,14 @@ def test_cjk_minimums_are_a_necessary_condition(pair: tuple[str, str]) -> None:
         assert _best_length_reference(fa, fb, "latin") is None
 
 
-# --- LAY006 sketches: a necessary condition computed without the matching form --------------------
-
-_IDEOGRAPHS = range(0x4E00, 0xA000)
+# --- LAY006 screens: necessary conditions, and the screened search equal to the plain one -------------
 
 
 def _is_ideograph(ch: str) -> bool:
     return 0x4E00 <= ord(ch) <= 0x9FFF
 
 
-def _sketch_reference(text: str) -> str:
-    return "".join(ch if _is_ideograph(ch) else "\x00" for ch in matching_text(text))
-
-
-def test_plain_characters_fold_to_one_character() -> None:
-    # the premise of sketches: every character the sketch accepts folds to one character (or to
-    # nothing, being whitespace), and only an ideograph folds to an ideograph, namely itself
-    plain = [chr(cp) for cp in range(0x10000) if sketch_of(chr(cp)) is not None]
-    assert len(plain) > 20000
-    for ch in plain:
-        folded = fold_char(ch)
-        if ch.isspace():
-            assert folded == ""
-        elif _is_ideograph(ch):
-            assert folded == ch
-        else:
-            assert len(folded) == 1 and not _is_ideograph(folded), repr(ch)
-    assert all(sketch_of(chr(cp)) is not None for cp in _IDEOGRAPHS)
-    for odd in ("½", "‥", "㈠", "\uf900", "\u2f00", "\U00020000", "ﬁ"):
-        assert sketch_of(odd) is None
-
-
 _SKETCH_ALPHABET = "的了区高新科创金融一二。，、：“”（）aB1１ .,\n\u3000"
-
-
-@settings(max_examples=400)
-@given(st.text(alphabet=_SKETCH_ALPHABET + "½㈠\uf900", max_size=40))
-def test_sketch_is_the_matching_form_with_non_ideographs_merged(text: str) -> None:
-    sketch = sketch_of(text)
-    if sketch is not None:
-        assert sketch == _sketch_reference(text)
 
 
 @st.composite
@@ -317,17 +286,6 @@ def raw_seams(draw: st.DrawFn) -> tuple[str, str]:
     return head + shared, "".join(copy) + tail
 
 
-@settings(max_examples=800)
-@given(raw_seams())
-@example(("加快建设科创金融服务链", "科创金融服务链，助力企业"))
-def test_may_overlap_is_a_necessary_condition(pair: tuple[str, str]) -> None:
-    a, b = pair
-    sa, sb = sketch_of(a), sketch_of(b)
-    assert sa is not None and sb is not None
-    if not may_overlap(sa, sb):
-        assert _best_length_reference(matching_text(a), matching_text(b), "cjk") is None
-
-
 def test_producer_class_covers_every_producer() -> None:
     # every character other than an ideograph whose matching form holds an ideograph is in the
     # class starts_in falls back on (planes 0-2: beyond them nothing folds to an ideograph)
@@ -340,6 +298,20 @@ def test_producer_class_covers_every_producer() -> None:
             assert producer.fullmatch(ch), hex(cp)
 
 
+def test_producer_prefilter_never_misses_a_producer() -> None:
+    producer = _producer_re()
+    for cp in range(0x30000):
+        ch = chr(cp)
+        if not 0xD800 <= cp <= 0xDFFF and producer.fullmatch(ch):
+            text = f"科创{ch}金融"
+            assert boundary_overlap._may_hold_producer(text, 0, len(text)), hex(cp)
+    plain = "加快建设科创金融“服务链”、助力科创企业。\n\nThe mayor, ½ and ﬁ"
+    assert not boundary_overlap._may_hold_producer(plain, 0, len(plain))
+    # U+3000-U+30FF is mostly punctuation: only the three producers there count
+    assert not boundary_overlap._may_hold_producer("。、「」〇", 0, 5)
+    assert boundary_overlap._may_hold_producer("。〹", 0, 2)
+
+
 @settings(max_examples=800)
 @given(raw_seams())
 @example(("加快建设科创金融服务链", "科创金融服务链，助力企业"))
@@ -348,3 +320,20 @@ def test_starts_in_is_a_necessary_condition(pair: tuple[str, str]) -> None:
     a, b = pair
     if not starts_in(a, b):
         assert _best_length_reference(matching_text(a), matching_text(b), "cjk") is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_screened_seams_equal_every_pair_searched(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # stitched tiles (exact and noisy overlaps), mixed scripts, and windows of a few blocks
+    from tests.gen_layout import corpus_docs
+
+    docs = corpus_docs(11, lang, 60)
+    text = "\n\n".join(d.text for d in docs) + "\n\nab中文\n\n中文ab\n\n豈科创\n\n\uf900 科创"
+    doc = Document(text)
+    assert len(text) >= boundary_overlap.SCREEN_MIN_CHARS
+    live = list(doc.blocks)
+    expected = list(_seams_reference(text, live))
+    assert sum(found is not None for _, _, found in expected) > 10
+    assert list(_seams(text, live)) == expected
+    monkeypatch.setattr(boundary_overlap, "_SEAM_BATCH", 300)
+    assert list(_seams(text, live)) == expected
