@@ -587,8 +587,9 @@ class _LazyMatching:
         return self.offset(start), self.offset(end) if end < size else source_end
 
 
-#: from this many characters on, the matching form is not held but folded again where it is read
-_HOLD_LIMIT = 2_000_000
+#: a matching form bigger than this (bytes, estimated) is not held but folded again where it is read:
+#: 8 MB is little beside the process itself, and held, the form is folded once instead of three times
+_HOLD_LIMIT = 8 << 20
 
 
 def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16, hold: bool | None = None) -> _LazyMatching:
@@ -598,14 +599,15 @@ def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16, hold: bool |
     with a character that folds to several (``㈠``) goes through
     :func:`~dedup.normalize.matching_text` instead.  Chunks are small so that their
     temporaries are recycled by the allocator rather than mapped afresh.  ``chunk``
-    is a multiple of ``step``.  A text of :data:`_HOLD_LIMIT` characters or more
-    (unless ``hold``) keeps only the marks: its matching form would be another copy
+    is a multiple of ``step``.  A text whose matching form would take :data:`_HOLD_LIMIT`
+    bytes or more (unless ``hold``) keeps only the marks: its matching form would be another copy
     of the document, and the search reads it window by window.
     """
     import numpy as np
 
     if hold is None:
-        hold = len(text) < _HOLD_LIMIT
+        # a str holds one byte a character when ASCII (isascii is a flag), two for CJK (more is rare)
+        hold = len(text) * (1 if text.isascii() else 2) < _HOLD_LIMIT
     tables = _fold_tables()
     # 64 bits, as searching an array of another width than a Python int's casts it whole
     marks: NDArray[np.int64] = np.zeros(-(-len(text) // step) or 1, dtype=np.int64)

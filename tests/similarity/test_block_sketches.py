@@ -98,14 +98,25 @@ def test_banding_is_what_optimal_params_chooses() -> None:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_band_buckets_equal_the_reference(seed: int) -> None:
+@pytest.mark.parametrize("dtype", [np.uint64, np.uint32])  # uint32: what the duplicate rules band (packed sort)
+def test_band_buckets_equal_the_reference(seed: int, dtype: type) -> None:
     texts = _copies(seed)
-    keys = band_keys(block_sketches(texts).astype(np.uint64), BANDS, ROWS)
+    keys = band_keys(block_sketches(texts).astype(np.uint64), BANDS, ROWS).astype(dtype)
     got = [tuple(p) for p in sketch_candidates(keys).tolist()]
     assert got == sketch_candidates_reference(keys)
     by_band = sorted({tuple(p) for part in band_pairs(keys) for p in part.tolist()})
     assert by_band == got
     assert len(got) >= len(texts) // 2  # the copies do meet
+
+
+def test_packed_band_sort_keeps_buckets_in_row_order() -> None:
+    # few distinct keys, big buckets: the leader and the member before each must be those of row order
+    rng = np.random.default_rng(3)
+    keys = (rng.integers(0, 5, size=(300, 3)) + np.array([0, 10, 20])).astype(np.uint32)  # bands apart
+    keys[:, 2] = np.uint32(0xFFFFFFFF)  # the largest key: one bucket of every row
+    packed = sorted({tuple(p) for part in band_pairs(keys) for p in part.tolist()})
+    stable = sorted({tuple(p) for part in band_pairs(keys.astype(np.uint64)) for p in part.tolist()})
+    assert packed == stable == sketch_candidates_reference(keys)
 
 
 def test_band_buckets_stay_linear_in_the_copies() -> None:
