@@ -892,11 +892,9 @@ def _windows(blocks: Sequence[Block]) -> Iterator[tuple[int, int]]:
     """``(first, stop)`` ranges of blocks, each spanning about WINDOW_CHARS characters."""
     first = 0
     n = len(blocks)
+    ends = [b.end for b in blocks]  # in order: the blocks that end by the limit are a bisection away
     while first < n:
-        stop = first + 1
-        limit = blocks[first].start + WINDOW_CHARS
-        while stop < n and blocks[stop].end <= limit:
-            stop += 1
+        stop = bisect.bisect_right(ends, blocks[first].start + WINDOW_CHARS, first + 1)
         yield first, stop
         first = stop
 
@@ -1329,8 +1327,34 @@ def _rep003_blocks(
     key_s = np.concatenate(key_starts)
     key_e = np.concatenate(key_ends)
     # equal keys in text order: the nearest earlier mention is the one next to it
-    order = np.lexsort((key_s, tagged))
+    order = _lexsort2(np, tagged, key_s)
     ordered = tagged[order]
     dup = np.flatnonzero((ordered[1:] == ordered[:-1]) & (key_s[order[1:]] - key_e[order[:-1]] <= _MAX_NAME_DISTANCE))
     later = order[dup + 1]
     return blk_all[later], key_s[later]
+
+
+def _lexsort2(np: Any, primary: Any, secondary: Any) -> Any:
+    """``np.lexsort((secondary, primary))``: by ``primary``, then ``secondary``, then position.
+
+    One unstable (vectorised) sort by ``primary``, then only the runs of equal ``primary``
+    (few: keys are tagged with their block) re-sorted by ``secondary`` and position; several
+    times quicker than ``lexsort``'s two stable passes over everything.
+    """
+    order = np.argsort(primary)
+    ordered = primary[order]
+    tie = ordered[1:] == ordered[:-1]
+    if not tie.any():
+        return order
+    in_run = np.zeros(len(order), dtype=bool)
+    in_run[1:] |= tie
+    in_run[:-1] |= tie
+    idx = np.flatnonzero(in_run)
+    # a member starts a new run unless the one before it in sorted order has its key
+    starts = np.ones(len(idx), dtype=bool)
+    later = idx > 0
+    starts[later] = ~tie[idx[later] - 1]
+    run = np.cumsum(starts)
+    members = order[idx]
+    order[idx] = members[np.lexsort((members, secondary[members], run))]
+    return order

@@ -267,3 +267,20 @@ def test_a_part_of_a_long_paragraph_is_scanned_alone(gov_reports_dir: object) ->
     assert [r for r in part if r.copy.start == middle + 1] == reference
     # the part covers a few hundred characters, not the paragraph
     assert all(abs(r.copy.start - middle) < 5000 for r in part)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 4)), max_size=60),
+    st.sampled_from([0, 2**63, 2**64 - 8]),
+)
+def test_lexsort2_is_lexsort(rows: list[tuple[int, int]], offset: int) -> None:
+    # many ties in both keys, and keys near the top of the uint64 range
+    import numpy as np
+
+    from dedup.rules._repeats import _lexsort2
+
+    primary = np.array([p + offset for p, _ in rows], dtype=np.uint64)
+    secondary = np.array([s for _, s in rows], dtype=np.int64)
+    expected = np.lexsort((secondary, primary))
+    assert _lexsort2(np, primary, secondary).tolist() == expected.tolist()
