@@ -393,6 +393,7 @@ class _Keeper:
         # the text the blocks are cut from (only whitespace lies between blocks)
         self.text = text if text is not None else "\n\n".join(b.text for b in blocks)
         self._known: dict[str, bool] = {}
+        self._mid_sentence: dict[int, bool] = {}
 
     @cached_property
     def _token_counts(self) -> Counter[str]:
@@ -471,13 +472,22 @@ class _Keeper:
         while 0 <= i < len(self.blocks):
             if i not in skip and i not in self.dropped:
                 block = self.blocks[i]
-                # short unpunctuated lines (page headers) sit between a sentence and its rest
-                if looks_like_heading(block.text) and heading_number(block.text) is None and len(block) <= 20:
+                # short unpunctuated lines (page headers) sit between a sentence and its rest (the
+                # length first: it rules out most blocks without reading them)
+                if len(block) <= 20 and looks_like_heading(block.text) and heading_number(block.text) is None:
                     i += step
                     continue
                 return block
             i += step
         return None
+
+    def _ends_mid_sentence(self, block: Block) -> bool:
+        """:func:`ends_mid_sentence` of a block, memoised (the copies of a run and their neighbours
+        are asked about again and again)."""
+        known = self._mid_sentence.get(block.start)
+        if known is None:
+            known = self._mid_sentence[block.start] = ends_mid_sentence(block.text)
+        return known
 
     def score(self, copy: Sequence[int], other: Sequence[int]) -> tuple[int, list[str]]:
         skip = set(copy)
@@ -488,12 +498,12 @@ class _Keeper:
         if (
             before is not None
             and before.index not in self.duplicated
-            and ends_mid_sentence(before.text)
+            and self._ends_mid_sentence(before)
             and looks_like_continuation(first.text)
         ):
             points += 2
             notes.append("it continues the sentence before it")
-        if ends_mid_sentence(last.text):
+        if self._ends_mid_sentence(last):
             after = self._neighbour(copy[-1], +1, skip)
             if after is not None and after.index not in self.duplicated and looks_like_continuation(after.text):
                 points += 2
@@ -547,7 +557,7 @@ class _Keeper:
         before_kept = self._neighbour(run.kept[0], -1, set(run.kept))
         if (
             before_kept is not None
-            and ends_mid_sentence(before_kept.text)
+            and self._ends_mid_sentence(before_kept)
             and looks_like_continuation(self.blocks[run.kept[0]].text)
             and not looks_like_heading(self.blocks[run.removed[0]].text)
         ):

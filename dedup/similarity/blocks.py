@@ -366,13 +366,24 @@ def _sketch_batches(texts: Sequence[str], keep: Callable[[int, int, U32], None]
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
     grams = np.zeros(int(starts[-1]), dtype=np.uint8)
-    for first, stop in batch_bounds(lengths.tolist(), _SKETCH_BATCH):
+    for first, stop in _batches(starts, _SKETCH_BATCH):
         lo = int(starts[first])
         codes = np.frombuffer("".join(texts[first:stop]).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         hashes = gram_hashes32(codes)
         grams[lo : lo + len(hashes)] = hashes.astype(np.uint8)
         keep(first, stop, _sketch_batch(hashes, lengths[first:stop], starts[first:stop] - lo))
     return grams, starts
+
+
+def _batches(starts: I64, limit: int) -> Iterator[tuple[int, int]]:
+    """:func:`~dedup.normalize.batch_bounds` of the texts that start at ``starts`` (and end where the
+    next starts), found by bisection instead of a Python loop over every text."""
+    first, n = 0, len(starts) - 1
+    while first < n:
+        stop = int(np.searchsorted(starts, starts[first] + limit, side="right")) - 1
+        stop = max(first + 1, min(n, stop))
+        yield first, stop
+        first = stop
 
 
 def _sketch_batch(hashes: U32, lengths: I64, starts: I64) -> U32:

@@ -238,3 +238,13 @@ def test_band_keys_are_those_of_the_reference_sketches(monkeypatch: pytest.Monke
     assert np.array_equal(keys, expected)
     _, grams_whole, starts_whole = sketches_and_grams(texts)
     assert np.array_equal(grams, grams_whole) and np.array_equal(starts, starts_whole)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from([0, 1, 3, 5, 10, 40]), max_size=30), st.sampled_from([1, 5, 10, 40, 100]))
+def test_sketch_batches_are_batch_bounds(lengths: list[int], limit: int) -> None:
+    from dedup.normalize import batch_bounds
+
+    starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    assert list(blocks._batches(starts, limit)) == list(batch_bounds(lengths, limit))
