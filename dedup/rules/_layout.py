@@ -919,6 +919,9 @@ def analyse_breaks(ctx: Context) -> Breaks:
         return junction_score(corpora["latin" if latin_pair else "cjk"], x.text, y.text, min_gram)
 
     for i, a in enumerate(live[:-1]):
+        body = a.text.strip()
+        if not body or ends_sentence(body):
+            continue  # neither a cut nor a heading that could read on (both branches below skip it)
         b = live[i + 1]
         cjk = script_of(a.text[-40:]) == "cjk"
         # dictionary evidence is weighed only where a CJK break is in doubt (the word list is
