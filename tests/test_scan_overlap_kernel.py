@@ -452,3 +452,37 @@ def test_small_text_seeds_on_a_doubled_page() -> None:
     text = _doubled(rng, big_document(8_000, seed=9), 60)
     assert _seeds_small(text, 8, 30) == _seeds(text, 8, 30)
     assert _seeds_small(text, 8, 30)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        big_document(120_000, seed=4),
+        big_document(200_000, seed=5, lang="en"),
+        # characters folding to several (㈠), to nothing, beyond the BMP, NUL; blank lines of every kind
+        "㈠ 项 ab\n\n" * 9000 + "\U00020000\x00中\n\n  x  \n",
+        "\n\n" + "中文。 \n\n\t\n" * 9000 + "end",
+    ],
+    ids=["zh", "en", "odd-characters", "blank-lines"],
+)
+def test_held_block_forms_are_the_blocks_matching_forms(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedup.rules._duplicates import _norm_texts
+
+    doc = Document(text)
+    assert len(text) >= so.SMALL
+    ctx = Context(doc=doc, config=Config().for_path(None), enabled=frozenset())
+    assert so.held_block_forms(ctx) == _norm_texts(doc.blocks)
+    # chunk by chunk: block edges anywhere in a chunk, on its first character or the text's end
+    monkeypatch.setattr(so, "_form_and_offsets", _small_chunks(so._form_and_offsets))
+    ctx = Context(doc=doc, config=Config().for_path(None), enabled=frozenset())
+    assert so.held_block_forms(ctx) == _norm_texts(doc.blocks)
+    # too big to hold: none, and LAY007 folds its own form
+    monkeypatch.setattr(so, "_HOLD_LIMIT", 1000)
+    assert so.held_block_forms(Context(doc=doc, config=Config().for_path(None), enabled=frozenset())) is None
+
+
+def _small_chunks(real: Callable[..., object]) -> Callable[..., object]:
+    def call(text: str, chunk: int = 1 << 14, step: int = 16, hold: bool | None = None, at: object = None) -> object:
+        return real(text, 48, step, hold, at)
+
+    return call

@@ -574,7 +574,12 @@ def analyse(ctx: Context) -> DuplicateAnalysis:
     blocks = ctx.blocks
     # blocks that phase-10 rules (page markers) delete whole are furniture, not content
     gone = ctx.removed_blocks()
-    norms = ["" if b.index in gone else t for b, t in zip(blocks, _norm_texts(blocks), strict=True)]
+    from dedup.rules.scan_overlap import held_block_forms
+
+    # a long document's matching form is made once, whole, for LAY007 too; the blocks' are cut from it
+    forms = held_block_forms(ctx)
+    norms = ["" if b.index in gone else t for b, t in zip(blocks, forms or _norm_texts(blocks), strict=True)]
+    del forms
     pairs = [p for p in find_pairs(norms, blocks) if p.a not in gone and p.b not in gone]
     from dedup.rules._layout import is_furniture_text
 

@@ -603,6 +603,14 @@ def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16, hold: bool |
     bytes or more (unless ``hold``) keeps only the marks: its matching form would be another copy
     of the document, and the search reads it window by window.
     """
+    return _form_and_offsets(text, chunk, step, hold)[0]
+
+
+def _form_and_offsets(
+    text: str, chunk: int = 1 << 14, step: int = 16, hold: bool | None = None, at: NDArray[np.int64] | None = None
+) -> tuple[_LazyMatching, NDArray[np.int64] | None]:
+    """:func:`_matching_form`, and the matching-form offset of each of the original offsets ``at``
+    (ascending; ``len(text)`` allowed): how many matching-form characters ``text[:p]`` gives."""
     import numpy as np
 
     if hold is None:
@@ -611,6 +619,7 @@ def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16, hold: bool |
     tables = _fold_tables()
     # 64 bits, as searching an array of another width than a Python int's casts it whole
     marks: NDArray[np.int64] = np.zeros(-(-len(text) // step) or 1, dtype=np.int64)
+    found = None if at is None else np.zeros(len(at), dtype=np.int64)
     total = 0
 
     def parts() -> Iterator[str]:
@@ -625,6 +634,13 @@ def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16, hold: bool |
                 yield matching_text(piece)
             else:
                 yield _fold_single(tables, cp, lengths)
+            if found is not None and at is not None:
+                lo, hi = np.searchsorted(at, (a, a + len(piece)))
+                if hi > lo:
+                    # text[:p] gives what text[:a] gave plus the chunk's first p - a characters
+                    cum = np.zeros(len(piece) + 1, dtype=np.int64)
+                    np.cumsum(lengths, out=cum[1:])
+                    found[lo:hi] = total + cum[at[lo:hi] - a]
             counts = np.add.reduceat(lengths, np.arange(0, len(piece), step), dtype=marks.dtype)
             first = a // step
             marks[first] = total
@@ -633,10 +649,51 @@ def _matching_form(text: str, chunk: int = 1 << 14, step: int = 16, hold: bool |
             total += int(counts.sum())
 
     if hold:
-        return _LazyMatching(text, _Pieces(parts()), marks, step)
-    for _ in parts():
-        pass
-    return _LazyMatching(text, _Refolded(text, marks, step, total), marks, step)
+        form = _LazyMatching(text, _Pieces(parts()), marks, step)
+    else:
+        for _ in parts():
+            pass
+        form = _LazyMatching(text, _Refolded(text, marks, step, total), marks, step)
+    if found is not None and at is not None:
+        found[np.searchsorted(at, len(text)) :] = total  # the end of the text
+    return form, found
+
+
+def held_block_forms(ctx: Context) -> list[str] | None:
+    """The matching form of every block of a long document, cut from the document's held matching
+    form (which :class:`ScanOverlap` then searches: folded once for both); None for a document
+    under :data:`SMALL` characters or one whose form is too big to hold (:data:`_HOLD_LIMIT`)."""
+    held: _HeldForm | None = ctx.shared("scan_overlap.held_form", _held_form)
+    if held is None:
+        return None
+    return held.block_forms()
+
+
+@dataclass
+class _HeldForm:
+    form: _LazyMatching
+    #: matching-form offsets of each block's start and end, in turn
+    bounds: NDArray[np.int64]
+
+    def block_forms(self) -> list[str]:
+        text = self.form.text
+        assert isinstance(text, _Pieces)
+        whole = "".join(text.pieces)  # one copy at a time: the form is small enough to hold
+        bounds = self.bounds.tolist()
+        return list(map(whole.__getitem__, map(slice, bounds[0::2], bounds[1::2])))
+
+
+def _held_form(ctx: Context) -> _HeldForm | None:
+    text = ctx.text
+    if len(text) < SMALL or len(text) * (1 if text.isascii() else 2) >= _HOLD_LIMIT:
+        return None  # before numpy is imported: a short page never needs it
+    import numpy as np
+
+    blocks = ctx.blocks
+    at = np.fromiter((p for b in blocks for p in (b.start, b.end)), dtype=np.int64, count=2 * len(blocks))
+    form, bounds = _form_and_offsets(text, hold=True, at=at)
+    assert bounds is not None
+    return _HeldForm(form, bounds)
 
 
 def _fold(text: str) -> str:
@@ -1031,7 +1088,11 @@ class ScanOverlap(Rule):
         if len(text) < 2 * min(MIN_RUN.values()):
             return
         script = script_of(text[:4000])
-        norm: _MatchingForm = _matching_form(text) if len(text) >= SMALL else normalize(text)
+        held: _HeldForm | None = ctx.shared("scan_overlap.held_form", _held_form)
+        if held is not None:
+            norm: _MatchingForm = held.form  # folded already (for the duplicate rules), or now for both
+        else:
+            norm = _matching_form(text) if len(text) >= SMALL else normalize(text)
         owned = _SpanIndex(self._owned(ctx))
         for found in find_overlaps(norm.text, SEED[script], MIN_RUN[script]):
             if owned.hits_core(norm, found):
