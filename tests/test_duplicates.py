@@ -7,6 +7,8 @@ import random
 import pytest
 from corpora import chinese_paragraphs, english_paragraphs
 from gen_dups import make_document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedup
 from dedup.model import Document
@@ -144,3 +146,16 @@ def test_three_copies_with_a_truncated_leader_lose_nothing() -> None:
         blocks = [fillers[0], order[0], fillers[1], order[1], fillers[2], order[2], fillers[3]]
         result = dedup.clean_text("\n\n".join(blocks))
         assert full in result.text, order
+
+
+_FIRSTS = "第（(一十两0９٣a中 \t\u3000\n。"
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet=_FIRSTS, min_size=1, max_size=6), min_size=1, max_size=12))
+def test_numbered_candidates_are_those_of_the_first_character_test(texts: list[str]) -> None:
+    from dedup.rules._duplicates import _may_be_numbered, _maybe_numbered
+
+    doc = Document("\n\n".join(texts))
+    blocks = doc.blocks
+    assert _maybe_numbered(blocks) == [i for i, b in enumerate(blocks) if _may_be_numbered(b.text)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -323,17 +324,20 @@ def _maybe_numbered(blocks: Sequence[Block]) -> list[int]:
     if not blocks:
         return []
     source = blocks[0].source
-    if not all(b.source is source for b in blocks):
+    starts = [b.start for b in blocks]
+    if not all(b.source is source for b in blocks) or min(map(operator.sub, [b.end for b in blocks], starts)) <= 0:
         return [i for i, b in enumerate(blocks) if _may_be_numbered(b.text)]
-    firsts = [source[b.start : b.start + 1] for b in blocks]
+    # the blocks' first characters, one per block, cut in C and searched in one pass (\d is
+    # str.isdecimal); a block that starts with a blank takes the full test
+    firsts = "".join(operator.itemgetter(*starts)(source)) if len(starts) > 1 else source[starts[0]]
     return [
-        i
-        for i, c in enumerate(firsts)
-        if c in _NUMBER_STARTS or c.isdecimal() or (c in _BLANKS and _may_be_numbered(blocks[i].text))
+        m.start()
+        for m in _FIRST_RE.finditer(firsts)
+        if m.lastgroup == "number" or _may_be_numbered(blocks[m.start()].text)
     ]
 
 
-_BLANKS = frozenset(" \t\u3000")
+_FIRST_RE = _regex.compile(rf"(?P<number>[{''.join(map(re.escape, sorted(_NUMBER_STARTS)))}]|\d)|(?P<blank>[ \t\u3000])")
 
 
 # --- runs and keepers ---------------------------------------------------------------------

@@ -690,7 +690,9 @@ def _held_form(ctx: Context) -> _HeldForm | None:
     import numpy as np
 
     blocks = ctx.blocks
-    at = np.fromiter((p for b in blocks for p in (b.start, b.end)), dtype=np.int64, count=2 * len(blocks))
+    at = np.empty(2 * len(blocks), dtype=np.int64)
+    at[0::2] = [b.start for b in blocks]
+    at[1::2] = [b.end for b in blocks]
     form, bounds = _form_and_offsets(text, hold=True, at=at)
     assert bounds is not None
     return _HeldForm(form, bounds)

@@ -38,6 +38,7 @@ pure-Python twin and a differential test (``tests/similarity/test_block_sketches
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -829,7 +830,7 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
         kept.append(part[aligned])
     del keys
     for head in (True, False):
-        ends = [t[:key_chars] for t in texts] if head else [t[-key_chars:] for t in texts]
+        ends = list(map(operator.itemgetter(slice(None, key_chars) if head else slice(-key_chars, None)), texts))
         shared = np.fromiter(map(hash, ends), dtype=np.int64, count=len(texts))
         del ends
         # texts with one head share their first key_chars (>= 10) characters: the start probe holds
