@@ -649,7 +649,8 @@ def _form_and_offsets(
             total += int(counts.sum())
 
     if hold:
-        form = _LazyMatching(text, _Pieces(parts()), marks, step)
+        # with block edges asked for, the form is one piece: the blocks' forms are cut from it directly
+        form = _LazyMatching(text, _Pieces(parts(), shift=16 if at is None else 62), marks, step)
     else:
         for _ in parts():
             pass
@@ -678,7 +679,7 @@ class _HeldForm:
     def block_forms(self) -> list[str]:
         text = self.form.text
         assert isinstance(text, _Pieces)
-        whole = "".join(text.pieces)  # one copy at a time: the form is small enough to hold
+        whole = text.pieces[0] if len(text.pieces) == 1 else "".join(text.pieces)
         bounds = self.bounds.tolist()
         return list(map(whole.__getitem__, map(slice, bounds[0::2], bounds[1::2])))
 

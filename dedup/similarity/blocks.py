@@ -71,7 +71,7 @@ _CHUNK = 16384
 #: characters of blocks hashed at once (bounds the shingle arrays to ~40 MB)
 _BATCH_CHARS = 1 << 20
 #: characters of texts sketched at once (~40 bytes of temporaries a character)
-_SKETCH_BATCH = 1 << 18
+_SKETCH_BATCH = 1 << 17
 _MASK = (1 << 64) - 1
 # Polynomial base for rolling the code points of a shingle into one 64-bit value (odd, well mixed).
 _BASE = 0x100000001B3
@@ -826,7 +826,11 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
         aligned, anchored = probe_pairs(part, lengths, grams, starts)
         # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
         slid = np.flatnonzero(~anchored)
-        aligned[slid] = shifted_pairs(part[slid], lengths, grams, starts)
+        # a few thousand pairs at a time: the probes' (pairs x offsets) matrices stay small enough
+        # to be recycled by the allocator instead of being mapped afresh (a page fault per page)
+        for lo in range(0, len(slid), _SHIFT_BATCH):
+            some = slid[lo : lo + _SHIFT_BATCH]
+            aligned[some] = shifted_pairs(part[some], lengths, grams, starts)
         kept.append(part[aligned])
     del keys
     for head in (True, False):
@@ -847,6 +851,10 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
             ids_x, ids_y = ids_x[:1], ids_y[:1]
         out.update((min(a, b), max(a, b)) for a in ids_x for b in ids_y)
     return out
+
+
+#: pairs whose slid copies are probed at once (their matrices: ~250 bytes a pair)
+_SHIFT_BATCH = 2048
 
 
 def _gathered(found: Iterable[npt.NDArray[np.int64]], chunk: int, rows: int) -> Iterator[npt.NDArray[np.int64]]:

@@ -14,12 +14,12 @@ stream simply alternates.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from dedup import _regex
 from dedup.normalize import fold_char, normalize
 
 __all__ = ["ShingleSpec", "Tokens", "hash_token_list", "hash_tokens", "shingle_hashes", "shingles", "tokenize"]
@@ -30,12 +30,12 @@ I64 = npt.NDArray[np.int64]
 _CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002ffff"
 # One CJK character, or a run of other word characters (letters and digits of any script, with
 # combining marks: NFKC leaves some, e.g. the dot of a lower-cased U+0130).
-_TOKEN = re.compile(rf"[{_CJK_RANGES}]|(?:[^\W_{_CJK_RANGES}]|[\u0300-\u036f])+")
+_TOKEN = _regex.compile(rf"[{_CJK_RANGES}]|(?:[^\W_{_CJK_RANGES}]|[\u0300-\u036f])+")
 # Runs of word characters of any script (CJK runs are cut into characters afterwards; a stray
 # combining mark splits a word, the same way in every document).
-_WORD_SPLIT = re.compile(r"([^\W_]+)")
+_WORD_SPLIT = _regex.compile(r"([^\W_]+)")
 # Runs of CJK unified ideographs (and extension A), which NFKC and lower-casing leave unchanged.
-_PLAIN_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_PLAIN_CJK = _regex.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
 # Odd multipliers for combining token hashes position by position (from the splitmix64 / xxh64 constants).
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
