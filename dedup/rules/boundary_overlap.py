@@ -449,7 +449,40 @@ def _overlap(text: str, a: Block, b: Block, fa: str, fb: str) -> tuple[Span, Spa
             return None
     a_s, a_e = na.to_original(len(na.text) - k, len(na.text))
     b_s, b_e = nb.to_original(0, k)
+    if a_s > 0 and text[a_s - 1] in _OPENING_QUOTES:
+        # the first copy opens a quotation that the next paragraph takes up in its own words
+        # ("… the poem: “Hope is the thing with feathers.”" | "Hope is the thing with feathers, she …")
+        return None
+    if not _distinct_enough(fa[len(fa) - k :], fb[:k], script, sim):
+        return None
     return Span(a_s, a_e), Span(b_s, b_e), sim
+
+
+#: marks that open a quotation or a title: an overlap starting right after one is quoted text
+_OPENING_QUOTES = frozenset("\"'“‘„«「『《〈")
+_RUNS = _regex.compile(r"(.)\1+", re.DOTALL)
+
+
+def _distinct_enough(x: str, y: str, script: str, sim: float) -> bool:
+    """Whether an overlap still holds with each run of one repeated character counted once.
+
+    A run of one character (a rule, dot leaders, OCR junk such as U+FFFD) matches any other
+    run of it, so two such runs with a few letters between make a high score on their own.
+
+    >>> _distinct_enough("ab" + "\ufffd" * 40 + "cd", "xy" + "\ufffd" * 40 + "zw", "latin", 91.0)
+    False
+    >>> _distinct_enough("themayoropenedthebridge", "themayoropenedthebridqe", "latin", 95.0)
+    True
+    """
+    cx, cy = _RUNS.sub(r"\1", x), _RUNS.sub(r"\1", y)
+    if cx == x and cy == y:
+        return True  # nothing repeated: the score stands
+    minimum = MIN_EXACT[script] if sim >= 100.0 else MIN_FUZZY[script]
+    if min(len(cx), len(cy)) < minimum:
+        return False
+    from rapidfuzz.fuzz import ratio
+
+    return cx == cy or ratio(cx, cy) >= FUZZY_RATIO
 
 
 def _best_length_reference(fa: str, fb: str, script: str) -> tuple[int, float] | None:
