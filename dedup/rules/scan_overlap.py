@@ -1120,6 +1120,8 @@ class ScanOverlap(Rule):
                 continue  # a headline in capitals repeated by its article is writing, not a scan fault
             if _different_words(keep.slice(text), drop.slice(text), script):
                 continue  # a formula filled in twice (另一个名字, Ward Six / Ward One) is not one print
+            if _parallel_lines(text, keep, drop):
+                continue  # list items or table rows built on one pattern, each line ending its own way
             if _cut_at_break(text, keep.end) and _flows_on(text, drop.end):
                 # the first copy breaks off where the second goes on: keep the one that reads on
                 keep, drop = drop, keep
@@ -1226,6 +1228,31 @@ def _same_case(a: str, b: str) -> bool:
         return sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
 
     return abs(upper_share(a) - upper_share(b)) <= 0.15
+
+
+def _parallel_lines(text: str, a: Span, b: Span) -> bool:
+    """Whether both copies open a line and stop before its end: lines built on one pattern.
+
+    A band read twice repeats whole lines, or a strip that runs to the end of the first
+    copy's line; list items and table rows share their opening words and end their own
+    way (``… Main Street phase one`` / ``… Main Street phase two``).
+
+    >>> t = "Replace the mains on Main Street phase one\\nReplace the mains on Main Street phase two"
+    >>> _parallel_lines(t, Span(0, 39), Span(43, 82))
+    True
+    >>> t = "Replace the mains on Main Street\\nReplace the mains on Main Street and more"
+    >>> _parallel_lines(t, Span(0, 32), Span(33, 65))
+    False
+    """
+
+    def opens_line(span: Span) -> bool:
+        return not text[text.rfind("\n", 0, span.start) + 1 : span.start].strip()
+
+    def stops_mid_line(span: Span) -> bool:
+        line_end = text.find("\n", span.end)
+        return bool(text[span.end : len(text) if line_end < 0 else line_end].strip())
+
+    return opens_line(a) and opens_line(b) and stops_mid_line(a) and stops_mid_line(b)
 
 
 def _different_words(a: str, b: str, script: str) -> bool:
