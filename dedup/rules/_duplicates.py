@@ -27,6 +27,7 @@ from functools import cache, cached_property
 from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import is_cjk, matching_text, normalize
+from dedup.rules._layout import WORD_CUT_MIN_GAIN, ends_sentence, script_of, word_cut_gain
 from dedup.rules._text import (
     ends_mid_sentence,
     heading_number,
@@ -515,7 +516,32 @@ class _Keeper:
             else:
                 points -= 1
                 notes.append("it is cut off mid-sentence")
+        if self.interrupts(copy):
+            points -= 3
+            notes.append("it stands between the two halves of a cut sentence")
         return points, notes
+
+    def interrupts(self, copy: Sequence[int]) -> bool:
+        """Whether the blocks around ``copy`` are one sentence cut in two: the copy was spliced in.
+
+        Any copy follows some block, so the two must plainly be one sentence: a word split across
+        them (``教`` | ``育``, by the dictionary), a sentence cut off (not a heading) going on in a
+        block that opens none, or a Latin sentence going on in lowercase.
+        """
+        skip = set(copy)
+        before = self._neighbour(copy[0], -1, skip)
+        after = self._neighbour(copy[-1], +1, skip)
+        if before is None or after is None or before.index in self.duplicated or after.index in self.duplicated:
+            return False
+        if ends_sentence(before.text) or not ends_sentence(self.blocks[copy[-1]].text):
+            return False  # the sentence before is complete, or the copy itself runs on
+        if script_of(before.text[-40:]) == "cjk":
+            # a word split across the two, or a sentence plainly cut (not a heading) going on in a
+            # block that does not start one
+            return word_cut_gain(before.text, after.text) >= WORD_CUT_MIN_GAIN or (
+                self._ends_mid_sentence(before) and looks_like_continuation(after.text)
+            )
+        return looks_like_continuation(after.text) and after.text.lstrip()[:1].islower()
 
     def decide(self, run: Run, norms: Sequence[str]) -> None:
         a_score, a_notes = self.score(run.kept, run.removed)
@@ -564,7 +590,7 @@ class _Keeper:
             and self._ends_mid_sentence(before_kept)
             and looks_like_continuation(self.blocks[run.kept[0]].text)
             and not looks_like_heading(self.blocks[run.removed[0]].text)
-        ):
+        ) or (self.interrupts(run.removed) and not self.interrupts(run.kept)):
             run.kind = "splice"
         elif len(run.removed) > 1:
             run.kind = "duplicate-section"

@@ -115,6 +115,7 @@ class RunningHeader(Rule):
             return (
                 prev is not None
                 and nxt is not None
+                and not _finishes_word(prev.text, blocks[index].text)
                 and not ends_sentence(prev.text)
                 and (not is_heading(prev.text, width) or weak_heading(prev.text))
                 and continues(prev.text, nxt.text, width)
@@ -181,6 +182,19 @@ class RunningHeader(Rule):
                 evidence={"reasons": reasons, "occurrences": len(group)},
                 fix=Fix((block_deletion(ctx.text, blocks, index),)),
             )
+
+
+def _finishes_word(prev: str, line: str) -> bool:
+    """Whether ``line`` starts with the rest of a Latin word that ``prev`` breaks off (``railwa`` |
+    ``y market …``): the line is the sentence's own text, whatever date or page it names.
+
+    >>> _finishes_word("the good club railwa", "y market in new school for tuesday b")
+    True
+    >>> _finishes_word("the good club railway", "Tuesday, January 4"), _finishes_word("高新", "东海晚报")
+    (False, False)
+    """
+    tail, head = prev.rstrip()[-1:], line.lstrip()[:1]
+    return tail.isascii() and tail.isalpha() and head.isascii() and head.islower()
 
 
 def _header_zone(blocks: Sequence[Block], furniture: set[int], removed: set[int]) -> set[int]:

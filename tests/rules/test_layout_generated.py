@@ -183,24 +183,9 @@ DUPLICATES_AND_LAYOUT = Config(select=("LAY", "DUP003"))
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_duplicate_splices_found(lang: str) -> None:
-    """A neighbouring paragraph's tail read again inside a cut sentence: found as a splice, removed.
-
-    The floor is what DUP003 finds today; the issue's 0.9 is the xfail below.
-    """
+    """A neighbouring paragraph's tail read again inside a cut sentence: found as a splice, removed."""
     hits, total = _duplicate_splice_recall(lang)
     assert total >= 50
-    assert hits >= 0.75 * total, (hits, total)
-
-
-@pytest.mark.xfail(
-    reason="DUP003 takes a cut in the neighbouring paragraph's first sentence (no sentence punctuation "
-    "before it) for a heading (_text.ends_mid_sentence), so the copy after it is not a splice: "
-    "about 0.8-0.85 on 200 documents",
-    strict=True,
-)
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_duplicate_splices_found_with_recall_0_9(lang: str) -> None:
-    hits, total = _duplicate_splice_recall(lang)
     assert hits >= 0.9 * total, (hits, total)
 
 
