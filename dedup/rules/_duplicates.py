@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -60,8 +59,8 @@ _MAX_EXPANSION = 64
 _MAX_KEY_GROUP = 50
 #: ... each paired with this many after it (beyond, linear: leader-style chaining)
 _KEY_WINDOW = 16
-#: candidate pairs probed at once (bounds the probes' temporaries)
-_PROBE_CHUNK = 1 << 18
+#: candidate pairs probed at once (bounds the probes' temporaries: a dozen arrays as long as the pairs)
+_PROBE_CHUNK = 1 << 16
 #: rare tokens looked up one by one (a search of the text each) before one pass counts every token
 _MAX_LOOKUPS = 64
 # Characters that can start a heading number (heading_number's patterns), besides decimal digits.
@@ -107,8 +106,20 @@ _NORM_BATCH = 1 << 20
 
 def _norm_texts(blocks: Sequence[Block]) -> list[str]:
     """Matching form of every block, a batch of blocks per ``matching_text`` call (one call per block
-    costs more than the translation itself)."""
-    return matching_forms(block_texts(blocks), _NORM_BATCH)
+    costs more than the translation itself).  The blocks' texts are cut a batch at a time: all at
+    once they would be another copy of the document."""
+    out: list[str] = []
+    first, n = 0, len(blocks)
+    while first < n:
+        # the blocks that end within _NORM_BATCH characters of the batch's start (in order: bisection)
+        stop = max(first + 1, bisect.bisect_right(blocks, blocks[first].start + _NORM_BATCH, first + 1, key=_end))
+        out.extend(matching_forms(block_texts(blocks[first:stop]), _NORM_BATCH))
+        first = stop
+    return out
+
+
+def _end(block: Block) -> int:
+    return block.end
 
 
 def matching_forms(texts: Sequence[str], batch: int = _NORM_BATCH) -> list[str]:
@@ -226,8 +237,7 @@ def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int],
 
 def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> list[Pair]:
     """Verified duplicate pairs among blocks given in matching form."""
-    lengths = list(map(len, norms))
-    long_ids = [i for i, n in enumerate(lengths) if n >= MIN_CHARS]
+    long_ids = [i for i, t in enumerate(norms) if len(t) >= MIN_CHARS]
     candidates: set[tuple[int, int]] = set()
 
     # exact copies through a dict (linear even for thousands of copies: each joins its leader chain)
@@ -244,7 +254,7 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
 
     # truncated copies share their first or last characters
     key_pairs: set[tuple[int, int]] = set()
-    long_chars = sum(n for n in lengths if n >= MIN_CHARS)
+    long_chars = sum(n for n in map(len, norms) if n >= MIN_CHARS)
     all_pairs = len(long_ids) <= ALL_PAIRS_LIMIT and long_chars <= ALL_PAIRS_CHARS
     for head in (True, False) if all_pairs else ():
         groups: dict[str, list[int]] = defaultdict(list)
@@ -325,20 +335,25 @@ def _maybe_numbered(blocks: Sequence[Block]) -> list[int]:
     if not blocks:
         return []
     source = blocks[0].source
-    starts = [b.start for b in blocks]
-    if not all(b.source is source for b in blocks) or min(map(operator.sub, [b.end for b in blocks], starts)) <= 0:
+    if not all(b.source is source and b.end > b.start for b in blocks):
         return [i for i, b in enumerate(blocks) if _may_be_numbered(b.text)]
-    # the blocks' first characters, one per block, cut in C and searched in one pass (\d is
-    # str.isdecimal); a block that starts with a blank takes the full test
-    firsts = "".join(operator.itemgetter(*starts)(source)) if len(starts) > 1 else source[starts[0]]
-    return [
-        m.start()
-        for m in _FIRST_RE.finditer(firsts)
-        if m.lastgroup == "number" or _may_be_numbered(blocks[m.start()].text)
-    ]
+    # the blocks' first characters, one per block, searched in one pass (\d is str.isdecimal), a few
+    # thousand blocks at a time (a one-character string each); a block that starts with a blank
+    # takes the full test
+    out: list[int] = []
+    for lo in range(0, len(blocks), 4096):
+        firsts = "".join([source[b.start] for b in blocks[lo : lo + 4096]])
+        out.extend(
+            lo + m.start()
+            for m in _FIRST_RE.finditer(firsts)
+            if m.lastgroup == "number" or _may_be_numbered(blocks[lo + m.start()].text)
+        )
+    return out
 
 
-_FIRST_RE = _regex.compile(rf"(?P<number>[{''.join(map(re.escape, sorted(_NUMBER_STARTS)))}]|\d)|(?P<blank>[ \t\u3000])")
+_FIRST_RE = _regex.compile(
+    rf"(?P<number>[{''.join(map(re.escape, sorted(_NUMBER_STARTS)))}]|\d)|(?P<blank>[ \t\u3000])"
+)
 
 
 # --- runs and keepers ---------------------------------------------------------------------

@@ -196,18 +196,19 @@ def _seams_screened(text: str, live: list[Block]) -> Iterator[tuple[Block, Block
     A pair of non-ASCII blocks that :func:`starts_in` rules out is not searched.  The
     blocks of the other pairs get their matching forms in one batched fold per window
     (a call per block costs more than its folding), and :func:`_overlap` rejects most
-    of those pairs at once on the CJK minimums (:func:`may_overlap`'s test: where it
-    fails, the search finds nothing either).
+    of those pairs at once on the CJK minimums (its first, cheapest step).
     """
     from dedup.rules._duplicates import block_texts, matching_forms
 
-    texts = block_texts(live)
     n = len(live)
-    ends = list(itertools.accumulate(map(len, texts)))
     first = 0
     while first < n - 1:
-        # pairs (k - 1, k) for k in first + 1 .. stop: the window's texts reach _SEAM_BATCH characters
-        stop = min(n - 1, max(first + 1, bisect.bisect_left(ends, ends[first] - len(texts[first]) + _SEAM_BATCH)))
+        # pairs (k - 1, k) for k in first + 1 .. stop: the blocks that end within _SEAM_BATCH characters
+        # of the window's start and the one after them (texts are cut a window at a time: all at once
+        # they would be another copy of the document)
+        stop = min(n - 1, bisect.bisect_right(live, live[first].start + _SEAM_BATCH, first + 1, key=_end))
+        cut = block_texts(live[first : stop + 1])
+        texts = dict(enumerate(cut, first))
         # starts_in, with its fallback search for characters that fold to an ideograph made once per
         # window: none there (the usual case), and only the first character's own test is left
         producers = _may_hold_producer(text, live[first].start, live[stop].end)
@@ -263,6 +264,10 @@ def _may_hold_producer(text: str, start: int, end: int) -> bool:
     if not high.translate(None, _NOT_PRODUCER_HIGH_BYTES) and not any(c in piece for c in "\u3038\u3039\u303a"):
         return False
     return _producer_re().search(piece) is not None
+
+
+def _end(block: Block) -> int:
+    return block.end
 
 
 def _may_start(a: str, b: str) -> bool:

@@ -834,9 +834,9 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
         kept.append(part[aligned])
     del keys
     for head in (True, False):
-        ends = list(map(operator.itemgetter(slice(None, key_chars) if head else slice(-key_chars, None)), texts))
+        # lazily, text by text: a list of the ends would be a few more bytes than a pointer a text
+        ends = map(operator.itemgetter(slice(None, key_chars) if head else slice(-key_chars, None)), texts)
         shared = np.fromiter(map(hash, ends), dtype=np.int64, count=len(texts))
-        del ends
         # texts with one head share their first key_chars (>= 10) characters: the start probe holds
         known = ("start" if head else "end") if key_chars >= 2 * SHINGLE else ""
         # pairs of one group at distinct distances are distinct: no need to make them so
