@@ -664,10 +664,15 @@ def held_block_forms(ctx: Context) -> list[str] | None:
     """The matching form of every block of a long document, cut from the document's held matching
     form (which :class:`ScanOverlap` then searches: folded once for both); None for a document
     under :data:`SMALL` characters or one whose form is too big to hold (:data:`_HOLD_LIMIT`)."""
-    held: _HeldForm | None = ctx.shared("scan_overlap.held_form", _held_form)
+    held: _HeldForm | None = ctx.shared(_HELD_KEY, _held_form)
     if held is None:
         return None
+    if not ctx.is_enabled(ScanOverlap.code):
+        ctx.cache.pop(_HELD_KEY, None)  # nobody reads the whole form after the duplicate rules
     return held.block_forms()
+
+
+_HELD_KEY = "scan_overlap.held_form"
 
 
 @dataclass
@@ -1091,7 +1096,9 @@ class ScanOverlap(Rule):
         if len(text) < 2 * min(MIN_RUN.values()):
             return
         script = script_of(text[:4000])
-        held: _HeldForm | None = ctx.shared("scan_overlap.held_form", _held_form)
+        held: _HeldForm | None = ctx.shared(_HELD_KEY, _held_form)
+        # the last reader: later rules get its memory back (fresh pages cost a fault each)
+        ctx.cache.pop(_HELD_KEY, None)
         if held is not None:
             norm: _MatchingForm = held.form  # folded already (for the duplicate rules), or now for both
         else:
