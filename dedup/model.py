@@ -126,6 +126,7 @@ class Block:
 
 
 _LINE_BREAK = _regex.compile(r"\r\n|\r|\n")
+_LF = _regex.compile("\n")
 #: what str.splitlines also breaks at, besides CR and LF
 _OTHER_LINE_BREAKS = _regex.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -172,6 +173,10 @@ class Document:
     @cached_property
     def line_starts(self) -> list[int]:
         text = self.text
+        if "\r" not in text:
+            # LF only (nearly every file once read): the breaks are the LFs, found by a plain search
+            # (3 ms on a 10 MB document, against 25 for the other-separators scan and splitlines)
+            return [0, *(m.end() for m in _LF.finditer(text))]
         if _OTHER_LINE_BREAKS.search(text) is None:
             # str.splitlines breaks at exactly our line breaks when no other separator occurs, and
             # sums its line lengths in C (a 10 MB document: 2 ms instead of 10)
