@@ -208,22 +208,25 @@ def _seams_screened(text: str, live: list[Block]) -> Iterator[tuple[Block, Block
         # they would be another copy of the document)
         stop = min(n - 1, bisect.bisect_right(live, live[first].start + _SEAM_BATCH, first + 1, key=_end))
         cut = block_texts(live[first : stop + 1])
-        texts = dict(enumerate(cut, first))
         # starts_in, with its fallback search for characters that fold to an ideograph made once per
         # window: none there (the usual case), and only the first character's own test is left
         producers = _may_hold_producer(text, live[first].start, live[stop].end)
-        searched = [
-            k
-            for k in range(first + 1, stop + 1)
-            if (texts[k - 1].isascii() and texts[k].isascii())
-            or (starts_in(texts[k - 1], texts[k]) if producers else _may_start(texts[k - 1], texts[k]))
+        search = [
+            (x.isascii() and y.isascii()) or (starts_in(x, y) if producers else _may_start(x, y))
+            for x, y in itertools.pairwise(cut)
         ]
-        needed = sorted({j for k in searched for j in (k - 1, k)})
-        forms = dict(zip(needed, matching_forms([texts[j] for j in needed], _SEAM_BATCH), strict=True))
-        wanted = set(searched)
-        for k in range(first + 1, stop + 1):
-            a, b = live[k - 1], live[k]
-            yield a, b, _overlap(text, a, b, forms[k - 1], forms[k]) if k in wanted else None
+        if all(map(str.isascii, cut)):
+            forms = list(map(block_form, cut))  # a byte table per text: no batching needed
+        elif all(search):
+            forms = matching_forms(cut, _SEAM_BATCH)
+        else:
+            needed = sorted({j for i, wanted in enumerate(search) if wanted for j in (i, i + 1)})
+            forms = [""] * len(cut)  # only the blocks of searched pairs are read
+            for j, form in zip(needed, matching_forms([cut[j] for j in needed], _SEAM_BATCH), strict=True):
+                forms[j] = form
+        for i, wanted in enumerate(search):
+            x, y = live[first + i], live[first + i + 1]
+            yield x, y, _overlap(text, x, y, forms[i], forms[i + 1]) if wanted else None
         first = stop
 
 
@@ -260,6 +263,8 @@ def _may_hold_producer(text: str, start: int, end: int) -> bool:
     """False only when ``text[start:end]`` holds no character of ``_PRODUCER_RE`` (a C-speed superset
     test of its UTF-16 high bytes, the exact search only when that fails)."""
     piece = text[start:end]
+    if piece.isascii():
+        return False  # every producer lies beyond ASCII (and isascii is a flag, not a scan)
     high = piece.encode("utf-16-le", "surrogatepass")[1::2]
     if not high.translate(None, _NOT_PRODUCER_HIGH_BYTES) and not any(c in piece for c in "\u3038\u3039\u303a"):
         return False
