@@ -10,6 +10,16 @@ from typing import Any
 import pytest
 
 DATA = Path(__file__).resolve().parent / "data" / "rules"
+#: the layout rules (LAY001-LAY007) whose cases live in DATA
+LAYOUT_RULES = (
+    "broken-paragraph",
+    "splice",
+    "running-header",
+    "page-marker",
+    "orphan-fragment",
+    "boundary-overlap",
+    "scan-overlap",
+)
 
 
 def load_cases(rules: Iterable[str]) -> list[Any]:

@@ -11,17 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from rule_cases import DATA
+from rule_cases import DATA, LAYOUT_RULES
 
-RULES = (
-    "broken-paragraph",
-    "splice",
-    "running-header",
-    "page-marker",
-    "orphan-fragment",
-    "boundary-overlap",
-    "scan-overlap",
-)
+RULES = LAYOUT_RULES
 #: each required negative, and the words in a case id that name it
 REQUIRED = {
     "a legitimately short paragraph": ("short", "one-sentence"),

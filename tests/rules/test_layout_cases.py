@@ -13,21 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rule_cases import check_case_files, load_cases
+from rule_cases import LAYOUT_RULES, check_case_files, load_cases
 
 import dedup
 from dedup.config import Config
 from dedup.rules import registry
 
-RULES = (
-    "broken-paragraph",
-    "splice",
-    "running-header",
-    "page-marker",
-    "orphan-fragment",
-    "boundary-overlap",
-    "scan-overlap",
-)
+RULES = LAYOUT_RULES
 KNOWN_FIELDS = {"id", "text", "findings", "fixed", "with", "note"}
 #: LAY007 reports a run read twice inside one block as a repeated phrase
 KINDS = {"scan-overlap": ("duplicate-section", "repeated-phrase")}
