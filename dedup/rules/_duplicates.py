@@ -509,7 +509,8 @@ class _Keeper:
             known = self._mid_sentence[block.start] = ends_mid_sentence(block.text)
         return known
 
-    def score(self, copy: Sequence[int], other: Sequence[int]) -> tuple[int, list[str]]:
+    def score(self, copy: Sequence[int], other: Sequence[int], interrupts: bool = False) -> tuple[int, list[str]]:
+        """Points for keeping ``copy`` and why; ``interrupts``: :meth:`interrupts` of ``copy``."""
         skip = set(copy)
         first, last = self.blocks[copy[0]], self.blocks[copy[-1]]
         points = 0
@@ -531,7 +532,7 @@ class _Keeper:
             else:
                 points -= 1
                 notes.append("it is cut off mid-sentence")
-        if self.interrupts(copy):
+        if interrupts:
             points -= 3
             notes.append("it stands between the two halves of a cut sentence")
         return points, notes
@@ -559,8 +560,10 @@ class _Keeper:
         return looks_like_continuation(after.text) and after.text.lstrip()[:1].islower()
 
     def decide(self, run: Run, norms: Sequence[str]) -> None:
-        a_score, a_notes = self.score(run.kept, run.removed)
-        b_score, b_notes = self.score(run.removed, run.kept)
+        # asked once per copy: the score and the kind below both need it
+        a_cut, b_cut = self.interrupts(run.kept), self.interrupts(run.removed)
+        a_score, a_notes = self.score(run.kept, run.removed, a_cut)
+        b_score, b_notes = self.score(run.removed, run.kept, b_cut)
         a_len = sum(len(norms[i]) for i in run.kept)
         b_len = sum(len(norms[i]) for i in run.removed)
         if any(p.how == "contained" for p in run.pairs) and a_len != b_len:
@@ -585,6 +588,7 @@ class _Keeper:
         if swap:
             run.kept, run.removed = run.removed, run.kept
             a_notes, b_notes = b_notes, a_notes
+            a_cut, b_cut = b_cut, a_cut
         run.scores = {"kept": max(a_score, b_score), "removed": min(a_score, b_score)}
         kept_first = self.blocks[run.kept[0]]
         if a_score == b_score:
@@ -605,7 +609,7 @@ class _Keeper:
             and self._ends_mid_sentence(before_kept)
             and looks_like_continuation(self.blocks[run.kept[0]].text)
             and not looks_like_heading(self.blocks[run.removed[0]].text)
-        ) or (self.interrupts(run.removed) and not self.interrupts(run.kept)):
+        ) or (b_cut and not a_cut):
             run.kind = "splice"
         elif len(run.removed) > 1:
             run.kind = "duplicate-section"
