@@ -8,33 +8,15 @@ from collections.abc import Iterable, Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.fixer import FixResult, Skipped, _priority, apply_edits, apply_fixes
+from dedup.fixer import FixResult, Skipped, _conflicts, _priority, _twin_survives, apply_edits, apply_fixes
 from dedup.model import Edit, Finding, Fix, Severity, Span
 
 KINDS = ["duplicate-section", "duplicate-paragraph", "page-marker", "stutter", "broken-paragraph", "splice"]
 
 
 # --- the fixer as it was before the index (list scans, quadratic): the reference ---------------
-def _ref_conflicts(edit: Edit, taken: Sequence[Edit]) -> bool:
-    for other in taken:
-        if edit.start < other.end and other.start < edit.end:
-            return True
-        # two insertions (or an insertion at a deletion's edge) at one point: order would matter
-        if edit.start == other.start and (edit.start == edit.end or other.start == other.end):
-            return True
-    return False
-
-
-def _ref_twin_survives(keep: Span, taken: Sequence[Edit]) -> bool:
-    """The retained twin stays in the output: untouched, or only mended inside (a doubled word
-    fixed within it), never cut at its edges nor shortened by more than a tenth."""
-    inside = 0
-    for e in taken:
-        if e.start < keep.end and keep.start < e.end:
-            if e.start < keep.start or e.end > keep.end:
-                return False
-            inside += (e.end - e.start) - len(e.replacement)
-    return inside <= 0.1 * len(keep)
+# the same predicates as the fixer's, asked of every taken edit instead of the index's near ones
+_ref_conflicts, _ref_twin_survives = _conflicts, _twin_survives
 
 
 def reference_apply_fixes(text: str, findings: Iterable[Finding], *, only_safe: bool = True) -> FixResult:
