@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from dedup.config import Config
 from dedup.fixer import FixResult, Skipped, apply_fixes
-from dedup.model import Document, Finding
+from dedup.model import Document, Edit, Finding, Span
 from dedup.normalize import matching_texts
-from dedup.rules.base import Context
+from dedup.rules.base import Context, Dirty
 
 __all__ = ["CheckResult", "CleanResult", "check_document", "clean_document"]
 
@@ -78,16 +80,18 @@ def _set_fingerprints(doc: Document, findings: list[Finding]) -> None:
         finding.fingerprint = f"{finding.rule}:{matched}:{twins}"
 
 
-def check_document(doc: Document, config: Config | None = None, *, fixable_only: bool = False) -> CheckResult:
+def check_document(doc: Document, config: Config | None = None, *, fixable_only: bool = False,
+                   dirty: Dirty | None = None, memo: dict[str, Any] | None = None) -> CheckResult:
     """All enabled rules over ``doc``; findings sorted by position.
 
     ``fixable_only`` skips the rules that never fix anything, and the findings' fingerprints (a
     later pass of :func:`clean_document` only needs what it could apply; no fixable rule reads
-    their findings, see :func:`_validate`).
+    their findings, see :func:`_validate`).  ``dirty`` and ``memo`` are a later pass's: where the
+    text changed, and the caches kept across passes (see :class:`Context`).
     """
     config = (config or Config()).for_path(doc.path)
     rules = config.enabled_rules()
-    ctx = Context(doc=doc, config=config, enabled=frozenset(r.code for r in rules))
+    ctx = Context(doc=doc, config=config, enabled=frozenset(r.code for r in rules), dirty=dirty, memo=memo)
     for rule_cls in rules:
         if fixable_only and not rule_cls.fixable:
             continue
@@ -115,22 +119,72 @@ def _validate(doc: Document, finding: Finding, fixable: bool = True) -> None:
             raise AssertionError(f"{finding.rule} produced a span past the end of the text: {span}")
 
 
-def clean_document(doc: Document, config: Config | None = None) -> CleanResult:
+def _position_map(edits: Sequence[Edit]) -> Callable[[int, bool], int]:
+    """Where an offset of the text before ``edits`` (sorted, non-overlapping) lands after them.
+
+    An offset inside a replaced range lands on the replacement's start (``end=False``) or its end.
+    """
+    starts = [e.start for e in edits]
+    shifts: list[int] = []
+    shift = 0
+    for e in edits:
+        shifts.append(shift)
+        shift += len(e.replacement) - (e.end - e.start)
+
+    def moved(offset: int, end: bool) -> int:
+        i = bisect_right(starts, offset) - 1
+        if i < 0:
+            return offset
+        e = edits[i]
+        if offset >= e.end and not (offset == e.start == e.end):
+            return offset + shifts[i] + len(e.replacement) - (e.end - e.start)
+        new_start = e.start + shifts[i]
+        return new_start + len(e.replacement) if end else new_start
+
+    return moved
+
+
+def changed_places(step: FixResult) -> Dirty:
+    """Where the text after ``step`` differs from the text before it, and where the fixes it had
+    to skip lie (the next pass must look at them again), in offsets of the text after it."""
+    edits = sorted((e for f in step.applied if f.fix is not None for e in f.fix.edits), key=lambda e: (e.start, e.end))
+    moved = _position_map(edits)
+    ranges: list[tuple[int, int]] = []
+    for e in edits:
+        start = moved(e.start, False)
+        ranges.append((start, start + len(e.replacement)))
+    spans: list[Span] = [k for f in step.applied if f.fix is not None for k in f.fix.keeps]
+    for skipped in step.skipped:
+        f = skipped.finding
+        spans.extend((f.span, *f.related))
+        if f.fix is not None:
+            spans.extend(e.span for e in f.fix.edits)
+            spans.extend(f.fix.keeps)
+    ranges.extend((moved(s.start, False), moved(s.end, True)) for s in spans)
+    return Dirty(ranges)
+
+
+def clean_document(doc: Document, config: Config | None = None, *, incremental: bool = True) -> CleanResult:
     """Check ``doc`` and apply the safe fixes; repeat on the output until nothing changes.
 
     The report describes the first pass (its offsets refer to the input).  Later
-    passes exist as a safety net and are capped by ``config.max_passes``.
+    passes exist as a safety net and are capped by ``config.max_passes``.  They look only
+    at what the pass before changed or could not fix (``incremental``; ``False`` re-checks
+    the whole text every time, the reference the incremental passes are tested against).
     """
     config = config or Config()
-    first = check_document(doc, config)
+    memo: dict[str, Any] | None = {} if incremental else None
+    first = check_document(doc, config, memo=memo)
     fixed: FixResult = apply_fixes(doc.text, first.findings)
     result = CleanResult(doc, first.findings, text=fixed.text, applied=fixed.applied, skipped=fixed.skipped)
     text = fixed.text
+    step = fixed
     for _ in range(config.max_passes - 1):
         if text == doc.text:
             break
+        dirty = changed_places(step) if incremental else None
         again = check_document(Document(text, doc.path, doc.encoding, doc.bom, doc.newline), config,
-                               fixable_only=True)
+                               fixable_only=True, dirty=dirty, memo=memo)
         step = apply_fixes(text, again.findings)
         if not step.applied or step.text == text:
             break

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -72,6 +73,59 @@ class Rule:
         )
 
 
+class Dirty:
+    """Where the text changed since the previous pass of ``clean``: sorted, merged, closed ranges
+    of code-point offsets in the current text (a deletion leaves a point, ``start == end``).
+
+    A later pass only has to find what involves these places: everything else was decided by the
+    previous pass on the same text (see :attr:`Context.dirty`).
+    """
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in sorted(ranges):
+            if starts and start <= ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        self.starts = starts
+        self.ends = ends
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __repr__(self) -> str:
+        return f"Dirty({list(zip(self.starts, self.ends, strict=True))})"
+
+    def touches(self, start: int, end: int, reach: int = 0) -> bool:
+        """Whether ``[start - reach, end + reach]`` (closed) meets a changed place."""
+        i = bisect_left(self.ends, start - reach)
+        return i < len(self.starts) and self.starts[i] <= end + reach
+
+    def block_indices(self, blocks: Sequence[Block], reach: int = 0) -> list[int]:
+        """Indices of the blocks meeting a changed place (a block's trailing separator counts as
+        its own), widened by ``reach`` blocks on each side; sorted."""
+        found: set[int] = set()
+        n = len(blocks)
+        for start, end in zip(self.starts, self.ends, strict=True):
+            # the last block starting at or before each end of the range
+            lo = max(0, bisect_right(blocks, start, key=_block_start) - 1)
+            hi = max(0, bisect_right(blocks, end, key=_block_start) - 1)
+            found.update(range(max(0, lo - reach), min(n, hi + reach + 1)))
+        return sorted(found)
+
+
+def _block_start(block: Block) -> int:
+    return block.start
+
+
 @dataclass
 class Context:
     """What a rule sees: the document, its options, and the findings of earlier phases."""
@@ -82,6 +136,15 @@ class Context:
     #: shared analyses computed once per document (keyed by name), e.g. the block duplicate runs
     cache: dict[str, Any] = field(default_factory=dict)
     enabled: frozenset[str] = frozenset()
+    #: ``None`` on a full check.  On a later pass of ``clean``: where the previous pass changed the
+    #: text.  A rule may then skip work whose outcome cannot involve a changed place, but it must
+    #: still return every finding with a safe fix that a full run would return and whose evidence
+    #: (the text it looked at to decide) meets a changed place; everything else was decided, on the
+    #: same text, by the previous pass.  Extra findings are harmless.
+    dirty: Dirty | None = None
+    #: caches that live across the passes of one ``clean`` (``None`` on a plain check).  Keys must
+    #: be content (text, not offsets or block indices): the text moves between passes.
+    memo: dict[str, Any] | None = None
 
     @property
     def text(self) -> str:
