@@ -185,6 +185,12 @@ def line_width(blocks: Iterable[Block]) -> int | None:
     Only lines followed by another line of their block count: a paragraph's last
     line is short.  Fewer than five such lines mean the text is not hard-wrapped.
     """
+    lengths, open_ends = _wrapped_lines(blocks)
+    return _width_of(lengths, open_ends)
+
+
+def _wrapped_lines(blocks: Iterable[Block]) -> tuple[list[int], int]:
+    """The lengths of the lines :func:`line_width` weighs, and how many of them end mid-sentence."""
     lengths: list[int] = []
     open_ends = 0
     for block in blocks:
@@ -194,6 +200,10 @@ def line_width(blocks: Iterable[Block]) -> int | None:
                 if ln:
                     lengths.append(len(ln))
                     open_ends += not ends_sentence(ln)
+    return lengths, open_ends
+
+
+def _width_of(lengths: list[int], open_ends: int) -> int | None:
     if len(lengths) < 5:
         return None
     # hard wrapping cuts lines wherever the column ends: most lines stop mid-sentence, and
@@ -563,10 +573,77 @@ def _block_start(block: Block) -> int:
     return block.start
 
 
+def dirty_blocks(ctx: Context, reach: int = 0) -> list[int]:
+    """``ctx.dirty.block_indices(ctx.blocks, reach)``, the changed places located once per pass for
+    every layout rule (sorted indices; empty on a full run, which has no changed places).
+
+    Many changed places (the second pass of a long clean changes thousands) are located in a
+    list of block starts, bisected in C; a few by the blocks themselves.
+    """
+    if ctx.dirty is None:
+        return []
+    base: list[int] = ctx.shared("layout.dirty_blocks", _dirty_blocks)
+    if not reach:
+        return base
+    n = len(ctx.blocks)
+    widened = {j for i in base for j in range(max(0, i - reach), min(n, i + reach + 1))}
+    return sorted(widened)
+
+
+def _dirty_blocks(ctx: Context) -> list[int]:
+    dirty, blocks = ctx.dirty, ctx.blocks
+    assert dirty is not None
+    if len(dirty) * 32 < len(blocks):
+        return dirty.block_indices(blocks)
+    starts = [b.start for b in blocks]
+    found: set[int] = set()
+    for start, end in zip(dirty.starts, dirty.ends, strict=True):
+        # the last block starting at or before each end of the range (as Dirty.block_indices)
+        lo = max(0, bisect.bisect_right(starts, start) - 1)
+        hi = max(0, bisect.bisect_right(starts, end) - 1)
+        found.update(range(lo, hi + 1))
+    return sorted(found)
+
+
+def removed_blocks(ctx: Context) -> set[int]:
+    """:meth:`Context.removed_blocks` without a pass over every block: a bisection per planned deletion.
+
+    A block is removed when one deletion covers it (starts at or before it, ends at or after it),
+    which is what both compute; this one costs nothing on a later pass of ``clean`` (few
+    deletions), where a loop over 20,000 blocks would be most of a rule's time.
+    """
+    return _covered_blocks(ctx.blocks, [(s.start, s.end) for s in ctx.planned_deletions()])
+
+
 def layout_width(ctx: Context) -> int | None:
     """:func:`line_width` of the document's blocks, computed once per document."""
-    width: int | None = ctx.shared("layout.line_width", lambda c: line_width(c.blocks))
+    width: int | None = ctx.shared("layout.line_width", _layout_width)
     return width
+
+
+#: ``ctx.memo`` entry: whether the text of the previous pass of ``clean`` had no block of three or
+#: more lines.  Every pass that runs a layout rule reading the width writes it (the rules and the
+#: configuration are the same on every pass of one clean), so it describes the text ``ctx.dirty``
+#: is relative to.
+_NO_WRAPPED_BLOCKS = "layout.no_wrapped_blocks"
+
+
+def _layout_width(ctx: Context) -> int | None:
+    """:func:`line_width` of every block; on a later pass of ``clean`` after a text without blocks of
+    three or more lines (no line is weighed: most documents), of the changed blocks only.
+
+    A block that meets no changed place has the text of a block of the previous pass, so then only
+    a changed block can hold a weighed line, and the changed blocks' lines are all of them: the
+    width is exact.
+    """
+    memo = ctx.memo
+    blocks: Iterable[Block] = ctx.blocks
+    if ctx.dirty is not None and memo is not None and memo.get(_NO_WRAPPED_BLOCKS) is True:
+        blocks = [ctx.blocks[i] for i in dirty_blocks(ctx)]
+    lengths, open_ends = _wrapped_lines(blocks)
+    if memo is not None:
+        memo[_NO_WRAPPED_BLOCKS] = not lengths
+    return _width_of(lengths, open_ends)
 
 
 def block_deletion(text: str, blocks: Sequence[Block], index: int) -> Edit:

@@ -6,14 +6,22 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
 from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import fold_char, is_cjk, matching_text, normalize
 from dedup.rules import register
-from dedup.rules._layout import ends_sentence, is_heading, is_list_item, script_of, single_whole_line
+from dedup.rules._layout import (
+    dirty_blocks,
+    ends_sentence,
+    is_heading,
+    is_list_item,
+    removed_blocks,
+    script_of,
+    single_whole_line,
+)
 from dedup.rules.base import Context, Rule
 
 #: shortest exact overlap (matching-form characters) worth a finding, per script
@@ -25,6 +33,8 @@ FUZZY_RATIO = 90.0
 MAX_OVERLAP = 300
 #: an overlap that leaves no more than this of either block is a contained duplicate, not a seam
 CONTAINED_SLACK = 3
+#: what a seam search finds: the two copies and their similarity, or None
+_Found = tuple[Span, Span, float] | None
 #: documents this long screen CJK pairs first and fold blocks in batches
 SCREEN_MIN_CHARS = 50_000
 _OWNED_ELSEWHERE = ("repeated-phrase", "stutter", "duplicate-paragraph", "duplicate-section", "splice")
@@ -89,15 +99,20 @@ class BoundaryOverlap(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        removed = ctx.removed_blocks()
-        live = [b for b in ctx.blocks if b.index not in removed]
+        if ctx.dirty is not None:
+            removed = removed_blocks(ctx)
+            seams = _seams_at(ctx.text, _dirty_pairs(ctx.blocks, removed, dirty_blocks(ctx)))
+        else:
+            removed = ctx.removed_blocks()
+            live = [b for b in ctx.blocks if b.index not in removed]
+            seams = _seams(ctx.text, live)
         owned = [
             s
             for f in ctx.findings
             if f.kind in _OWNED_ELSEWHERE
             for s in (f.span, *(e.span for e in (f.fix.edits if f.fix else ())))
         ]
-        for a, b, found in _seams(ctx.text, live):
+        for a, b, found in seams:
             if found is None:
                 continue
             a_span, b_span, similarity = found
@@ -160,6 +175,50 @@ class BoundaryOverlap(Rule):
     @staticmethod
     def _overlap(text: str, a: Block, b: Block) -> tuple[Span, Span, float] | None:
         return _overlap(text, a, b, block_form(a.text), block_form(b.text))
+
+
+def _dirty_pairs(blocks: Sequence[Block], removed: set[int], touched: Iterable[int]) -> list[tuple[Block, Block]]:
+    """The pairs of consecutive live blocks whose finding may differ from the previous pass's.
+
+    A pair's decision reads its two blocks and whether the blocks between them are deleted by
+    earlier phases (its safe findings read nothing document-wide: the word evidence across the
+    seam only decides reported, unfixed findings).  So it can differ only when one of its blocks,
+    or a block between them, changed (``touched``) or is deleted by a finding of this pass (the
+    previous pass's deletions were applied, then their place changed, or skipped, then their
+    place is marked too).
+    """
+    n = len(blocks)
+    pairs: dict[tuple[int, int], tuple[Block, Block]] = {}
+    for seed in sorted({*touched, *removed}):
+        before = seed - 1
+        while before >= 0 and before in removed:
+            before -= 1
+        after = seed + 1
+        while after < n and after in removed:
+            after += 1
+        # the live blocks around the seed, and the seed itself when it is live
+        around = [i for i in (before, seed if seed not in removed else -1, after) if 0 <= i < n]
+        for i, j in itertools.pairwise(around):
+            pairs[i, j] = (blocks[i], blocks[j])
+    return [pairs[k] for k in sorted(pairs)]
+
+
+def _seams_at(text: str, pairs: list[tuple[Block, Block]]) -> Iterator[tuple[Block, Block, _Found]]:
+    """:func:`_seams` of the given pairs only: the same screen, then the matching forms of the
+    blocks of the pairs left made in one batched fold."""
+    from dedup.rules._duplicates import matching_forms
+
+    searched = [(a, b) for a, b in pairs if _worth_searching(a.text, b.text)]
+    needed = sorted({x.index: x for pair in searched for x in pair}.items())
+    texts = [x.text for _, x in needed]
+    folded = list(map(block_form, texts)) if all(map(str.isascii, texts)) else matching_forms(texts, _SEAM_BATCH)
+    forms = {i: form for (i, _), form in zip(needed, folded, strict=True)}
+    for a, b in searched:
+        yield a, b, _overlap(text, a, b, forms[a.index], forms[b.index])
+
+
+def _worth_searching(x: str, y: str) -> bool:
+    return (x.isascii() and y.isascii()) or starts_in(x, y)
 
 
 def _seams(text: str, live: list[Block]) -> Iterator[tuple[Block, Block, tuple[Span, Span, float] | None]]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import ClassVar
 
 from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.rules import register
-from dedup.rules._layout import block_deletion, match_marker
+from dedup.rules._layout import block_deletion, dirty_blocks, match_marker
 from dedup.rules.base import Context, Rule
 
 _LINE_RE = _regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
@@ -77,7 +77,15 @@ class PageMarker(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         text = ctx.text
         blocks = ctx.blocks
-        for block in candidate_blocks(text, blocks) if self.prefilter else blocks:
+        if ctx.dirty is not None:
+            # a marker's finding reads its own block and, for a whole-block deletion, where the next
+            # block starts (or the previous one ends): a changed place in the block or a neighbour
+            scan: Iterable[Block] = (blocks[i] for i in dirty_blocks(ctx, 1))
+            if self.prefilter:
+                scan = (b for b in scan if _PAGE_WORD_RE.search(text, b.start, b.end) is not None)
+        else:
+            scan = candidate_blocks(text, blocks) if self.prefilter else blocks
+        for block in scan:
             lines = [
                 (block.start + m.start(), block.start + m.start() + len(m.group().rstrip("\r\n")))
                 for m in _LINE_RE.finditer(block.text)

@@ -14,6 +14,7 @@ from dedup.rules._layout import (
     block_deletion,
     continues,
     deleted_by_kind,
+    dirty_blocks,
     ends_sentence,
     furniture_key,
     has_furniture_content,
@@ -31,6 +32,10 @@ from dedup.rules.base import Context, Rule
 SPLICED_KINDS = ("splice", "duplicate-section", "duplicate-paragraph")
 #: a short line repeated this often is furniture even where it does not interrupt a sentence
 REPEATS_ALONE = 3
+#: ``ctx.memo`` entry: ``(width,)`` when the text of the previous pass of ``clean`` had no
+#: furniture-like block under that column width (this rule runs on every pass, so the entry
+#: describes the text ``ctx.dirty`` is relative to)
+_NO_CANDIDATES = "LAY003.no_candidates"
 
 
 @register
@@ -80,8 +85,17 @@ class RunningHeader(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         blocks = ctx.blocks
         width = layout_width(ctx)
-        # one pass over the blocks; all the rest works on the few furniture-like ones
-        candidates = [b.index for b in blocks if is_furniture_text(b.text, width)]
+        memo = ctx.memo
+        if ctx.dirty is not None and memo is not None and memo.get(_NO_CANDIDATES) == (width,):
+            # the previous pass's text had no furniture-like block under this width, and a block
+            # that meets no changed place has the text of one of its blocks: only a changed block
+            # can be one now (exact: every candidate is found, so the group counts are too)
+            candidates = [i for i in dirty_blocks(ctx) if is_furniture_text(blocks[i].text, width)]
+        else:
+            # one pass over the blocks; all the rest works on the few furniture-like ones
+            candidates = [b.index for b in blocks if is_furniture_text(b.text, width)]
+        if memo is not None:
+            memo[_NO_CANDIDATES] = None if candidates else (width,)
         if not candidates:
             return
         removed = ctx.removed_blocks()
