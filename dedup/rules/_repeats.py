@@ -775,6 +775,211 @@ def prefiltered(ctx: Context, code: str) -> dict[int, object] | None:
     return found
 
 
+# --- later passes of clean (Context.dirty) ----------------------------------------------------
+#
+# What each rule's decision reads (its reach):
+#
+# * REP001: the text of one block (scan_block never looks past it), the deletions that earlier
+#   phases plan and whether they remove the block whole;
+# * REP002: the same for its Latin and single-character doublings; a CJK word doubling also reads
+#   stutter._WINDOW characters on each side (stutter._words_meet: how the text around groups the
+#   same characters), across blocks; and REP001's findings in its block (not to report twice).
+#
+# So on a later pass both rules look at the blocks meeting a changed place plus the blocks that
+# hold a possible CJK word doubling (a match of stutter._CJK_UNIT) within _WINDOW characters of
+# one, and nothing else.  REP001 covers the same blocks as REP002, so that REP002 reads there the
+# REP001 findings of a full run.  The deletions planned by earlier phases are read anew (few on a
+# later pass).  No state is kept across passes (ctx.memo): the blocks to scan hold new text, and
+# the far reach of REP002 is a vectorised pass over the text around the changes.
+
+#: Below this many characters in the blocks to look at, a later pass scans them the reference way
+#: (the numpy prefilter has a fixed cost of about a millisecond).
+SCOPE_FAST_MIN_CHARS = 20_000
+_DIRTY_CODES = ("REP001", "REP002")
+
+
+def dirty_scope(ctx: Context, code: str) -> tuple[list[Block], dict[int, object] | None] | None:
+    """On a later pass of clean (``ctx.dirty`` set): the live blocks that rule ``code`` has to look
+    at, in order, and what the prefilter found in them (block index -> places, None: the
+    reference scan of each block); None on a full run.
+
+    When the prefilter ran, only the blocks it flags are returned (as :func:`candidate_blocks`).
+    """
+    if ctx.dirty is None:
+        return None
+    indices: list[int] = ctx.shared("repeats.dirty.scope", _scope)
+    blocks = ctx.blocks
+    scope = _live([blocks[i] for i in indices], ctx.planned_deletions())
+    flagged: dict[int, object] | None = ctx.shared(
+        f"repeats.dirty.prefilter.{code}", lambda c: _scope_flags(c, code, indices)
+    )
+    if flagged is not None:
+        scope = [b for b in scope if b.index in flagged]
+    return scope, flagged
+
+
+def _live(blocks: list[Block], deletions: list[Span]) -> list[Block]:
+    """The blocks of ``blocks`` not deleted whole by ``deletions`` (sorted): what
+    Context.removed_blocks decides, asked of these blocks alone."""
+    if not deletions:
+        return blocks
+    starts = [d.start for d in deletions]
+    reach = list(accumulate((d.end for d in deletions), max))
+    out = []
+    for b in blocks:
+        i = bisect.bisect_right(starts, b.start)
+        if not (i and reach[i - 1] >= b.end):
+            out.append(b)
+    return out
+
+
+def _scope(ctx: Context) -> list[int]:
+    """Positions (in ctx.blocks) of the blocks a later pass of the REP rules looks at."""
+    dirty = ctx.dirty
+    assert dirty is not None
+    blocks = ctx.blocks
+    found = set(dirty.block_indices(blocks))
+    if not ctx.enabled or ctx.is_enabled("REP002"):
+        found.update(_stutter_reach(ctx, dirty.starts, dirty.ends))
+        # a deletion an earlier phase plans anew (its own evidence changed) may suppress a REP001
+        # finding that kept REP002 from reporting a doubling inside it: look at its blocks too
+        for d in ctx.planned_deletions():
+            lo = bisect.bisect_right(blocks, d.start, key=_block_start) - 1
+            hi = bisect.bisect_right(blocks, d.end - 1, key=_block_start) - 1
+            found.update(range(max(lo, 0), hi + 1))
+    return sorted(found)
+
+
+#: ctx.memo key: the CJK units that stutter._words_meet has found to be words meeting, on any
+#: pass of this clean (recorded from its first, full, pass on)
+WORDS_MEET_MEMO = "repeats.words_meet"
+#: Up to this many such units, str.find looks for them; beyond, the vectorised scan is quicker.
+_FIND_MAX_UNITS = 4
+
+
+def words_meet_memo(ctx: Context) -> set[str] | None:
+    """Where stutter records a unit whose doubling ``_words_meet`` explains (see _stutter_reach);
+    None when nothing is to be recorded (a plain check, or a later pass whose first pass kept no
+    record: the record must hold every pass's units to be used)."""
+    memo = ctx.memo
+    if memo is None:
+        return None
+    if ctx.dirty is None:
+        found: set[str] = memo.setdefault(WORDS_MEET_MEMO, set())
+        return found
+    return memo.get(WORDS_MEET_MEMO)
+
+
+def _stutter_reach(ctx: Context, starts: Sequence[int], ends: Sequence[int]) -> set[int]:
+    """Positions of the blocks holding a CJK word doubling whose stutter._words_meet window meets
+    one of the ranges ``[starts[i], ends[i]]`` and that a full run may now report with a fix.
+
+    Such a doubling lies in a block that did not change, so every other test of it gives what it
+    gave on the pass before, and it was no safe finding then (it would have been applied, or
+    skipped and so marked changed): only ``_words_meet`` can have turned.  Its unit is then in
+    the memo (:data:`WORDS_MEET_MEMO`: every pass records the units it found words meeting, and
+    the doubling was tested on the last pass whose changes its window met, or on the first), and
+    looking for those units alone is enough.  Without the record, every possible doubling
+    around the ranges is looked at.
+    """
+    from dedup.rules.stutter import _CJK_UNIT, _WINDOW
+
+    text = ctx.text
+    n = len(text)
+    # a doubling [s, e) (e <= s + 8, its periodic run ends before e + 4) reads
+    # [s - _WINDOW, run end + _WINDOW): it meets [a, b] when s >= a - _WINDOW - 11 and
+    # s <= b + _WINDOW, so it lies inside [a - reach, b + reach)
+    reach = _WINDOW + 16
+    regions: list[list[int]] = []
+    for a, b in zip(starts, ends, strict=True):
+        lo, hi = max(0, a - reach), min(n, b + reach)
+        if regions and lo <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], hi)
+        else:
+            regions.append([lo, hi])
+    points: list[int] = []
+    units = ctx.memo.get(WORDS_MEET_MEMO) if ctx.memo is not None else None
+    if units is not None and len(units) <= _FIND_MAX_UNITS:
+        for unit in units:
+            needle = unit * 2
+            for lo, hi in regions:
+                i = text.find(needle, lo, hi)
+                while i >= 0:
+                    points.append(i)
+                    i = text.find(needle, i + 1, hi)
+    elif n < FAST_MIN_CHARS:
+        pattern = compiled(_CJK_UNIT)
+        for lo, hi in regions:
+            points.extend(m.start() for m in pattern.finditer(text, lo, hi))
+    else:
+        import numpy as np
+
+        tables = _tables()
+        for lo, hi in regions:
+            a = lo
+            while a < hi:
+                # chunks overlap by the longest doubling (8 characters)
+                b = min(hi, a + WINDOW_CHARS + 8)
+                cp: Any = _codes(text[a:b])
+                if cp.dtype != np.uint8:
+                    points.extend((_doubling_starts(np, tables, cp) + a).tolist())
+                if b == hi:
+                    break
+                a += WINDOW_CHARS
+    blocks = ctx.blocks
+    found: set[int] = set()
+    for p in points:
+        i = bisect.bisect_right(blocks, p, key=_block_start) - 1
+        if i >= 0:
+            found.add(i)
+    return found
+
+
+def _block_start(block: Block) -> int:
+    return block.start
+
+
+def _scope_flags(ctx: Context, code: str, indices: list[int]) -> dict[int, object] | None:
+    """The prefilter of ``code`` over the blocks at ``indices`` (texts joined by blank lines), or
+    None when they are few (the reference scans then cost less) or the text is short."""
+    blocks = [ctx.blocks[i] for i in indices]
+    if len(ctx.text) < FAST_MIN_CHARS or sum(len(b) for b in blocks) < SCOPE_FAST_MIN_CHARS:
+        return None
+    codes = [
+        c
+        for c in _DIRTY_CODES
+        if c == code or (ctx.is_enabled(c) and f"repeats.dirty.prefilter.{c}" not in ctx.cache)
+    ]
+    found = _flag(ctx, codes, _joined(blocks))
+    for c, result in found.items():
+        if c != code:
+            ctx.cache[f"repeats.dirty.prefilter.{c}"] = result
+    return found[code]
+
+
+def _joined(blocks: Sequence[Block]) -> Iterator[tuple[Sequence[Block], str | None, list[int]]]:
+    """Windows of about WINDOW_CHARS characters made of the texts of ``blocks`` joined by blank
+    lines, with where each block starts in its window (see :func:`_flag`)."""
+    group: list[Block] = []
+    size = 0
+
+    def window() -> tuple[Sequence[Block], str | None, list[int]]:
+        offsets = list(accumulate((len(b) + 2 for b in group[:-1]), initial=0))
+        return list(group), "\n\n".join(b.text for b in group), offsets
+
+    for b in blocks:
+        if len(b) > 2 * WINDOW_CHARS:
+            yield [b], None, []  # one huge block: the reference scan, as on a full run
+            continue
+        if group and size + len(b) > WINDOW_CHARS:
+            yield window()
+            group, size = [], 0
+        group.append(b)
+        size += len(b) + 2
+    if group:
+        yield window()
+
+
 # --- the prefilter of long texts -------------------------------------------------------------
 #
 # On a long text almost every block holds nothing for the REP rules, and the scans above
@@ -908,11 +1113,39 @@ def _flag_blocks(ctx: Context, code: str) -> dict[int, object]:
     The prefilters of the other enabled REP rules run in the same pass over the windows
     (one code array, one class lookup) and their results wait in the context.
     """
+    codes = [c for c in _CODES if c == code or (ctx.is_enabled(c) and f"repeats.prefilter.{c}" not in ctx.cache)]
+    text = ctx.text
+    blocks = ctx.blocks
+
+    def windows() -> Iterator[tuple[Sequence[Block], str | None, list[int]]]:
+        for first, stop in _windows(blocks):
+            if stop - first == 1 and blocks[first].end - blocks[first].start > 2 * WINDOW_CHARS:
+                yield blocks[first:stop], None, []
+                continue
+            w0 = blocks[first].start
+            yield blocks[first:stop], text[w0 : blocks[stop - 1].end], [b.start - w0 for b in blocks[first:stop]]
+
+    found = _flag(ctx, codes, windows())
+    for c, result in found.items():
+        if c != code:
+            ctx.cache[f"repeats.prefilter.{c}"] = result
+    return found[code]
+
+
+def _flag(
+    ctx: Context, codes: list[str], windows: Iterable[tuple[Sequence[Block], str | None, list[int]]]
+) -> dict[str, dict[int, object]]:
+    """The prefilters of ``codes`` over ``windows``: the blocks of each window, its text (None for
+    one huge block, scanned whole) and where each block starts in it.
+
+    A window is a stretch of the document, or (a later pass of clean) the texts of blocks far
+    apart joined by blank lines: every condition looks at the characters of one candidate and
+    the separators around it, never across a block, so a block's flags do not depend on which
+    text surrounds it (a pair of items or words across a join flags an extra place at most).
+    """
     import numpy as np
 
-    codes = [c for c in _CODES if c == code or (ctx.is_enabled(c) and f"repeats.prefilter.{c}" not in ctx.cache)]
     tables = _tables()
-    text = ctx.text
     blocks = ctx.blocks
     found: dict[str, dict[int, object]] = {c: {} for c in codes}
     options = ctx.shared("repeats.options", _scan_options) if "REP001" in codes else None
@@ -920,16 +1153,14 @@ def _flag_blocks(ctx: Context, code: str) -> dict[int, object]:
 
     min_cjk = int(ctx.option(RepeatedName, "min_cjk"))
     min_words = int(ctx.option(RepeatedName, "min_words"))
-    for first, stop in _windows(blocks):
-        if stop - first == 1 and blocks[first].end - blocks[first].start > 2 * WINDOW_CHARS:
+    for wblocks, window, starts in windows:
+        if window is None:
             for c in codes:  # one huge block: the reference scan, as it is
-                found[c][blocks[first].index] = None
+                found[c][wblocks[0].index] = None
             continue
-        w0 = blocks[first].start
-        window = text[w0 : blocks[stop - 1].end]
         cp: Any = _codes(window)
         cls = tables.classes[cp]
-        bstarts = np.array([b.start - w0 for b in blocks[first:stop]], dtype=np.int64)
+        bstarts = np.array(starts, dtype=np.int64)
         has_cjk = cp.dtype != np.uint8 and bool((cls & _CJK_BIT).any())
 
         def owner(pos: Any, bstarts: Any = bstarts) -> Any:
@@ -941,48 +1172,45 @@ def _flag_blocks(ctx: Context, code: str) -> dict[int, object]:
             out1 = found["REP001"]
             pos = _rep001_positions(np, tables, window, cp, cls, max_items, max_chars, near, has_cjk)
             for p, b in zip(pos.tolist(), owner(pos).tolist(), strict=True):
-                entry = out1.setdefault(blocks[first + b].index, ([], []))
+                entry = out1.setdefault(wblocks[b].index, ([], []))
                 assert isinstance(entry, tuple)
                 entry[0].append(p - int(bstarts[b]))
             if has_cjk:
                 pos = _inline_positions(np, tables, cp)
                 for p, b in zip(pos.tolist(), owner(pos).tolist(), strict=True):
-                    entry = out1.setdefault(blocks[first + b].index, ([], []))
+                    entry = out1.setdefault(wblocks[b].index, ([], []))
                     assert isinstance(entry, tuple)
                     entry[1].append(p - int(bstarts[b]))
         if "REP002" in codes:
             out = found["REP002"]
             cjk_pos, latin = _rep002_positions(np, tables, cp, cls, bstarts, has_cjk)
             for p, b in zip(cjk_pos.tolist(), owner(cjk_pos).tolist(), strict=True):
-                entry = out.setdefault(blocks[first + b].index, ([], []))
+                entry = out.setdefault(wblocks[b].index, ([], []))
                 assert isinstance(entry, tuple)
                 entry[0].append(p - int(bstarts[b]))
             ls, le = latin
             for s, e, b in zip(ls.tolist(), le.tolist(), owner(ls).tolist(), strict=True):
-                entry = out.setdefault(blocks[first + b].index, ([], []))
+                entry = out.setdefault(wblocks[b].index, ([], []))
                 assert isinstance(entry, tuple)
                 entry[1].append((s - int(bstarts[b]), e - int(bstarts[b])))
             if "\u00d7" in window or "\u00f7" in window:
                 for m in compiled("[\u00d7\u00f7]").finditer(window):
                     # × and ÷ are in the Latin letter class but not word characters: the token
                     # model of the prefilter does not hold there, scan the whole block
-                    out[blocks[first + int(owner(m.start()))].index] = None
+                    out[wblocks[int(owner(m.start()))].index] = None
         if "REP003" in codes:
             if min_cjk < 1 or min_words < 1:
                 found["REP003"] = {b.index: None for b in blocks}
                 codes.remove("REP003")
                 continue
-            bends = np.array([b.end - w0 for b in blocks[first:stop]], dtype=np.int64)
+            bends = np.array([s + len(b) for s, b in zip(starts, wblocks, strict=True)], dtype=np.int64)
             out3 = found["REP003"]
             blk3, pos3 = _rep003_blocks(np, tables, window, cp, cls, bstarts, bends, min_cjk, min_words)
             for b, p in zip(blk3.tolist(), pos3.tolist(), strict=True):
-                entry3 = out3.setdefault(blocks[first + b].index, [])
+                entry3 = out3.setdefault(wblocks[b].index, [])
                 assert isinstance(entry3, list)
                 entry3.append(p - int(bstarts[b]))
-    for c, result in found.items():
-        if c != code:
-            ctx.cache[f"repeats.prefilter.{c}"] = result
-    return found[code]
+    return found
 
 
 def _true_runs(mask: Any) -> tuple[Any, Any]:
@@ -1159,6 +1387,21 @@ def _inline_positions(np: Any, t: _Tables, cp: Any) -> Any:
     return pos[run >= lag_arr]
 
 
+def _doubling_starts(np: Any, t: _Tables, cp: Any) -> Any:
+    """Starts of every CJK word of 2 to 4 characters written twice (a match of stutter._CJK_UNIT
+    starts at one of them)."""
+    n = len(cp)
+    out = []
+    for u in (2, 3, 4):
+        e = np.flatnonzero(cp[:-u] == cp[u:])
+        ok = t.cjk[cp[e]] & (e + 2 * u <= n)
+        for d in range(1, u):
+            at = np.minimum(e + d, n - u - 1)
+            ok &= cp[at] == cp[at + u]
+        out.append(e[ok])
+    return np.concatenate(out)
+
+
 def _rep002_positions(np: Any, t: _Tables, cp: Any, cls: Any, bstarts: Any, has_cjk: bool) -> tuple[Any, Any]:
     """Starts of possible CJK doublings, and ``(start, end)`` spans of possible doubled Latin
     words (the two tokens and one character after them)."""
@@ -1166,13 +1409,7 @@ def _rep002_positions(np: Any, t: _Tables, cp: Any, cls: Any, bstarts: Any, has_
     empty = np.zeros(0, dtype=np.int64)
     cjk_pos = [empty]
     if has_cjk:
-        for u in (2, 3, 4):  # a CJK word of u characters twice (_CJK_UNIT_RE)
-            e = np.flatnonzero(cp[:-u] == cp[u:])
-            ok = t.cjk[cp[e]] & (e + 2 * u <= n)
-            for d in range(1, u):
-                at = np.minimum(e + d, n - u - 1)
-                ok &= cp[at] == cp[at + u]
-            cjk_pos.append(e[ok])
+        cjk_pos.append(_doubling_starts(np, t, cp))
         # one character twice at the start of an item, running into a word (_cjk_chars)
         e = np.flatnonzero(cp[:-1] == cp[1:])
         ok = t.aa[cp[e]] & (e + 2 < n)

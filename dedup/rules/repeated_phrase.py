@@ -13,6 +13,7 @@ from dedup.rules._repeats import (
     _scan_options,
     block_repeats,
     candidate_blocks,
+    dirty_scope,
     fold,
     normalize_allow,
     prefiltered,
@@ -160,8 +161,15 @@ class RepeatedPhrase(Rule):
         guard = DeletionGuard(ctx.planned_deletions())
         text = ctx.text
         max_items, max_chars, near = ctx.shared("repeats.options", _scan_options)
-        flagged = prefiltered(ctx, self.code)
-        for block in candidate_blocks(ctx, self.code):
+        scope = dirty_scope(ctx, self.code)
+        if scope is None:
+            flagged = prefiltered(ctx, self.code)
+            blocks = candidate_blocks(ctx, self.code)
+        else:
+            # a later pass of clean: a repeat lies in one block and its decision reads that block
+            # alone, so the blocks where the text changed are enough (see _repeats.dirty_scope)
+            blocks, flagged = scope
+        for block in blocks:
             where = None if flagged is None else flagged[block.index]
             repeats = None
             if where is not None:

@@ -13,11 +13,13 @@ from dedup.rules._repeats import (
     DeletionGuard,
     cjk_run,
     compiled,
+    dirty_scope,
     fold,
     is_numeric_char,
     live_blocks,
     normalize_allow,
     prefiltered,
+    words_meet_memo,
 )
 from dedup.rules.base import Context, Rule
 
@@ -136,8 +138,15 @@ class Stutter(Rule):
         phrase_spans = DeletionGuard(
             s for f in ctx.findings if f.rule == "REP001" for s in (f.span, *f.related)
         )
-        flagged = prefiltered(ctx, self.code)
-        for block in live_blocks(ctx):
+        scope = dirty_scope(ctx, self.code)
+        if scope is None:
+            flagged = prefiltered(ctx, self.code)
+            blocks = live_blocks(ctx)
+        else:
+            # a later pass of clean: the blocks where the text changed, and those holding a CJK
+            # doubling whose _words_meet window reaches a change (see _repeats.dirty_scope)
+            blocks, flagged = scope
+        for block in blocks:
             if flagged is None:
                 found = self._check_block(ctx, block.text, block.start, allow)
             elif block.index not in flagged:
@@ -182,6 +191,7 @@ class Stutter(Rule):
     def _cjk_words(
         self, ctx: Context, raw: str, base: int, allow: frozenset[str], pos: int = 0, endpos: int | None = None
     ) -> Iterator[Finding]:
+        meets = words_meet_memo(ctx)
         for m in compiled(_CJK_UNIT).finditer(raw, pos, len(raw) if endpos is None else endpos):
             unit = m.group(1)
             s, e = m.start(), m.end()
@@ -201,6 +211,9 @@ class Stutter(Rule):
             while run_end < len(raw) and raw[run_end] == raw[run_end - u]:
                 run_end += 1
             if _words_meet(ctx.text, base + s, base + run_end, unit):
+                if meets is not None:
+                    # a change within _WINDOW characters may tip the balance on a later pass
+                    meets.add(unit)
                 continue
             text = ctx.text
             keep = Span(base + s, base + s + u)
