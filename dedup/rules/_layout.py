@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -971,8 +972,8 @@ def analyse_breaks(ctx: Context) -> Breaks:
     Memoise through ``ctx.shared("layout.breaks", analyse_breaks)`` so LAY001 and
     LAY002 agree on every decision.
     """
-    removed = ctx.removed_blocks()
-    live = [b for b in ctx.blocks if b.index not in removed]
+    removed = removed_blocks(ctx)
+    live = [b for b in ctx.blocks if b.index not in removed] if removed else list(ctx.blocks)
     width = layout_width(ctx)
     # breaks an earlier fix already removes (a tile overlap deleted with the break before it)
     bridged = ctx.planned_deletions()
@@ -995,7 +996,8 @@ def analyse_breaks(ctx: Context) -> Breaks:
             corpora["latin"] = "\n\n".join(b.text for b in live)
         return junction_score(corpora["latin" if latin_pair else "cjk"], x.text, y.text, min_gram)
 
-    for i, a in enumerate(live[:-1]):
+    for i in _open_blocks(ctx.text, live[:-1]):
+        a = live[i]
         body = a.text.strip()
         if not body or ends_sentence(body):
             continue  # neither a cut nor a heading that could read on (both branches below skip it)
@@ -1127,6 +1129,25 @@ def analyse_breaks(ctx: Context) -> Breaks:
     taken = {x.index for s in splices for x in (s.a, s.d, *s.run, *((s.target,) if s.target else ()))}
     joins = [j for j in joins if j.a.index not in taken and j.b.index not in taken]
     return Breaks(joins, splices, live)
+
+
+#: last characters that settle :func:`ends_sentence` on their own: sentence ends that are neither
+#: closers nor whitespace nor invisible (nothing is stripped before them)
+_PLAIN_ENDS = frozenset(BLOCK_END - CLOSERS - frozenset(_INVISIBLE))
+_NOT_PLAIN_END_RE = _regex.compile("[^" + re.escape("".join(sorted(_PLAIN_ENDS))) + "]")
+
+
+def _open_blocks(text: str, blocks: Sequence[Block]) -> list[int]:
+    """Indices of ``blocks`` that may not end a sentence: all but those whose last character is a
+    plain sentence end (most blocks), found among the blocks' last characters in C.
+
+    A superset of the blocks :func:`ends_sentence` rejects (its callers test again), without
+    cutting every block's text.
+    """
+    if len(blocks) < 2:
+        return list(range(len(blocks)))  # itemgetter of one index returns the item, not a tuple
+    lasts = "".join(operator.itemgetter(*[b.end - 1 for b in blocks])(text))
+    return [m.start() for m in _NOT_PLAIN_END_RE.finditer(lasts)]
 
 
 def _bridged(a: Block, b: Block, bridged: Sequence[Span]) -> bool:

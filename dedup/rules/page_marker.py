@@ -24,18 +24,37 @@ _PAGE_WORD_RE = _regex.compile(
 )
 
 
-def candidate_blocks(text: str, blocks: Sequence[Block]) -> list[Block]:
-    """The blocks that contain a page word: one regex pass over the text instead of every line."""
+def candidate_blocks(text: str, blocks: Sequence[Block], within: bool = False) -> list[Block]:
+    """The blocks that contain a page word: one regex pass over the text instead of every line.
+
+    ``within``: search only from the first block's start to the last one's end (``blocks`` a run of
+    consecutive blocks; a page word lies on one line, so none crosses a block's end).
+    """
+    if not blocks:
+        return []
     starts = [b.start for b in blocks]
     found: list[Block] = []
-    pos = 0
-    while (m := _PAGE_WORD_RE.search(text, pos)) is not None:
+    pos, endpos = (blocks[0].start, blocks[-1].end) if within else (0, len(text))
+    while (m := _PAGE_WORD_RE.search(text, pos, endpos)) is not None:
         # from the next character on, not from the match's end: a match must not hide the next one
         pos = m.start() + 1
         i = bisect_right(starts, m.start()) - 1
         if i >= 0 and blocks[i].end > m.start() and (not found or found[-1] is not blocks[i]):
             found.append(blocks[i])
     return found
+
+
+def _runs(indices: list[int]) -> Iterator[tuple[int, int]]:
+    """Runs ``[first, stop)`` of consecutive numbers in sorted ``indices``."""
+    first = prev = -2
+    for i in indices:
+        if i != prev + 1:
+            if prev >= 0:
+                yield first, prev + 1
+            first = i
+        prev = i
+    if prev >= 0:
+        yield first, prev + 1
 
 
 @register
@@ -80,9 +99,13 @@ class PageMarker(Rule):
         if ctx.dirty is not None:
             # a marker's finding reads its own block and, for a whole-block deletion, where the next
             # block starts (or the previous one ends): a changed place in the block or a neighbour
-            scan: Iterable[Block] = (blocks[i] for i in dirty_blocks(ctx, 1))
+            touched = dirty_blocks(ctx, 1)
             if self.prefilter:
-                scan = (b for b in scan if _PAGE_WORD_RE.search(text, b.start, b.end) is not None)
+                scan: Iterable[Block] = [
+                    b for run in _runs(touched) for b in candidate_blocks(text, blocks[run[0] : run[1]], within=True)
+                ]
+            else:
+                scan = (blocks[i] for i in touched)
         else:
             scan = candidate_blocks(text, blocks) if self.prefilter else blocks
         for block in scan:
