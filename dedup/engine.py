@@ -144,10 +144,14 @@ def _position_map(edits: Sequence[Edit]) -> Callable[[int, bool], int]:
     return moved
 
 
+def _edits(step: FixResult) -> list[Edit]:
+    return sorted((e for f in step.applied if f.fix is not None for e in f.fix.edits), key=lambda e: (e.start, e.end))
+
+
 def changed_places(step: FixResult) -> Dirty:
     """Where the text after ``step`` differs from the text before it, and where the fixes it had
     to skip lie (the next pass must look at them again), in offsets of the text after it."""
-    edits = sorted((e for f in step.applied if f.fix is not None for e in f.fix.edits), key=lambda e: (e.start, e.end))
+    edits = _edits(step)
     moved = _position_map(edits)
     ranges: list[tuple[int, int]] = []
     for e in edits:
@@ -179,12 +183,17 @@ def clean_document(doc: Document, config: Config | None = None, *, incremental: 
     result = CleanResult(doc, first.findings, text=fixed.text, applied=fixed.applied, skipped=fixed.skipped)
     text = fixed.text
     step = fixed
+    current = doc
     for _ in range(config.max_passes - 1):
         if text == doc.text:
             break
-        dirty = changed_places(step) if incremental else None
-        again = check_document(Document(text, doc.path, doc.encoding, doc.bom, doc.newline), config,
-                               fixable_only=True, dirty=dirty, memo=memo)
+        if incremental:
+            dirty: Dirty | None = changed_places(step)
+            current = current.edited(text, _edits(step))
+        else:
+            dirty = None
+            current = Document(text, doc.path, doc.encoding, doc.bom, doc.newline)
+        again = check_document(current, config, fixable_only=True, dirty=dirty, memo=memo)
         step = apply_fixes(text, again.findings)
         if not step.applied or step.text == text:
             break

@@ -45,7 +45,8 @@ def _passes_agree(text: str, config: Config = CONFIG) -> int:
     """Run the incremental loop by hand and check the rule contract on each later pass; return
     the number of later passes that had something to look at."""
     memo: dict[str, object] = {}
-    first = check_document(Document(text), config, memo=memo)
+    doc = Document(text)
+    first = check_document(doc, config, memo=memo)
     step: FixResult = apply_fixes(text, first.findings)
     current = step.text
     looked = 0
@@ -53,7 +54,9 @@ def _passes_agree(text: str, config: Config = CONFIG) -> int:
         if not step.applied or current == text:
             break
         dirty = changed_places(step)
-        doc = Document(current)
+        doc = doc.edited(current, sorted((e for f in step.applied if f.fix for e in f.fix.edits),
+                                         key=lambda e: (e.start, e.end)))
+        assert doc.blocks == Document(current).blocks
         told = check_document(doc, config, fixable_only=True, dirty=dirty, memo=memo).findings
         full = check_document(Document(current), config, fixable_only=True).findings
         missing = _safe_fixes(full) - _safe_fixes(told)

@@ -28,3 +28,43 @@ def test_line_starts_equal_the_line_break_scan(text: str) -> None:
     from dedup.model import _LINE_BREAK, Document
 
     assert Document(text).line_starts == [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+
+# --- blocks derived after edits (later passes of clean) ---------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dedup.model import Document, Edit, blocks_after_edits  # noqa: E402
+
+_PIECES = st.sampled_from(["a", "b c", "\n", "\n\n", " \n", "\r\n", "\r", "\t", "  ", "。", "\n \n\n", "xy"])
+
+
+@st.composite
+def _edited(draw: st.DrawFn) -> tuple[str, list[Edit]]:
+    text = "".join(draw(st.lists(_PIECES, max_size=30)))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8)))
+    edits: list[Edit] = []
+    pos = 0
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+        if a < pos:
+            continue
+        edits.append(Edit.replace(text, a, b, "".join(draw(st.lists(_PIECES, max_size=3)))))
+        pos = b if b > a else b + 1
+    return text, edits
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_edited())
+def test_blocks_after_edits_equal_a_fresh_split(case: tuple[str, list[Edit]]) -> None:
+    from dedup.fixer import apply_edits
+
+    text, edits = case
+    new_text = apply_edits(text, edits)
+    old = Document(text)
+    derived = old.edited(new_text, edits)
+    assert "blocks" in derived.__dict__ or not edits or "blocks" not in old.__dict__
+    _ = old.blocks
+    derived = old.edited(new_text, edits)
+    assert derived.blocks == tuple(split_blocks(new_text))
+    assert blocks_after_edits(old.blocks, len(text), new_text, edits) == derived.blocks
