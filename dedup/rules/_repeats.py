@@ -27,7 +27,7 @@ from typing import Any
 
 from dedup import _regex
 from dedup.model import Block, Span
-from dedup.rules.base import Context
+from dedup.rules.base import Context, Dirty
 
 __all__ = [
     "CJK",
@@ -838,7 +838,7 @@ def _scope(ctx: Context) -> list[int]:
     dirty = ctx.dirty
     assert dirty is not None
     blocks = ctx.blocks
-    found = set(dirty.block_indices(blocks))
+    found = set(_blocks_meeting(ctx, dirty))
     if not ctx.enabled or ctx.is_enabled("REP002"):
         found.update(_stutter_reach(ctx, dirty.starts, dirty.ends))
         # a deletion an earlier phase plans anew (its own evidence changed) may suppress a REP001
@@ -850,17 +850,18 @@ def _scope(ctx: Context) -> list[int]:
     return sorted(found)
 
 
-#: ctx.memo key: the CJK units that stutter._words_meet has found to be words meeting, on any
-#: pass of this clean (recorded from its first, full, pass on)
+#: ctx.memo key: the CJK word doublings that stutter._words_meet found to be words meeting, on any
+#: pass of this clean (recorded from its first, full, pass on), each with up to stutter._CONTEXT
+#: characters of its block around it
 WORDS_MEET_MEMO = "repeats.words_meet"
-#: Up to this many such units, str.find looks for them; beyond, the vectorised scan is quicker.
-_FIND_MAX_UNITS = 4
+#: Up to this many such strings, str.find looks for them; beyond, the vectorised scan is quicker.
+_FIND_MAX = 16
 
 
 def words_meet_memo(ctx: Context) -> set[str] | None:
-    """Where stutter records a unit whose doubling ``_words_meet`` explains (see _stutter_reach);
-    None when nothing is to be recorded (a plain check, or a later pass whose first pass kept no
-    record: the record must hold every pass's units to be used)."""
+    """Where stutter records a doubling that ``_words_meet`` explains (see _stutter_reach); None
+    when nothing is to be recorded (a plain check, or a later pass whose first pass kept no
+    record: the record must hold every pass's doublings to be used)."""
     memo = ctx.memo
     if memo is None:
         return None
@@ -870,17 +871,33 @@ def words_meet_memo(ctx: Context) -> set[str] | None:
     return memo.get(WORDS_MEET_MEMO)
 
 
+def _blocks_meeting(ctx: Context, dirty: Dirty) -> Iterable[int]:
+    """``dirty.block_indices(ctx.blocks)``; with many changed places, through a list of the block
+    starts (a bisection with a key calls it some thirty times per place)."""
+    blocks = ctx.blocks
+    if len(dirty) < 256:
+        return dirty.block_indices(blocks)
+    starts = [b.start for b in blocks]
+    found: set[int] = set()
+    for a, b in zip(dirty.starts, dirty.ends, strict=True):
+        lo = max(0, bisect.bisect_right(starts, a) - 1)
+        hi = max(0, bisect.bisect_right(starts, b) - 1)
+        found.update(range(lo, hi + 1))
+    return found
+
+
 def _stutter_reach(ctx: Context, starts: Sequence[int], ends: Sequence[int]) -> set[int]:
     """Positions of the blocks holding a CJK word doubling whose stutter._words_meet window meets
     one of the ranges ``[starts[i], ends[i]]`` and that a full run may now report with a fix.
 
     Such a doubling lies in a block that did not change, so every other test of it gives what it
     gave on the pass before, and it was no safe finding then (it would have been applied, or
-    skipped and so marked changed): only ``_words_meet`` can have turned.  Its unit is then in
-    the memo (:data:`WORDS_MEET_MEMO`: every pass records the units it found words meeting, and
-    the doubling was tested on the last pass whose changes its window met, or on the first), and
-    looking for those units alone is enough.  Without the record, every possible doubling
-    around the ranges is looked at.
+    skipped and so marked changed): only ``_words_meet`` can have turned.  The doubling with its
+    context is then in the memo (:data:`WORDS_MEET_MEMO`: every pass records the doublings it
+    found words meeting, and this one was tested on the last pass whose changes its window met,
+    or on the first), and its block, unchanged, still holds that string: looking for the
+    recorded strings is enough.  Without the record, every possible doubling around the ranges
+    is looked at.
     """
     from dedup.rules.stutter import _CJK_UNIT, _WINDOW
 
@@ -898,10 +915,9 @@ def _stutter_reach(ctx: Context, starts: Sequence[int], ends: Sequence[int]) -> 
         else:
             regions.append([lo, hi])
     points: list[int] = []
-    units = ctx.memo.get(WORDS_MEET_MEMO) if ctx.memo is not None else None
-    if units is not None and len(units) <= _FIND_MAX_UNITS:
-        for unit in units:
-            needle = unit * 2
+    recorded = ctx.memo.get(WORDS_MEET_MEMO) if ctx.memo is not None else None
+    if recorded is not None and len(recorded) <= _FIND_MAX:
+        for needle in recorded:
             for lo, hi in regions:
                 i = text.find(needle, lo, hi)
                 while i >= 0:

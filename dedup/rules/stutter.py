@@ -212,8 +212,9 @@ class Stutter(Rule):
                 run_end += 1
             if _words_meet(ctx.text, base + s, base + run_end, unit):
                 if meets is not None:
-                    # a change within _WINDOW characters may tip the balance on a later pass
-                    meets.add(unit)
+                    # a change within _WINDOW characters may tip the balance on a later pass; the
+                    # doubling with a few characters around it is what a later pass looks for
+                    meets.add(raw[max(0, s - _CONTEXT) : min(len(raw), run_end + _CONTEXT)])
                 continue
             text = ctx.text
             keep = Span(base + s, base + s + u)
@@ -346,6 +347,9 @@ def _intended_abab(raw: str, s: int, e: int, unit: str) -> bool:
 
 #: How far around a doubling to look for how its characters are otherwise grouped.
 _WINDOW = 20000
+#: Characters of its block on each side of a doubling that _words_meet explains, kept in ctx.memo
+#: (a longer string is quicker to find again: str.find skips by its length).
+_CONTEXT = 12
 
 
 def _words_meet(text: str, start: int, end: int, unit: str) -> bool:
