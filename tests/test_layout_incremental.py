@@ -202,7 +202,7 @@ def test_dirty_blocks_and_removed_blocks_agree_with_the_context(seed: int) -> No
     text = big_document(120_000, seed=seed)
     doc = Document(text)
     rng = random.Random(seed)
-    for count in (3, len(doc.blocks) // 4):  # a few places (bisected by block), many (by a start list)
+    for count in (3, len(doc.blocks) // 5):  # a few places (bisected by block), many (by a start list)
         places = []
         for _ in range(count):
             start = rng.randrange(len(text))
@@ -215,7 +215,9 @@ def test_dirty_blocks_and_removed_blocks_agree_with_the_context(seed: int) -> No
     ctx.findings.extend(_run(_context(text), "LAY004", "DUP001", "DUP002", "DUP003", "LAY003"))
     assert ctx.removed_blocks()  # the generated document has copies to delete
     assert removed_blocks(ctx) == ctx.removed_blocks()
-    assert dirty_blocks(ctx) == []  # a full run has no changed places
+    assert dirty_blocks(ctx) is None  # a full run: the whole text
+    everywhere = Dirty([(b.start, b.start) for b in doc.blocks[::3]])
+    assert dirty_blocks(_context(text, everywhere)) is None  # changes all over: the whole text too
 
 
 def test_open_blocks_hold_every_block_that_does_not_end_a_sentence() -> None:

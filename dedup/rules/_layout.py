@@ -574,15 +574,21 @@ def _block_start(block: Block) -> int:
     return block.start
 
 
-def dirty_blocks(ctx: Context, reach: int = 0) -> list[int]:
+#: changed places in at least this share of the blocks are "all over the text": the rules take
+#: their whole-text path (already the cheaper one there), without locating each place
+DIRTY_ALL_OVER = 4
+
+
+def dirty_blocks(ctx: Context, reach: int = 0) -> list[int] | None:
     """``ctx.dirty.block_indices(ctx.blocks, reach)``, the changed places located once per pass for
-    every layout rule (sorted indices; empty on a full run, which has no changed places).
+    every layout rule (sorted indices); None on a full run, and when there are changed places for a
+    quarter of the blocks or more (then a rule looks at the whole text, as on a full run).
 
     Many changed places (the second pass of a long clean changes thousands) are located in a
     list of block starts, bisected in C; a few by the blocks themselves.
     """
-    if ctx.dirty is None:
-        return []
+    if ctx.dirty is None or len(ctx.dirty) * DIRTY_ALL_OVER >= len(ctx.blocks):
+        return None
     base: list[int] = ctx.shared("layout.dirty_blocks", _dirty_blocks)
     if not reach:
         return base
@@ -639,8 +645,9 @@ def _layout_width(ctx: Context) -> int | None:
     """
     memo = ctx.memo
     blocks: Iterable[Block] = ctx.blocks
-    if ctx.dirty is not None and memo is not None and memo.get(_NO_WRAPPED_BLOCKS) is True:
-        blocks = [ctx.blocks[i] for i in dirty_blocks(ctx)]
+    touched = dirty_blocks(ctx)
+    if touched is not None and memo is not None and memo.get(_NO_WRAPPED_BLOCKS) is True:
+        blocks = [ctx.blocks[i] for i in touched]
     lengths, open_ends = _wrapped_lines(blocks)
     if memo is not None:
         memo[_NO_WRAPPED_BLOCKS] = not lengths

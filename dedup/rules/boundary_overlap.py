@@ -33,6 +33,9 @@ FUZZY_RATIO = 90.0
 MAX_OVERLAP = 300
 #: an overlap that leaves no more than this of either block is a contained duplicate, not a seam
 CONTAINED_SLACK = 3
+#: a later pass searches only the pairs around its changed blocks while these are fewer than a
+#: quarter of all blocks (beyond that the whole-text search costs less per pair)
+DIRTY_SHARE_FULL = 4
 #: what a seam search finds: the two copies and their similarity, or None
 _Found = tuple[Span, Span, float] | None
 #: documents this long screen CJK pairs first and fold blocks in batches
@@ -99,10 +102,13 @@ class BoundaryOverlap(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.dirty is not None:
+        touched = dirty_blocks(ctx)
+        if touched is not None and len(touched) * DIRTY_SHARE_FULL < len(ctx.blocks):
             removed = removed_blocks(ctx)
-            seams = _seams_at(ctx.text, _dirty_pairs(ctx.blocks, removed, dirty_blocks(ctx)))
+            seams = _seams_at(ctx.text, _dirty_pairs(ctx.blocks, removed, touched))
         else:
+            # a full run, or changes all over the text (the whole-text search, windowed and
+            # screened, is then the cheaper way to the same findings)
             removed = ctx.removed_blocks()
             live = [b for b in ctx.blocks if b.index not in removed]
             seams = _seams(ctx.text, live)

@@ -96,10 +96,11 @@ class PageMarker(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         text = ctx.text
         blocks = ctx.blocks
-        if ctx.dirty is not None:
-            # a marker's finding reads its own block and, for a whole-block deletion, where the next
-            # block starts (or the previous one ends): a changed place in the block or a neighbour
-            touched = dirty_blocks(ctx, 1)
+        # a marker's finding reads its own block and, for a whole-block deletion, where the next
+        # block starts (or the previous one ends): a changed place in the block or a neighbour
+        touched = dirty_blocks(ctx, 1)
+        if touched is not None and len(touched) * 3 < len(blocks):
+            # (changes all over the text: one search of the whole text costs less than one per run)
             if self.prefilter:
                 scan: Iterable[Block] = [
                     b for run in _runs(touched) for b in candidate_blocks(text, blocks[run[0] : run[1]], within=True)

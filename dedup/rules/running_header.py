@@ -86,11 +86,12 @@ class RunningHeader(Rule):
         blocks = ctx.blocks
         width = layout_width(ctx)
         memo = ctx.memo
-        if ctx.dirty is not None and memo is not None and memo.get(_NO_CANDIDATES) == (width,):
+        touched = dirty_blocks(ctx)
+        if touched is not None and memo is not None and memo.get(_NO_CANDIDATES) == (width,):
             # the previous pass's text had no furniture-like block under this width, and a block
             # that meets no changed place has the text of one of its blocks: only a changed block
             # can be one now (exact: every candidate is found, so the group counts are too)
-            candidates = [i for i in dirty_blocks(ctx) if is_furniture_text(blocks[i].text, width)]
+            candidates = [i for i in touched if is_furniture_text(blocks[i].text, width)]
         else:
             # one pass over the blocks; all the rest works on the few furniture-like ones
             candidates = [b.index for b in blocks if is_furniture_text(b.text, width)]
