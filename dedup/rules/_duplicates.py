@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from typing import Any
 
 from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
@@ -225,18 +226,25 @@ def _candidates_all_pairs(norms: Sequence[str], long_ids: Sequence[int]) -> Iter
 
 
 def _candidates_sketch(norms: Sequence[str], long_ids: Sequence[int],
-                       groups: dict[str, list[int]] | None = None) -> set[tuple[int, int]]:
+                       groups: dict[str, list[int]] | None = None,
+                       record: dict[str, Any] | None = None) -> set[tuple[int, int]]:
     """Near and truncated-copy candidates of a long document, linear in its length
     (:func:`dedup.similarity.blocks.duplicate_candidates`; numpy is imported only here)."""
     from dedup.similarity.blocks import duplicate_candidates
 
     return duplicate_candidates(norms, long_ids, key_chars=KEY_CHARS, max_key_group=_MAX_KEY_GROUP,
                                 key_window=_KEY_WINDOW, max_expansion=_MAX_EXPANSION, chunk=_PROBE_CHUNK,
-                                groups=groups)
+                                groups=groups, record=record)
 
 
-def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> list[Pair]:
-    """Verified duplicate pairs among blocks given in matching form."""
+def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None,
+               record: dict[str, Any] | None = None) -> list[Pair]:
+    """Verified duplicate pairs among blocks given in matching form.
+
+    ``record``, when given, receives what a later pass of ``clean`` needs to redo this for a few
+    blocks alone (see :func:`_analyse_dirty`): whether all pairs were compared (``all_pairs``), the
+    heading key of each numbered heading (``headings``), and the sketch rows' keys.
+    """
     long_ids = [i for i, t in enumerate(norms) if len(t) >= MIN_CHARS]
     candidates: set[tuple[int, int]] = set()
 
@@ -256,6 +264,8 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
     key_pairs: set[tuple[int, int]] = set()
     long_chars = sum(n for n in map(len, norms) if n >= MIN_CHARS)
     all_pairs = len(long_ids) <= ALL_PAIRS_LIMIT and long_chars <= ALL_PAIRS_CHARS
+    if record is not None:
+        record["all_pairs"] = all_pairs or len(long_ids) < 2
     for head in (True, False) if all_pairs else ():
         groups: dict[str, list[int]] = defaultdict(list)
         for i in long_ids:
@@ -274,6 +284,8 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
                 key = normalize(strip_enumeration(text)).text
                 if len(key) >= 4:
                     by_heading[key].append(i)
+        if record is not None:
+            record["headings"] = {i: key for key, ids in by_heading.items() for i in ids}
         heading_pairs = {
             (x, y) for ids in by_heading.values() if len(ids) <= 50 for k, x in enumerate(ids) for y in ids[k + 1 :]
         }
@@ -288,7 +300,7 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None) -> l
     else:
         # the exact dict's groups of long texts are the sketch's rows (in block order, like long_ids)
         long_groups = {t: ids for t, ids in by_text.items() if len(t) >= MIN_CHARS}
-        candidates.update(_candidates_sketch(norms, long_ids, long_groups))
+        candidates.update(_candidates_sketch(norms, long_ids, long_groups, record))
         del long_groups
 
     verify = _verifier()
@@ -619,17 +631,46 @@ class _Keeper:
 
 
 def analyse(ctx: Context) -> DuplicateAnalysis:
-    """Duplicate pairs and decided runs for the document of ``ctx`` (memoise via ctx.shared)."""
+    """Duplicate pairs and decided runs for the document of ``ctx`` (memoise via ctx.shared).
+
+    On a later pass of ``clean`` (``ctx.dirty``) only the blocks whose pairs or decisions can have
+    changed are looked at (:func:`_analyse_dirty`); everything else was decided, on the same
+    text, by the pass before.
+    """
+    if ctx.dirty is not None and ctx.memo is not None:
+        done = _analyse_dirty(ctx)
+        if isinstance(done, DuplicateAnalysis):
+            return done
+        # too much changed to gain anything: the whole text, keeping the state (already updated)
+        return _analyse_full(ctx, record=not done)
+    return _analyse_full(ctx)
+
+
+def _analyse_full(ctx: Context, record: bool = True) -> DuplicateAnalysis:
     blocks = ctx.blocks
     # blocks that phase-10 rules (page markers) delete whole are furniture, not content
     gone = ctx.removed_blocks()
     from dedup.rules.scan_overlap import held_block_forms
 
     # a long document's matching form is made once, whole, for LAY007 too; the blocks' are cut from it
-    forms = held_block_forms(ctx)
-    norms = ["" if b.index in gone else t for b, t in zip(blocks, forms or _norm_texts(blocks), strict=True)]
+    forms = held_block_forms(ctx) or _norm_texts(blocks)
+    norms = ["" if b.index in gone else t for b, t in zip(blocks, forms, strict=True)]
+    found: dict[str, Any] | None = {} if ctx.memo is not None and record else None
+    pairs = [p for p in find_pairs(norms, blocks, found) if p.a not in gone and p.b not in gone]
+    if ctx.memo is not None and found is not None:
+        # what a later pass starts from: kept by reference, indexed only if a later pass comes
+        ctx.memo[_STATE] = None if found.get("all_pairs", True) else _FirstPass(blocks, forms, gone, found, pairs)
+    elif ctx.memo is not None and isinstance(ctx.memo.get(_STATE), _Index):
+        # a later pass that changed too much for the unit search: the texts' partners from this run
+        index = ctx.memo[_STATE]
+        index.set_partners(pairs, index.form_of_blocks)
     del forms
-    pairs = [p for p in find_pairs(norms, blocks) if p.a not in gone and p.b not in gone]
+    return _decide(ctx, pairs, norms)
+
+
+def _decide(ctx: Context, pairs: list[Pair], norms: Sequence[str]) -> DuplicateAnalysis:
+    """Runs of ``pairs`` (sorted by key), with their keepers chosen."""
+    blocks = ctx.blocks
     from dedup.rules._layout import is_furniture_text
 
     furniture = {i for p in pairs for i in (p.a, p.b) if is_furniture_text(blocks[i].text)}
@@ -747,10 +788,15 @@ class DuplicateRunRule(Rule):
             removed = Span(blocks[run.removed[0]].start, blocks[run.removed[-1]].end)
             kept = Span(blocks[run.kept[0]].start, blocks[run.kept[-1]].end)
             start, end = block_deletion(ctx, run.removed[0], run.removed[-1])
-            k_line, _ = ctx.doc.line_col(kept.start)
             count = len(run.removed)
             what = self.noun if count == 1 else f"{self.noun} of {count} paragraphs"
-            message = f"{what} duplicated (twin at line {k_line}): {run.reason}"
+            if ctx.dirty is None or "line_starts" in ctx.doc.__dict__:
+                k_line, _ = ctx.doc.line_col(kept.start)
+                twin = f"line {k_line}"
+            else:
+                # a later pass of clean reports nothing: no line table for its messages
+                twin = f"offset {kept.start}"
+            message = f"{what} duplicated (twin at {twin}): {run.reason}"
             fix = Fix(edits=(Edit.delete(ctx.text, start, end),), keeps=(kept,), safe=True)
             yield self.finding(
                 ctx,
@@ -766,3 +812,566 @@ class DuplicateRunRule(Rule):
                 },
                 fix=fix,
             )
+
+
+# --- later passes of clean ---------------------------------------------------------------
+#
+# A later pass is told where the text changed (ctx.dirty).  A decision of the full analysis reads
+# the pairs of its blocks, the texts of those blocks and of their neighbours (``_Keeper._neighbour``
+# walks past short headings and past the copies other runs drop), and which blocks are duplicated;
+# runs chain pairs of adjacent blocks.  So blocks interact only through pairs, and through
+# adjacency over such skippable blocks: the "units" closed under both are decided independently
+# of each other, exactly as in the full run.  A unit whose blocks, neighbours and pairs did not
+# change was decided, identically, by the pass before (its safe fixes were applied or skipped,
+# and either left a changed place in it).  A later pass therefore analyses only the units reached
+# from
+#
+# * the blocks that meet a changed place (kept twins of applied fixes are among them), and
+# * the blocks whose pairs may have changed without changing themselves: the copies of every text
+#   whose number of copies changed (or that a change touched), the texts sharing an LSH bucket or a
+#   first/last-characters group with such a text (leader clustering and the group limits make a
+#   pair of two untouched texts depend on who else is in their bucket), and the members of a
+#   numbered-heading group whose size changed.
+#
+# Every pair of a reached block is found against all blocks, as the full run finds it: the exact
+# copies, the sketch candidates (its bucket neighbours and leader in each band, its group window,
+# the same probes and the same expansion to copies), the heading groups, then the same verifier.
+# What is per text (matching forms, band keys, end hashes, heading keys, probe and verify verdicts)
+# is kept in ctx.memo by content from pass 1 on.
+
+_STATE = "duplicates.state"
+#: blocks resolved ahead of a neighbour walk (fewer rounds of the unit search)
+_WALK_AHEAD = 2
+
+
+@dataclass
+class _FirstPass:
+    """What a full run with a memo leaves for a later pass, by reference (indexed only if a later
+    pass comes: most cleans stop after one)."""
+
+    blocks: Sequence[Block]
+    forms: list[str]
+    gone: set[int]
+    record: dict[str, Any]
+    pairs: list[Pair]
+
+
+@dataclass
+class _PassCounts:
+    """How often each text and heading key stood in one pass, and what it removed as furniture."""
+
+    counts: Any
+    heading_sizes: Any
+    gone_forms: Any
+
+
+class _Norms(Sequence[str]):
+    """The blocks' matching forms (empty for blocks removed as furniture), looked up on demand."""
+
+    def __init__(self, forms: list[str], form_of: Any) -> None:
+        self._forms = forms
+        self._form_of = form_of.tolist()
+
+    def __len__(self) -> int:
+        return len(self._form_of)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        f = self._form_of[i]
+        return self._forms[f] if f >= 0 else ""
+
+
+def _heading_key(raw: str) -> str | None:
+    """The key :func:`find_pairs` groups a numbered heading by (None for any other block)."""
+    if _may_be_numbered(raw) and heading_number(raw) is not None and looks_like_heading(raw):
+        key = normalize(strip_enumeration(raw)).text
+        if len(key) >= 4:
+            return key
+    return None
+
+
+class _Index:
+    """Every block text met in one clean, by content: raw text -> id, its matching form and heading
+    key; per form its length, band keys and end hashes (long forms); the counts of the pass before;
+    memoised probe and verify verdicts (keyed by form ids, i.e. by content)."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        from dedup.similarity.blocks import BANDS
+
+        self.raw_id: dict[str, int] = {}
+        self.raw_form = np.zeros(0, dtype=np.int64)
+        self.raw_heading = np.zeros(0, dtype=np.int64)
+        self.forms: list[str] = []
+        self.form_id: dict[str, int] = {"": -1}
+        self.headings: dict[str, int] = {}
+        self.form_len = np.zeros(0, dtype=np.int64)
+        self.keys = np.zeros((0, BANDS), dtype=np.uint32)
+        self.heads = np.zeros(0, dtype=np.int64)
+        self.tails = np.zeros(0, dtype=np.int64)
+        self.probed: dict[tuple[int, int, str], bool] = {}
+        self.verdicts: dict[tuple[int, int], tuple[float, str] | None] = {}
+        #: form id -> the other forms its copies are verified near or contained copies of (exact
+        #: copies and numbered headings aside), as of the last pass that looked at it
+        self.partners: dict[int, list[tuple[int, tuple[float, str]]]] = {}
+        self.prev: _PassCounts | None = None
+        #: form id of each block of the current pass (-1: empty or furniture)
+        self.form_of_blocks: Any = None
+
+    def set_partners(self, pairs: Sequence[Pair], form: Any) -> None:
+        """The partners of every form from the pairs of a full run (``form``: each block's form id)."""
+        partners: dict[int, dict[int, tuple[float, str]]] = defaultdict(dict)
+        for p in pairs:
+            if p.how in ("near", "contained"):
+                fa, fb = int(form[p.a]), int(form[p.b])
+                partners[fa][fb] = partners[fb][fa] = (p.score, p.how)
+        self.partners = {f: list(found.items()) for f, found in partners.items()}
+
+    def add(self, raws: Sequence[str], forms: Sequence[str], headings: dict[str, str] | None,
+            sketch: dict[str, Any] | None = None) -> None:
+        """Register new raw texts (distinct, unknown) with their matching forms."""
+        import numpy as np
+
+        raw_form: list[int] = []
+        raw_heading: list[int] = []
+        new_forms: list[str] = []
+        for raw, form in zip(raws, forms, strict=True):
+            self.raw_id[raw] = len(self.raw_id)
+            fid = self.form_id.get(form)
+            if fid is None:
+                fid = self.form_id[form] = len(self.forms)
+                self.forms.append(form)
+                new_forms.append(form)
+            raw_form.append(fid)
+            key = headings.get(raw) if headings is not None else _heading_key(raw)
+            if key is None:
+                raw_heading.append(-1)
+            else:
+                hid = self.headings.get(key)
+                if hid is None:
+                    hid = self.headings[key] = len(self.headings)
+                raw_heading.append(hid)
+        self.raw_form = np.concatenate((self.raw_form, np.array(raw_form, dtype=np.int64)))
+        self.raw_heading = np.concatenate((self.raw_heading, np.array(raw_heading, dtype=np.int64)))
+        if not new_forms:
+            return
+        lengths = np.fromiter(map(len, new_forms), dtype=np.int64, count=len(new_forms))
+        keys = np.zeros((len(new_forms), self.keys.shape[1]), dtype=np.uint32)
+        heads = np.zeros(len(new_forms), dtype=np.int64)
+        tails = np.zeros(len(new_forms), dtype=np.int64)
+        long_ = np.flatnonzero(lengths >= MIN_CHARS)
+        if len(long_):
+            texts = [new_forms[i] for i in long_.tolist()]
+            known = dict(zip(sketch["texts"], range(len(sketch["texts"])))) if sketch else {}
+            rows = np.array([known.get(t, -1) for t in texts], dtype=np.int64)
+            have = rows >= 0
+            if have.any():
+                assert sketch is not None
+                keys[long_[have]] = sketch["keys"][rows[have]]
+                heads[long_[have]] = sketch["heads"][rows[have]]
+                tails[long_[have]] = sketch["tails"][rows[have]]
+            missing = np.flatnonzero(~have)
+            if len(missing):
+                from dedup.similarity.blocks import band_keys_and_grams
+
+                fresh = [texts[i] for i in missing.tolist()]
+                keys[long_[missing]] = band_keys_and_grams(fresh)[0]
+                heads[long_[missing]] = [hash(t[:KEY_CHARS]) for t in fresh]
+                tails[long_[missing]] = [hash(t[-KEY_CHARS:]) for t in fresh]
+        self.form_len = np.concatenate((self.form_len, lengths))
+        self.keys = np.concatenate((self.keys, keys))
+        self.heads = np.concatenate((self.heads, heads))
+        self.tails = np.concatenate((self.tails, tails))
+
+    def ids(self, raws: list[str]) -> Any:
+        """Raw ids of ``raws``, registering the texts never met (their forms folded now)."""
+        import numpy as np
+
+        got = list(map(self.raw_id.get, raws))
+        if None in got:
+            new = list(dict.fromkeys(r for r, g in zip(raws, got, strict=True) if g is None))
+            self.add(new, matching_forms(new), None)
+            got = list(map(self.raw_id.__getitem__, raws))
+        return np.array(got, dtype=np.int64)
+
+    def counts(self, rids: Any, gone: set[int]) -> tuple[Any, Any, _PassCounts]:
+        """Form id (-1: empty or furniture) and heading id of each block, and the pass's counts."""
+        import numpy as np
+
+        form = self.raw_form[rids]
+        gone_ids = np.fromiter(gone, dtype=np.int64, count=len(gone))
+        gone_forms = form[gone_ids]
+        if len(gone_ids):
+            form = form.copy()
+            form[gone_ids] = -1
+        heading = self.raw_heading[rids]
+        counts = np.bincount(form[form >= 0], minlength=len(self.forms))
+        sizes = np.bincount(heading[heading >= 0], minlength=len(self.headings))
+        return form, heading, _PassCounts(counts, sizes, gone_forms[gone_forms >= 0])
+
+
+def _padded(a: Any, n: int) -> Any:
+    import numpy as np
+
+    return a if len(a) >= n else np.concatenate((a, np.zeros(n - len(a), dtype=a.dtype)))
+
+
+def _spans(lo: Any, hi: Any) -> Any:
+    """The positions ``lo[k] .. hi[k] - 1`` of every k, concatenated."""
+    import numpy as np
+
+    sizes = np.maximum(hi - lo, 0)
+    total = int(sizes.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.repeat(lo - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes)
+    return starts + np.arange(total, dtype=np.int64)
+
+
+def _analyse_dirty(ctx: Context) -> DuplicateAnalysis | bool:
+    """:func:`analyse` of a later pass; or False when the full run must take over and record a fresh
+    state (a short document, or no state from the pass before), True when it must take over but
+    the state stays valid (so much changed that the units would cover most of the text)."""
+    assert ctx.memo is not None and ctx.dirty is not None
+    state = ctx.memo.get(_STATE)
+    if state is None:
+        return False
+    if isinstance(state, _FirstPass):
+        index = _Index()
+        raws = block_texts(state.blocks)
+        headings = {raws[i]: key for i, key in state.record.get("headings", {}).items()}
+        fresh = dict(zip(raws, state.forms, strict=True))
+        index.add(list(fresh), list(fresh.values()), headings, state.record)
+        first_form, _, index.prev = index.counts(index.ids(raws), state.gone)
+        index.set_partners(state.pairs, first_form)
+        ctx.memo[_STATE] = index
+    else:
+        index = state
+    return _Dirty(ctx, index).analyse()
+
+
+class _Dirty:
+    """The unit search of one later pass (see the comment above :data:`_STATE`)."""
+
+    def __init__(self, ctx: Context, index: _Index) -> None:
+        self.ctx = ctx
+        self.index = index
+
+    def analyse(self) -> DuplicateAnalysis | bool:
+        import numpy as np
+
+        from dedup.similarity.blocks import BANDS
+
+        ctx, index = self.ctx, self.index
+        assert ctx.dirty is not None
+        blocks = ctx.blocks
+        self.n = n = len(blocks)
+        self.gone = gone = ctx.removed_blocks()
+        rids = index.ids(block_texts(blocks))
+        form, heading, now = index.counts(rids, gone)
+        lengths = index.form_len[np.maximum(form, 0)] * (form >= 0)
+        long_ = lengths >= MIN_CHARS
+        n_long = int(long_.sum())
+        if n_long < 2 or (n_long <= ALL_PAIRS_LIMIT and int(lengths[long_].sum()) <= ALL_PAIRS_CHARS):
+            return False  # all pairs are compared: the full run is cheap, and what it records differs
+        prev = index.prev
+        index.prev = now
+        if prev is None:
+            return False
+        self.form = index.form_of_blocks = form
+        self.heading = heading
+        nf = len(index.forms)
+
+        # blocks by form (ascending within a form), rows (long forms) in order of first copy
+        order = np.argsort(form, kind="stable")
+        self.order = order
+        self.sorted_form = sorted_form = form[order]
+        firsts = np.flatnonzero(np.concatenate(([True], sorted_form[1:] != sorted_form[:-1])))
+        uf = sorted_form[firsts]
+        sel = uf >= 0
+        sel[sel] = index.form_len[uf[sel]] >= MIN_CHARS
+        row_forms = uf[sel][np.argsort(order[firsts][sel], kind="stable")]
+        self.row_forms = row_forms
+        self.row_of = row_of = np.full(nf, -1, dtype=np.int64)
+        row_of[row_forms] = np.arange(len(row_forms), dtype=np.int64)
+        nrows = len(row_forms)
+        positions = np.arange(nrows, dtype=np.uint64)
+        self.band_keys = index.keys[row_forms]
+        # per band: (key << 32 | row), sorted: a bucket is a range, its members in row order
+        self.packed = [np.sort((self.band_keys[:, b].astype(np.uint64) << np.uint64(32)) | positions)
+                       for b in range(BANDS)]
+        self.ends = []
+        for hashes in (index.heads[row_forms], index.tails[row_forms]):
+            by = np.argsort(hashes, kind="stable")
+            rank = np.empty(nrows, dtype=np.int64)
+            rank[by] = np.arange(nrows, dtype=np.int64)
+            self.ends.append((hashes, hashes[by], by, rank))
+        self.heading_order = np.argsort(heading, kind="stable")
+        self.heading_sorted = heading[self.heading_order]
+
+        # --- the seeds ------------------------------------------------------------------
+        dirty_blocks = np.array(ctx.dirty.block_indices(blocks), dtype=np.int64)
+        changed = np.flatnonzero(_padded(now.counts, nf) != _padded(prev.counts, nf))
+        touched = np.concatenate((changed, form[dirty_blocks], now.gone_forms, prev.gone_forms))
+        touched = np.unique(touched[touched >= 0])
+        mates = [touched]
+        long_touched = touched[index.form_len[touched] >= MIN_CHARS]
+        if len(long_touched) and nrows:
+            for b in range(BANDS):
+                key = index.keys[long_touched, b].astype(np.uint64) << np.uint64(32)
+                lo = np.searchsorted(self.packed[b], key)
+                hi = np.searchsorted(self.packed[b], key | np.uint64(0xFFFFFFFF), side="right")
+                rows = (self.packed[b][_spans(lo, hi)] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+                mates.append(row_forms[rows])
+            for k, (_, sorted_hashes, by, _) in enumerate(self.ends):
+                hashes = (index.heads if k == 0 else index.tails)[long_touched]
+                lo = np.searchsorted(sorted_hashes, hashes)
+                hi = np.searchsorted(sorted_hashes, hashes, side="right")
+                mates.append(row_forms[by[_spans(lo, hi)]])
+        seed_forms = np.unique(np.concatenate(mates))
+        # the forms whose pairs may differ from the pass before: found afresh, the others' are kept
+        self.fresh_forms = set(seed_forms.tolist())
+        sizes_changed = np.flatnonzero(_padded(now.heading_sizes, len(index.headings))
+                                       != _padded(prev.heading_sizes, len(index.headings)))
+        heads = np.unique(np.concatenate((sizes_changed, heading[dirty_blocks])))
+        heads = heads[heads >= 0]
+        seed_blocks = [dirty_blocks, self._copies_of(seed_forms)]
+        if len(heads):
+            lo = np.searchsorted(self.heading_sorted, heads)
+            hi = np.searchsorted(self.heading_sorted, heads, side="right")
+            seed_blocks.append(self.heading_order[_spans(lo, hi)])
+        seeds = np.unique(np.concatenate(seed_blocks)).tolist()
+        if len(seeds) > n // 3:
+            return True  # most of the document: the full run is no slower
+
+        # --- the units reached from them ----------------------------------------------
+        self.pairs: dict[tuple[int, int], Pair] = {}
+        self.heading_pairs: dict[tuple[int, int], Pair] = {}
+        self.paired: set[int] = set()
+        #: blocks paired since the last round (origins of neighbour walks)
+        self.fresh: list[int] = []
+        self.forms_done: set[int] = set()
+        self.seen: set[int] = set()
+        self.skippable: dict[int, bool] = {}
+
+        pending: set[int] = set(seeds)
+        origins: list[int] = list(seeds)
+        walked: set[int] = set()
+        parked: list[tuple[int, int]] = []
+        while pending or parked or origins or self.fresh:
+            new = [b for b in pending if b not in self.seen]
+            self.seen.update(new)
+            touched: set[int] = set()
+            for b in new:
+                touched.update(self._heading_partners(b))
+            forms = {f for f in form[np.array(new, dtype=np.int64)].tolist() if f >= 0} if new else set()
+            forms.difference_update(self.forms_done)
+            if forms:
+                touched.update(self._pairs_of_forms(sorted(forms)))
+            # every seen block is resolved now: its pairs are all known
+            pending = {b for b in touched if b not in self.seen}
+            origins.extend(self.fresh)
+            self.fresh = []
+            walks = parked + [(b + step, step) for b in origins if b not in walked for step in (-1, 1)]
+            walked.update(origins)
+            origins = []
+            parked = []
+            for y, step in walks:
+                while 0 <= y < n:
+                    if y not in self.seen:
+                        parked.append((y, step))
+                        pending.update(range(y, max(-1, min(n, y + step * _WALK_AHEAD)), step))
+                        break
+                    if y in self.paired or not self._is_skippable(y):
+                        break  # a duplicated block walks on itself (an origin); anything else stops
+                    y += step
+            pending.difference_update(self.seen)
+
+        pairs = list(self.pairs.values())
+        pairs.extend(p for key, p in self.heading_pairs.items() if key not in self.pairs)
+        pairs.sort(key=lambda p: p.key)
+        return _decide(ctx, pairs, _Norms(index.forms, form))
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _copies_of(self, forms: Any) -> Any:
+        import numpy as np
+
+        forms = forms[forms >= 0]
+        lo = np.searchsorted(self.sorted_form, forms)
+        hi = np.searchsorted(self.sorted_form, forms, side="right")
+        return self.order[_spans(lo, hi)]
+
+    def _copies(self, f: int) -> list[int]:
+        import numpy as np
+
+        lo = int(np.searchsorted(self.sorted_form, f))
+        hi = int(np.searchsorted(self.sorted_form, f, side="right"))
+        return [int(b) for b in self.order[lo:hi].tolist()]
+
+    def _resolved(self, b: int) -> bool:
+        if b not in self.seen:
+            return False
+        f = int(self.form[b])
+        return f < 0 or f in self.forms_done
+
+    def _is_skippable(self, i: int) -> bool:
+        known = self.skippable.get(i)
+        if known is None:
+            block = self.ctx.blocks[i]
+            known = self.skippable[i] = (
+                len(block) <= 20 and looks_like_heading(block.text) and heading_number(block.text) is None
+            )
+        return known
+
+    def _record(self, pair: Pair, heading: bool = False) -> None:
+        (self.heading_pairs if heading else self.pairs)[pair.key] = pair
+        for b in (pair.a, pair.b):
+            if b not in self.paired:
+                self.paired.add(b)
+                self.fresh.append(b)
+
+    def _heading_partners(self, b: int) -> list[int]:
+        """Heading pairs of block ``b`` (its numbered-heading group, when 50 or fewer)."""
+        import numpy as np
+
+        h = int(self.heading[b])
+        if h < 0 or b in self.gone:
+            return []
+        lo = int(np.searchsorted(self.heading_sorted, h))
+        hi = int(np.searchsorted(self.heading_sorted, h, side="right"))
+        if hi - lo > 50:
+            return []
+        out = []
+        for j in self.heading_order[lo:hi].tolist():
+            if j != b and j not in self.gone:
+                a, c = min(b, j), max(b, j)
+                self._record(Pair(a, c, 95.0, "heading"), heading=True)
+                out.append(j)
+        return out
+
+    def _pairs_of_forms(self, forms: list[int]) -> set[int]:
+        """Every verified pair of every copy of ``forms`` (as :func:`find_pairs` finds it); returns
+        the blocks paired."""
+        index = self.index
+        self.forms_done.update(forms)
+        fresh = [f for f in forms if f in self.fresh_forms]
+        if fresh:
+            self._find_partners(fresh)
+        touched: set[int] = set()
+        copies = self._copies
+        for f in forms:
+            ids = copies(f)
+            if len(ids) > 1:
+                for a, b in itertools.pairwise(ids):
+                    self._record(Pair(a, b, 100.0, "exact"))
+                for b in ids[2:]:
+                    self._record(Pair(ids[0], b, 100.0, "exact"))
+                touched.update(ids)
+            for g, (score, how) in index.partners.get(f, ()):
+                ids_x, ids_y = ids, copies(g)
+                if len(ids_x) * len(ids_y) > _MAX_EXPANSION:
+                    ids_x, ids_y = ids_x[:1], ids_y[:1]
+                for a in ids_x:
+                    for b in ids_y:
+                        self._record(Pair(min(a, b), max(a, b), score, how))
+                        touched.add(b)
+                touched.update(ids_x)
+        return touched
+
+    def _find_partners(self, forms: list[int]) -> None:
+        """The partners of ``forms`` afresh: their sketch candidates against every row, probed and
+        verified as :func:`find_pairs` does (the verifier is symmetric: one verdict per two texts)."""
+        import numpy as np
+
+        index = self.index
+        found: dict[int, list[tuple[int, tuple[float, str]]]] = {f: [] for f in forms}
+        rows = self.row_of[np.array(forms, dtype=np.int64)]
+        rows = rows[rows >= 0]
+        verify = _verifier()
+        texts = index.forms
+        for x, y in sorted(self._row_candidates(rows)):
+            fx, fy = int(self.row_forms[x]), int(self.row_forms[y])
+            key = (fx, fy) if fx < fy else (fy, fx)
+            verdict = index.verdicts.get(key, False)
+            if verdict is False:
+                verdict = index.verdicts[key] = verify(texts[key[0]], texts[key[1]])
+            if verdict:
+                if fx in found:
+                    found[fx].append((fy, verdict))
+                if fy in found:
+                    found[fy].append((fx, verdict))
+        index.partners.update(found)
+
+    def _row_candidates(self, rows: Any) -> set[tuple[int, int]]:
+        """The sketch candidates of ``rows`` (row pairs, earlier row first) that pass the probes."""
+        import numpy as np
+
+        from dedup.similarity.blocks import BANDS
+
+        if not len(rows):
+            return set()
+        found: dict[str, list[Any]] = {"band": [], "head": [], "tail": []}
+        mask = np.uint64(0xFFFFFFFF)
+        urows = rows.astype(np.uint64)
+        for b in range(BANDS):
+            packed = self.packed[b]
+            key = self.band_keys[rows, b].astype(np.uint64) << np.uint64(32)
+            pos = np.searchsorted(packed, key | urows)
+            lo = np.searchsorted(packed, key)
+            hi = np.searchsorted(packed, key | mask, side="right")
+            m = pos > lo
+            found["band"].append(np.stack(((packed[pos[m] - 1] & mask).astype(np.int64), rows[m]), axis=1))
+            m = pos >= lo + 2
+            found["band"].append(np.stack(((packed[lo[m]] & mask).astype(np.int64), rows[m]), axis=1))
+            m = pos + 1 < hi
+            found["band"].append(np.stack((rows[m], (packed[pos[m] + 1] & mask).astype(np.int64)), axis=1))
+            for k in np.flatnonzero((pos == lo) & (hi - lo > 2)).tolist():
+                members = (packed[int(lo[k]) + 2 : int(hi[k])] & mask).astype(np.int64)
+                found["band"].append(np.stack((np.full(len(members), rows[k]), members), axis=1))
+        for kind, (hashes, sorted_hashes, by, rank) in zip(("head", "tail"), self.ends, strict=True):
+            mine = hashes[rows]
+            lo = np.searchsorted(sorted_hashes, mine)
+            hi = np.searchsorted(sorted_hashes, mine, side="right")
+            ok = (hi - lo >= 2) & (hi - lo <= _MAX_KEY_GROUP)
+            r = rank[rows]
+            for d in range(1, _KEY_WINDOW + 1):
+                m = ok & (r + d < hi)
+                found[kind].append(np.stack((rows[m], by[r[m] + d]), axis=1))
+                m = ok & (r - d >= lo)
+                found[kind].append(np.stack((by[r[m] - d], rows[m]), axis=1))
+        out: set[tuple[int, int]] = set()
+        for kind, parts in found.items():
+            pairs = {(int(x), int(y)) for x, y in np.concatenate(parts).tolist()} if parts else set()
+            out.update(self._probed(sorted(pairs), kind))
+        return out
+
+    def _probed(self, pairs: list[tuple[int, int]], kind: str) -> list[tuple[int, int]]:
+        """The row pairs that pass the probes of candidates of ``kind`` (memoised by content)."""
+        import numpy as np
+
+        from dedup.similarity.blocks import _SHIFT_BATCH, band_keys_and_grams, probe_pairs, shifted_pairs
+
+        probed = self.index.probed
+        row_forms = self.row_forms.tolist()
+        todo = [(x, y) for x, y in pairs if (row_forms[x], row_forms[y], kind) not in probed]
+        if todo:
+            rows = sorted({r for pair in todo for r in pair})
+            local = {r: k for k, r in enumerate(rows)}
+            texts = [self.index.forms[row_forms[r]] for r in rows]
+            _, grams, starts = band_keys_and_grams(texts)
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+            part = np.array([(local[x], local[y]) for x, y in todo], dtype=np.int64)
+            if kind == "band":
+                aligned, anchored = probe_pairs(part, lengths, grams, starts)
+                slid = np.flatnonzero(~anchored)
+                for lo in range(0, len(slid), _SHIFT_BATCH):
+                    some = slid[lo : lo + _SHIFT_BATCH]
+                    aligned[some] = shifted_pairs(part[some], lengths, grams, starts)
+            else:
+                aligned = probe_pairs(part, lengths, grams, starts, "start" if kind == "head" else "end")[0]
+            for (x, y), ok in zip(todo, aligned.tolist(), strict=True):
+                probed[(row_forms[x], row_forms[y], kind)] = bool(ok)
+        return [(x, y) for x, y in pairs if probed[(row_forms[x], row_forms[y], kind)]]

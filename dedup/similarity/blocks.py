@@ -795,7 +795,8 @@ def pairs_within_groups_reference(keys: I64, max_group: int, window: int) -> lis
 
 def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_chars: int, max_key_group: int,
                          key_window: int, max_expansion: int, chunk: int = 1 << 18,
-                         groups: Mapping[str, list[int]] | None = None) -> set[tuple[int, int]]:
+                         groups: Mapping[str, list[int]] | None = None,
+                         record: dict[str, Any] | None = None) -> set[tuple[int, int]]:
     """Candidate duplicate pairs ``(i, j)``, ``i < j``, among blocks ``long_ids`` of a long document.
 
     The duplicate rules' linear path.  Each distinct text (``norms`` are the blocks in
@@ -807,7 +808,9 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
     sentence or a half are not compared character by character.  Copies of one text
     share its candidates (all their pairs, up to ``max_expansion`` of them).  Pairs are
     probed ``chunk`` at a time.  ``groups`` (distinct long text -> its blocks, in block
-    order) saves building that map again when the caller has it.
+    order) saves building that map again when the caller has it.  ``record``, when given, receives
+    what a later pass needs to find the candidates of a few texts alone: ``texts`` (the rows, in
+    order), their band ``keys`` and the hashes of their ``heads`` and ``tails``.
     """
     # one row per distinct text: copies of a text pair up through the exact dict, and share every candidate
     if groups is None:
@@ -832,11 +835,15 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
             some = slid[lo : lo + _SHIFT_BATCH]
             aligned[some] = shifted_pairs(part[some], lengths, grams, starts)
         kept.append(part[aligned])
+    if record is not None:
+        record["texts"], record["keys"] = texts, keys
     del keys
     for head in (True, False):
         # lazily, text by text: a list of the ends would be a few more bytes than a pointer a text
         ends = map(operator.itemgetter(slice(None, key_chars) if head else slice(-key_chars, None)), texts)
         shared = np.fromiter(map(hash, ends), dtype=np.int64, count=len(texts))
+        if record is not None:
+            record["heads" if head else "tails"] = shared
         # texts with one head share their first key_chars (>= 10) characters: the start probe holds
         known = ("start" if head else "end") if key_chars >= 2 * SHINGLE else ""
         # pairs of one group at distinct distances are distinct: no need to make them so
