@@ -112,18 +112,19 @@ def _seeds_small(norm: str, seed: int, min_run: int) -> list[tuple[int, int]]:
 
 
 def _window_seeds_py(
-    norm: str, seed: int, min_run: int, lookback: int, start: int, stop: int, seeds: set[tuple[int, int]]
+    norm: str, seed: int, min_run: int, lookback: int, start: int, stop: int, seeds: set[tuple[int, int]],
+    max_occ: int = MAX_OCCURRENCES,
 ) -> None:
     """Add the seeds whose second gram starts in ``[start, stop)``, counting grams from ``start`` on."""
-    _index_grams(range(start, stop), lambda p: norm[p : p + seed], min_run, lookback, seeds)
+    _index_grams(range(start, stop), lambda p: norm[p : p + seed], min_run, lookback, seeds, max_occ)
 
 
 def _index_grams(
     positions: Iterable[int], gram_at: Callable[[int], str], min_run: int, lookback: int,
-    seeds: set[tuple[int, int]],
+    seeds: set[tuple[int, int]], max_occ: int = MAX_OCCURRENCES,
 ) -> None:
     """The seed definition: each gram (in order of position) pairs with its previous two occurrences
-    at least ``min_run`` and at most ``lookback`` before it, until seen :data:`MAX_OCCURRENCES` times."""
+    at least ``min_run`` and at most ``lookback`` before it, until seen ``max_occ`` times."""
     # gram -> [times seen, last position, position before]
     index: dict[str, list[int]] = {}
     for p in positions:
@@ -132,7 +133,7 @@ def _index_grams(
         if entry is None:
             index[gram] = [1, p, -1]
             continue
-        if entry[0] <= MAX_OCCURRENCES:
+        if entry[0] <= max_occ:
             for i in (entry[1], entry[2]):
                 if i >= 0 and min_run <= p - i <= lookback:
                     seeds.add((i, p))
@@ -233,9 +234,11 @@ def _hash_block(cp: NDArray[np.uint32], a: int, b: int, seed: int) -> NDArray[np
 
 
 def _window_seed_keys(
-    norm: _Text, seed: int, min_run: int, lookback: int, start: int, stop: int, hash_bits: int, work: _Work
+    norm: _Text, seed: int, min_run: int, lookback: int, start: int, stop: int, hash_bits: int, work: _Work,
+    max_occ: int = MAX_OCCURRENCES,
 ) -> NDArray[np.int64]:
-    """The seeds of one window as ``p << 32 | i``."""
+    """The seeds of one window as ``p << 32 | i`` (a gram seen more than ``max_occ`` times before
+    in the window makes none)."""
     import numpy as np
 
     m = stop - start
@@ -289,12 +292,12 @@ def _window_seed_keys(
     if not _grams_equal(cp, first[checked], second[checked], seed):
         pairs: set[tuple[int, int]] = set()
         # the reference loop over this window's text alone, positions moved back
-        _window_seeds_py(here, seed, min_run, lookback, 0, m, pairs)
+        _window_seeds_py(here, seed, min_run, lookback, 0, m, pairs, max_occ)
         return np.array(sorted(((p + start) << 32) | (i + start) for i, p in pairs), dtype=np.int64)
     # an element's rank (occurrences of its gram before it) is how far into its group it stands
     rank = same[near] + 1 - same[breaks][group[near]]
-    few = near[rank <= MAX_OCCURRENCES]
-    twice = near[(rank >= 2) & (rank <= MAX_OCCURRENCES)]
+    few = near[rank <= max_occ]
+    twice = near[(rank >= 2) & (rank <= max_occ)]
     out: list[NDArray[np.int64]] = []
     for p, i in ((second[few], first[few]), (second[twice], first[twice - 1])):
         gap = p - i
@@ -352,9 +355,18 @@ def _chains_fast(norm: _Text, seed: int, min_run: int) -> list[_Chain]:
     shortest run cannot give a run (:func:`find_overlaps` drops such chains), and a
     cluster on one diagonal with distinct second positions is one chain, built at once.
     """
+    first, second = _seed_arrays(norm, seed, min_run)
+    return _chains_of(first, second, seed, min_run)
+
+
+def _chains_of(
+    first: NDArray[np.int64], second: NDArray[np.int64], seed: int, min_run: int,
+    clusters: list[tuple[int, int, int]] | None = None,
+) -> list[_Chain]:
+    """The chains of seeds given in order of ``(p, i)`` (see :func:`_chains_fast`); ``clusters``, when
+    given, receives per chain its cluster's first and last second position and its number of seeds."""
     import numpy as np
 
-    first, second = _seed_arrays(norm, seed, min_run)
     chains: list[_Chain] = []
     if first.size == 0:
         return chains
@@ -368,13 +380,16 @@ def _chains_fast(norm: _Text, seed: int, min_run: int) -> list[_Chain]:
     for a, b, lo, hi in zip(starts.tolist(), ends.tolist(), low.tolist(), high.tolist(), strict=True):
         if b - a < least:
             continue
+        before = len(chains)
         if lo == hi:
             # one diagonal: the pairs are distinct, so their second positions strictly increase
             i0, j0 = int(first[a]), int(second[a])
             i1, j1 = int(first[b - 1]), int(second[b - 1])
             chains.append(_Chain(i0, j0, i1 + seed, j1 + seed, b - a, lo, j1))
-            continue
-        _chain_seeds(zip(first[a:b].tolist(), second[a:b].tolist(), strict=True), seed, chains)
+        else:
+            _chain_seeds(zip(first[a:b].tolist(), second[a:b].tolist(), strict=True), seed, chains)
+        if clusters is not None:
+            clusters.extend([(int(second[a]), int(second[b - 1]), b - a)] * (len(chains) - before))
     return chains
 
 
@@ -1096,15 +1111,34 @@ class ScanOverlap(Rule):
         if len(text) < 2 * min(MIN_RUN.values()):
             return
         script = script_of(text[:4000])
-        held: _HeldForm | None = ctx.shared(_HELD_KEY, _held_form)
+        held: _HeldForm | None
+        if ctx.dirty is not None:
+            # a later pass of clean: only the stretches around the changed places are searched, and
+            # the form held for the duplicate rules (if they made one) is not read whole
+            held = ctx.cache.pop(_HELD_KEY, None)
+            told = _check_dirty(self, ctx, script)
+            if told is not None:
+                yield from told
+                return
+        else:
+            held = ctx.shared(_HELD_KEY, _held_form)
         # the last reader: later rules get its memory back (fresh pages cost a fault each)
         ctx.cache.pop(_HELD_KEY, None)
         if held is not None:
             norm: _MatchingForm = held.form  # folded already (for the duplicate rules), or now for both
         else:
             norm = _matching_form(text) if len(text) >= SMALL else normalize(text)
-        owned = _SpanIndex(self._owned(ctx))
-        for found in find_overlaps(norm.text, SEED[script], MIN_RUN[script]):
+        yield from self._judge(ctx, norm, find_overlaps(norm.text, SEED[script], MIN_RUN[script]), script)
+
+    def _judge(
+        self, ctx: Context, norm: _MatchingForm, overlaps: Iterable[Overlap], script: str,
+        owned: _SpanIndex | None = None,
+    ) -> Iterator[Finding]:
+        """The findings of the runs ``overlaps`` (matching-form offsets of ``norm``) that are scan faults."""
+        text = ctx.text
+        if owned is None:
+            owned = _SpanIndex(self._owned(ctx))
+        for found in overlaps:
             if owned.hits_core(norm, found):
                 continue  # however _settle slides it, the run overlaps a duplicate already reported
             o = _settle(norm, found, text)
@@ -1306,3 +1340,263 @@ def _same_block(blocks: Sequence[Block], start: int, end: int) -> bool:
     """Whether one block holds ``[start, end)`` (blocks are disjoint and in order)."""
     k = bisect_right(blocks, start, key=_block_start) - 1
     return k >= 0 and end <= blocks[k].end
+
+
+# --- later passes of clean: only around the changed places -------------------------------------
+#
+# A run's copies lie within LOOKBACK of each other (seeds pair positions at most that far apart,
+# and the first copy ends before the second starts), so a run spans at most two lookbacks, and
+# extending a chain moves its ends at most one lookback past its seeds.  A finding is decided by
+# its run, the runs it competes with for its copies (longer ones win), the text just around the
+# copies, and the seeds' boilerplate statistic (how often each gram was seen earlier in its window
+# of WINDOW characters).  The first three are found again exactly from a stretch of the text around
+# each changed place; the statistic is checked over a full window before the stretch, and where it
+# could decide a seed differently the pass falls back to the whole text.
+
+#: how far (matching-form characters) a run's stretch may reach, and a chain's extension move its ends
+_RUN_SPAN = 2 * LOOKBACK + 2 * MAX_GAP + 64
+#: the text around a run that its filters read (seam, paragraph openings, line ends), original characters
+_CONTEXT = 1000
+#: clusters of seeds this far (matching-form characters) from the start of a stretch are complete,
+#: their first copies inside it and their extensions short of its edge (and this far from its end)
+_HEAD = 2 * LOOKBACK + MAX_GAP + _RESYNC + 8
+_TAIL = LOOKBACK + max(SEED.values()) + MAX_GAP + _RESYNC + 8
+#: more of the text than this share searched around the changed places is searched whole instead
+_DIRTY_SHARE = 0.3
+
+
+class _Local:
+    """The matching form of ``text[x0:x1]``, mapped back to offsets of the whole text."""
+
+    __slots__ = ("form", "text", "x0")
+
+    def __init__(self, form: _LazyMatching, text: str, x0: int) -> None:
+        self.form = form
+        self.text = text
+        self.x0 = x0
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        a, b = self.form.to_original(start, end)
+        return a + self.x0, b + self.x0
+
+
+def _check_dirty(rule: ScanOverlap, ctx: Context, script: str) -> list[Finding] | None:
+    """The findings of a later pass that involve a changed place (every one a full run would make,
+    and maybe a few more), or None when the whole text must be searched instead."""
+    text = ctx.text
+    dirty = ctx.dirty
+    assert dirty is not None
+    if len(text) < SMALL or dirty.touches(0, 4000, _CONTEXT):
+        return None  # a short text is searched whole at once; the first 4000 characters decide the script
+    if not dirty:
+        return []
+    seed, min_run = SEED[script], MIN_RUN[script]
+    n = len(text)
+    # matching-form characters are at most as many as the original ones but for rare expansions
+    # (checked in the stretch): the stretch is widened until it holds enough of them
+    before, after = _CONTEXT + _RUN_SPAN + _HEAD + 1000, _CONTEXT + _RUN_SPAN + _TAIL + 1000
+    regions: list[list[int]] = []
+    for start, end in zip(dirty.starts, dirty.ends, strict=True):
+        lo, hi = max(0, start - before), min(n, end + after)
+        if regions and lo <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], hi)
+        else:
+            regions.append([lo, hi])
+    if sum(hi - lo for lo, hi in regions) > _DIRTY_SHARE * n:
+        return None
+    owned: _SpanIndex | None = None
+    found: list[Finding] = []
+    for x0, x1 in regions:
+        for _ in range(4):
+            runs = _region_runs(ctx, x0, x1, seed, min_run)
+            if not isinstance(runs, tuple):
+                if runs is None:
+                    return None
+                # too few matching-form characters around the changed places: widen the stretch
+                grow = (x1 - x0) // 2
+                x0, x1 = max(0, x0 - grow), min(n, x1 + grow)
+                continue
+            local, overlaps = runs
+            if overlaps:
+                if owned is None:
+                    owned = _SpanIndex(rule._owned(ctx))
+                found.extend(rule._judge(ctx, local, overlaps, script, owned))
+            break
+        else:
+            return None
+    return found
+
+
+def _region_runs(
+    ctx: Context, x0: int, x1: int, seed: int, min_run: int
+) -> tuple[_Local, list[Overlap]] | bool | None:
+    """The runs a full search would accept whose stretch (or a competitor's) meets a changed place in
+    ``text[x0:x1]`` (perhaps with a few more), in matching-form offsets of the stretch; False when
+    the stretch is too short to tell, None when the whole text must be searched."""
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    text = ctx.text
+    dirty = ctx.dirty
+    assert dirty is not None
+    n = len(text)
+    k0 = bisect_left(dirty.ends, x0)
+    k1 = bisect_right(dirty.starts, x1)
+    z0, z1 = dirty.starts[k0], dirty.ends[k1 - 1]
+    at = np.array([max(0, z0 - _CONTEXT - x0), min(x1, z1 + _CONTEXT) - x0], dtype=np.int64)
+    form, where = _form_and_offsets(text[x0:x1], hold=True, at=at)
+    assert where is not None and isinstance(form.text, _Pieces)
+    whole = "".join(form.text.pieces)
+    size = len(whole)
+    local = _Local(form, whole, x0)
+    lo_ok = 0 if x0 == 0 else _HEAD
+    hi_ok = size if x1 == n else size - _TAIL
+    zn0, zn1 = int(where[0]), int(where[1])
+    # every run whose stretch meets a changed place has its seeds within _RUN_SPAN of it
+    if _beyond(zn0, zn1, lo_ok, hi_ok, x0 == 0, x1 == n):
+        return False
+    grams = size - seed + 1
+    # every pair the seed definition could make, whatever the boilerplate count (a superset)
+    keys = _window_seed_keys(whole, seed, min_run, LOOKBACK, 0, grams, 64, _Work(grams, seed), max_occ=1 << 40)
+    if keys.size == 0:
+        return local, []
+    keys = np.sort(keys)
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    first, second = keys & 0xFFFFFFFF, keys >> 32
+    clusters: list[tuple[int, int, int]] = []
+    chains = _chains_of(first, second, seed, min_run, clusters)
+    if not chains:
+        return local, []
+    # where any run of a cluster's seeds may lie, whichever of them a full search keeps
+    reach = [(p0 - 2 * LOOKBACK - 8, p1 + seed + LOOKBACK + 8) for p0, p1, _ in clusters]
+    inside = [lo_ok <= p0 and p1 <= hi_ok for p0, p1, _ in clusters]
+    runs = [_run(whole, c, min_run, fuzz.ratio) for c in chains]
+    # the longest runs first, as find_overlaps (chains in the same order: clusters in order of position)
+    accepted: set[int] = set()
+    taken_a, taken_b = _Disjoint(), _Disjoint()
+    for k in sorted(range(len(chains)), key=lambda k: -(chains[k].j1 - chains[k].j0)):
+        o = runs[k]
+        if o is None or taken_a.overlaps(o.a0, o.a1) or taken_b.overlaps(o.b0, o.b1):
+            continue
+        accepted.add(k)
+        taken_a.add(o.a0, o.a1)
+        taken_b.add(o.b0, o.b1)
+    # the places whose clusters must be exact: around the changed places, and the copies of the runs
+    # competing with a run that meets one
+    must: list[tuple[int, int]] = [(zn0, zn1)]
+    out: list[Overlap] = []
+    for group in _competing(runs):
+        meets = False
+        for k in group:
+            o = runs[k]
+            assert o is not None
+            start, end = local.to_original(o.a0, o.b1)
+            meets = meets or dirty.touches(start, end, _CONTEXT)
+        if not meets:
+            continue  # decided on the same text by the pass before
+        for k in group:
+            o = runs[k]
+            assert o is not None
+            if _beyond(o.a0, o.b1, lo_ok, hi_ok, x0 == 0, x1 == n):
+                return False  # its competitors may lie beyond the stretch
+            must.extend(((o.a0, o.a1), (o.b0, o.b1)))
+        out.extend(o for k, o in enumerate(runs) if k in accepted and k in group and o is not None)
+    needed = np.zeros(keys.size, dtype=bool)
+    for k, (c0, c1) in enumerate(reach):
+        if any(c0 < m1 and m0 < c1 for m0, m1 in must):
+            if not inside[k]:
+                return False  # a cluster that may lack seeds or chain otherwise in a full search
+            needed[(second >= clusters[k][0]) & (second <= clusters[k][1])] = True
+    if needed.any() and not _boilerplate_free(text, x0, whole, first[needed], second[needed], seed):
+        return None
+    out.sort(key=lambda o: o.b0)
+    return local, out
+
+
+def _beyond(start: int, end: int, lo_ok: int, hi_ok: int, at_start: bool, at_end: bool) -> bool:
+    """Whether a run within :data:`_RUN_SPAN` of ``[start, end)`` may have seeds where the stretch
+    cannot tell (the text's own ends are no limit)."""
+    return (not at_start and start - _RUN_SPAN < lo_ok) or (not at_end and end + _RUN_SPAN > hi_ok)
+
+
+def _competing(runs: Sequence[Overlap | None]) -> list[list[int]]:
+    """Groups of the runs whose first copies or whose second copies overlap, transitively: whether
+    a run is accepted depends only on the runs of its group."""
+    parent = list(range(len(runs)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    present = [(k, o) for k, o in enumerate(runs) if o is not None]
+    for spans in (sorted(((o.a0, o.a1), k) for k, o in present), sorted(((o.b0, o.b1), k) for k, o in present)):
+        reach, last = -1, -1
+        for (start, end), k in spans:
+            if start < reach:
+                parent[root(k)] = root(last)
+            if end > reach:
+                reach, last = end, k
+    groups: dict[int, list[int]] = {}
+    for k, _ in present:
+        groups.setdefault(root(k), []).append(k)
+    return list(groups.values())
+
+
+def _gram_hashes(form: str, seed: int) -> NDArray[np.uint64]:
+    """The rolling hash of every ``seed``-gram of ``form``, in order of position."""
+    import numpy as np
+
+    grams = len(form) - seed + 1
+    if grams <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    cp = np.frombuffer(form.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.concatenate([_hash_block(cp, a, min(grams, a + _BLOCK), seed) for a in range(0, grams, _BLOCK)])
+
+
+def _boilerplate_free(
+    text: str, x0: int, whole: str, first: NDArray[np.int64], second: NDArray[np.int64], seed: int
+) -> bool:
+    """Whether a full search keeps every pair ``(first, second)`` of the stretch ``whole`` (the
+    matching form of ``text[x0:]`` on), whatever the start of its window.
+
+    A full search drops a pair when its gram was seen more than :data:`MAX_OCCURRENCES` times in its
+    window before; the window starts less than :data:`WINDOW` characters before the pair's first
+    position.  Counting from a full window earlier counts at least as many (a hash collision only
+    adds), so a pair kept even then is kept by the full search.
+    """
+    import numpy as np
+
+    back = WINDOW + WINDOW // 4
+    while True:
+        b0 = max(0, x0 - back)
+        before = _fold(text[b0:x0])
+        if b0 == 0 or len(before) >= WINDOW + seed:
+            break
+        back *= 2
+    here = _gram_hashes(whole, seed)
+    wanted = np.unique(here[second])
+    # the high bits of a hash pick its bucket: only the few grams in a wanted bucket are looked up
+    shift = np.uint64(64 - 20)
+    bucket = np.zeros(1 << 20, dtype=bool)
+    bucket[(wanted >> shift).astype(np.intp)] = True
+
+    def hits(hashes: NDArray[np.uint64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Positions of ``hashes`` that are wanted, and which wanted hash each is."""
+        maybe = np.flatnonzero(bucket[(hashes >> shift).astype(np.intp)])
+        at = np.minimum(np.searchsorted(wanted, hashes[maybe]), wanted.size - 1)
+        ok = wanted[at] == hashes[maybe]
+        return maybe[ok], at[ok]
+
+    # the grams that start before the stretch
+    _, which = hits(_gram_hashes(before + whole[: seed - 1], seed))
+    counts = np.bincount(which, minlength=wanted.size)
+    # and inside the stretch before each pair's second position (itself one of its gram's positions)
+    hit, which = hits(here)
+    key = which * (len(here) + 1) + hit
+    key.sort()
+    g = np.searchsorted(wanted, here[second])
+    rank = np.searchsorted(key, g * (len(here) + 1) + second) - np.searchsorted(key, g * (len(here) + 1))
+    del first
+    return bool((counts[g] + rank <= MAX_OCCURRENCES).all())
