@@ -1003,7 +1003,11 @@ def analyse_breaks(ctx: Context) -> Breaks:
             corpora["latin"] = "\n\n".join(b.text for b in live)
         return junction_score(corpora["latin" if latin_pair else "cjk"], x.text, y.text, min_gram)
 
-    for i in _open_blocks(ctx.text, live[:-1]):
+    # only a block that may not end a sentence can be a cut (or a splice's target)
+    open_blocks = _open_blocks(ctx.text, live)
+    for i in open_blocks:
+        if i + 1 >= len(live):
+            break
         a = live[i]
         body = a.text.strip()
         if not body or ends_sentence(body):
@@ -1117,7 +1121,8 @@ def analyse_breaks(ctx: Context) -> Breaks:
         first = run[0]
         target: Block | None = None
         best = 0
-        for j, e in enumerate(live):
+        for j in open_blocks:
+            e = live[j]
             if e.index in claimed or e in run or e is a or not is_cut(e, width):
                 continue
             if not continues(e.text, first.text, width):
