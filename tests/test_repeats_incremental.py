@@ -205,3 +205,53 @@ def test_a_doubling_left_by_a_removed_repeat_is_fixed_on_the_next_pass(size: int
     assert fast.text == slow.text
     assert fast.passes == slow.passes >= 2
     assert "加强日常管理、应急检查站建设" in fast.text
+
+
+@pytest.mark.parametrize("with_memo", [True, False])
+@pytest.mark.parametrize("side", ["change-before", "change-after"])
+def test_a_change_at_the_edge_of_the_words_meet_window_is_caught(path: str, side: str, with_memo: bool) -> None:
+    # a doubled four-character unit with a partial third copy (its periodic run is 11 long): the
+    # longest a doubling reaches; its rotation stands exactly at the far end of its window
+    from dedup.rules.stutter import _WINDOW
+
+    head, tail = "加强湿地保护建设工作推进", "公园步道建设全面完成验收"
+    doubled = head + "鹤溪峰岭鹤溪峰岭鹤溪峰" + tail
+    rotated, plain = "前面溪峰岭鹤。", "前面。"
+    rng = random.Random(9)
+    alphabet = "".join(sorted(set("".join(_filler(rng, 3000, "鹤溪峰岭"))) - set("，、。；：！？\n")))
+    s = len(head)  # where the doubling starts in its block
+    if side == "change-before":
+        # the rotation (at 2 in its block) is the first thing the window before the doubling reads
+        filler_len = (2 + _WINDOW) - s - len(rotated) - 4
+        parts = [rotated, None, doubled]
+    else:
+        # the rotation ends exactly where the window after the doubling's run ends
+        filler_len = (s + 11 + _WINDOW - 6) - len(doubled) - 4
+        parts = [doubled, None, rotated]
+    filler = "".join(rng.choice(alphabet) for _ in range(filler_len))
+    before_text = "\n\n".join(p if p is not None else filler for p in parts)
+    start = before_text.index("鹤溪峰岭鹤溪峰岭")
+    window = before_text[start - _WINDOW : start] if side == "change-before" else before_text[start + 11 :][:_WINDOW]
+    assert "溪峰岭鹤" in window and "溪峰岭鹤" not in window[1:-1]
+    after_text = before_text.replace(rotated, plain)
+    at = after_text.index("鹤溪峰岭鹤溪峰岭")
+    doubling = ("REP002", ((at + 4, at + 8, ""),))
+    memo: dict[str, object] = {}
+    # before the change the rotation makes it words meeting: no fix, but the memo records it
+    assert ("REP002", ((start + 4, start + 8, ""),)) not in _safe(_run(before_text, None, memo))
+    recorded = memo[_repeats.WORDS_MEET_MEMO]
+    assert isinstance(recorded, set) and any("鹤溪峰岭鹤溪峰岭鹤溪峰" in r for r in recorded)
+    assert doubling in _safe(_run(after_text, None))
+    changed = after_text.index(plain)
+    told = _run(after_text, Dirty([(changed, changed + len(plain))]), memo if with_memo else None)
+    assert doubling in _safe(told)
+
+
+def test_the_first_pass_starts_the_record_even_without_doublings() -> None:
+    memo: dict[str, object] = {}
+    _run("没有任何重复的一段文字。\n\nNothing doubled here.\n", None, memo)
+    assert memo[_repeats.WORDS_MEET_MEMO] == set()
+    # a plain check keeps no record, and a later pass does not start one (it sees only a part)
+    told: dict[str, object] = {}
+    _run("没有任何重复的一段文字。\n", Dirty([(0, 0)]), told)
+    assert _repeats.WORDS_MEET_MEMO not in told

@@ -899,14 +899,14 @@ def _stutter_reach(ctx: Context, starts: Sequence[int], ends: Sequence[int]) -> 
     recorded strings is enough.  Without the record, every possible doubling around the ranges
     is looked at.
     """
-    from dedup.rules.stutter import _CJK_UNIT, _WINDOW
+    from dedup.rules.stutter import _CJK_UNIT, _CONTEXT, _WINDOW
 
     text = ctx.text
     n = len(text)
-    # a doubling [s, e) (e <= s + 8, its periodic run ends before e + 4) reads
-    # [s - _WINDOW, run end + _WINDOW): it meets [a, b] when s >= a - _WINDOW - 11 and
-    # s <= b + _WINDOW, so it lies inside [a - reach, b + reach)
-    reach = _WINDOW + 16
+    # a doubling [s, e) (e <= s + 8, its periodic run ends by s + 11) reads
+    # [s - _WINDOW, run end + _WINDOW]: it meets [a, b] when a - _WINDOW - 11 <= s <= b + _WINDOW,
+    # and with the _CONTEXT characters recorded on each side it lies inside [a - reach, b + reach)
+    reach = _WINDOW + 2 * _CONTEXT + 16
     regions: list[list[int]] = []
     for a, b in zip(starts, ends, strict=True):
         lo, hi = max(0, a - reach), min(n, b + reach)

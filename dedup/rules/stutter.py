@@ -140,6 +140,9 @@ class Stutter(Rule):
         )
         scope = dirty_scope(ctx, self.code)
         if scope is None:
+            # the first pass of a clean starts the record of doublings found words meeting even
+            # if it finds none, so that later passes can rely on it (see _repeats._stutter_reach)
+            words_meet_memo(ctx)
             flagged = prefiltered(ctx, self.code)
             blocks = live_blocks(ctx)
         else:
