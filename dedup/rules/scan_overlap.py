@@ -1462,55 +1462,59 @@ def _region_runs(
         return local, []
     keys = np.sort(keys)
     keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-    first, second = keys & 0xFFFFFFFF, keys >> 32
-    clusters: list[tuple[int, int, int]] = []
-    chains = _chains_of(first, second, seed, min_run, clusters)
-    if not chains:
-        return local, []
-    # where any run of a cluster's seeds may lie, whichever of them a full search keeps
-    reach = [(p0 - 2 * LOOKBACK - 8, p1 + seed + LOOKBACK + 8) for p0, p1, _ in clusters]
-    inside = [lo_ok <= p0 and p1 <= hi_ok for p0, p1, _ in clusters]
-    runs = [_run(whole, c, min_run, fuzz.ratio) for c in chains]
-    # the longest runs first, as find_overlaps (chains in the same order: clusters in order of position)
-    accepted: set[int] = set()
-    taken_a, taken_b = _Disjoint(), _Disjoint()
-    for k in sorted(range(len(chains)), key=lambda k: -(chains[k].j1 - chains[k].j0)):
-        o = runs[k]
-        if o is None or taken_a.overlaps(o.a0, o.a1) or taken_b.overlaps(o.b0, o.b1):
-            continue
-        accepted.add(k)
-        taken_a.add(o.a0, o.a1)
-        taken_b.add(o.b0, o.b1)
-    # the places whose clusters must be exact: around the changed places, and the copies of the runs
-    # competing with a run that meets one
-    must: list[tuple[int, int]] = [(zn0, zn1)]
-    out: list[Overlap] = []
-    for group in _competing(runs):
-        meets = False
-        for k in group:
+    exact = False
+    while True:
+        first, second = keys & 0xFFFFFFFF, keys >> 32
+        clusters: list[tuple[int, int, int]] = []
+        chains = _chains_of(first, second, seed, min_run, clusters)
+        if not chains:
+            return local, []  # no pair kept either
+        # where any run of a cluster's seeds may lie, whichever of them a full search keeps
+        reach = [(p0 - 2 * LOOKBACK - 8, p1 + seed + LOOKBACK + 8) for p0, p1, _ in clusters]
+        inside = [lo_ok <= p0 and p1 <= hi_ok for p0, p1, _ in clusters]
+        runs = [_run(whole, c, min_run, fuzz.ratio) for c in chains]
+        # the longest runs first, as find_overlaps (chains in the same order: clusters in order of position)
+        accepted: set[int] = set()
+        taken_a, taken_b = _Disjoint(), _Disjoint()
+        for k in sorted(range(len(chains)), key=lambda k: -(chains[k].j1 - chains[k].j0)):
             o = runs[k]
-            assert o is not None
-            start, end = local.to_original(o.a0, o.b1)
-            meets = meets or dirty.touches(start, end, _CONTEXT)
-        if not meets:
-            continue  # decided on the same text by the pass before
-        for k in group:
-            o = runs[k]
-            assert o is not None
-            if _beyond(o.a0, o.b1, lo_ok, hi_ok, x0 == 0, x1 == n):
-                return False  # its competitors may lie beyond the stretch
-            must.extend(((o.a0, o.a1), (o.b0, o.b1)))
-        out.extend(o for k, o in enumerate(runs) if k in accepted and k in group and o is not None)
-    needed = np.zeros(keys.size, dtype=bool)
-    for k, (c0, c1) in enumerate(reach):
-        if any(c0 < m1 and m0 < c1 for m0, m1 in must):
-            if not inside[k]:
-                return False  # a cluster that may lack seeds or chain otherwise in a full search
-            needed[(second >= clusters[k][0]) & (second <= clusters[k][1])] = True
-    if needed.any() and not _boilerplate_free(text, x0, whole, first[needed], second[needed], seed):
-        return None
-    out.sort(key=lambda o: o.b0)
-    return local, out
+            if o is None or taken_a.overlaps(o.a0, o.a1) or taken_b.overlaps(o.b0, o.b1):
+                continue
+            accepted.add(k)
+            taken_a.add(o.a0, o.a1)
+            taken_b.add(o.b0, o.b1)
+        # the places whose clusters must be exact: around the changed places, and the copies of the runs
+        # competing with a run that meets one
+        must: list[tuple[int, int]] = [(zn0, zn1)]
+        out: list[Overlap] = []
+        for group in _competing(runs):
+            meets = False
+            for k in group:
+                o = runs[k]
+                assert o is not None
+                start, end = local.to_original(o.a0, o.b1)
+                meets = meets or dirty.touches(start, end, _CONTEXT)
+            if not meets:
+                continue  # decided on the same text by the pass before
+            for k in group:
+                o = runs[k]
+                assert o is not None
+                if _beyond(o.a0, o.b1, lo_ok, hi_ok, x0 == 0, x1 == n):
+                    return False  # its competitors may lie beyond the stretch
+                must.extend(((o.a0, o.a1), (o.b0, o.b1)))
+            out.extend(o for k, o in enumerate(runs) if k in accepted and k in group and o is not None)
+        needed = np.zeros(keys.size, dtype=bool)
+        for k, (c0, c1) in enumerate(reach):
+            if any(c0 < m1 and m0 < c1 for m0, m1 in must):
+                if not inside[k]:
+                    return False  # a cluster that may lack seeds or chain otherwise in a full search
+                needed[(second >= clusters[k][0]) & (second <= clusters[k][1])] = True
+        if exact or not needed.any() or _boilerplate_free(text, x0, whole, first[needed], second[needed], seed):
+            out.sort(key=lambda o: o.b0)
+            return local, out
+        # the count may decide a seed: count from where a full search's window starts
+        keys = _exact_seeds(text, x0, whole, keys, seed)
+        exact = True
 
 
 def _beyond(start: int, end: int, lo_ok: int, hi_ok: int, at_start: bool, at_end: bool) -> bool:
@@ -1544,6 +1548,59 @@ def _competing(runs: Sequence[Overlap | None]) -> list[list[int]]:
     return list(groups.values())
 
 
+def _before(text: str, x0: int, seed: int) -> str:
+    """The matching form of at least a window's worth of the text before ``x0`` (all of it if shorter)."""
+    back = WINDOW + WINDOW // 4
+    while True:
+        b0 = max(0, x0 - back)
+        form = _form_and_offsets(text[b0:x0], hold=True)[0].text[:]
+        if b0 == 0 or len(form) >= WINDOW + seed:
+            return form
+        back *= 2
+
+
+def _folded_length(text: str, end: int) -> int:
+    """How many matching-form characters ``text[:end]`` gives (the offset of ``end`` in the form)."""
+    import numpy as np
+
+    tables = _fold_tables()
+    total = 0
+    for a in range(0, end, 1 << 16):
+        cp = np.frombuffer(text[a : min(end, a + (1 << 16))].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        total += int(tables.lengths(cp).sum(dtype=np.int64))
+    return total
+
+
+def _exact_seeds(text: str, x0: int, whole: str, keys: NDArray[np.int64], seed: int) -> NDArray[np.int64]:
+    """The pairs ``keys`` of the stretch ``whole`` (the matching form of ``text[x0:]`` on) that a full
+    search keeps: the gram seen at most :data:`MAX_OCCURRENCES` times before, from the start of the
+    window the full search finds the pair in (the last one starting at or before its first position)."""
+    import numpy as np
+
+    before = _before(text, x0, seed)
+    off = len(before)
+    origin = _folded_length(text, x0) - off  # where ``before`` starts in the whole text's form
+    joined = before + whole
+    hashes = _gram_hashes(joined, seed)
+    first, second = (keys & 0xFFFFFFFF) + off, (keys >> 32) + off
+    wanted = np.unique(hashes[second])
+    shift = np.uint64(64 - 20)
+    bucket = np.zeros(1 << 20, dtype=bool)
+    bucket[(wanted >> shift).astype(np.intp)] = True
+    maybe = np.flatnonzero(bucket[(hashes >> shift).astype(np.intp)])
+    at = np.minimum(np.searchsorted(wanted, hashes[maybe]), wanted.size - 1)
+    # positions of each wanted gram, compared as text (a hash may collide)
+    where: dict[str, list[int]] = {}
+    for q in maybe[wanted[at] == hashes[maybe]].tolist():
+        where.setdefault(joined[q : q + seed], []).append(q)
+    keep = np.zeros(keys.size, dtype=bool)
+    for k, (i, p) in enumerate(zip(first.tolist(), second.tolist(), strict=True)):
+        start = (origin + i) // WINDOW * WINDOW - origin
+        seen = where[joined[p : p + seed]]
+        keep[k] = bisect_left(seen, p) - bisect_left(seen, start) <= MAX_OCCURRENCES
+    return keys[keep]
+
+
 def _gram_hashes(form: str, seed: int) -> NDArray[np.uint64]:
     """The rolling hash of every ``seed``-gram of ``form``, in order of position."""
     import numpy as np
@@ -1568,13 +1625,7 @@ def _boilerplate_free(
     """
     import numpy as np
 
-    back = WINDOW + WINDOW // 4
-    while True:
-        b0 = max(0, x0 - back)
-        before = _fold(text[b0:x0])
-        if b0 == 0 or len(before) >= WINDOW + seed:
-            break
-        back *= 2
+    before = _before(text, x0, seed)
     here = _gram_hashes(whole, seed)
     wanted = np.unique(here[second])
     # the high bits of a hash pick its bucket: only the few grams in a wanted bucket are looked up
