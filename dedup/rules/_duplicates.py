@@ -659,7 +659,8 @@ def _analyse_full(ctx: Context, record: bool = True) -> DuplicateAnalysis:
     pairs = [p for p in find_pairs(norms, blocks, found) if p.a not in gone and p.b not in gone]
     if ctx.memo is not None and found is not None:
         # what a later pass starts from: kept by reference, indexed only if a later pass comes
-        ctx.memo[_STATE] = None if found.get("all_pairs", True) else _FirstPass(blocks, forms, gone, found, pairs)
+        first = _FirstPass(ctx.text, blocks, forms, gone, found, pairs)
+        ctx.memo[_STATE] = None if found.get("all_pairs", True) else first
     elif ctx.memo is not None and isinstance(ctx.memo.get(_STATE), _Index):
         # a later pass that changed too much for the unit search: the texts' partners from this run
         index = ctx.memo[_STATE]
@@ -840,6 +841,8 @@ class DuplicateRunRule(Rule):
 # is kept in ctx.memo by content from pass 1 on.
 
 _STATE = "duplicates.state"
+#: a later pass with more changed places than one per this many blocks runs in full
+_MANY_CHANGES = 16
 #: blocks resolved ahead of a neighbour walk (fewer rounds of the unit search)
 _WALK_AHEAD = 2
 
@@ -849,6 +852,7 @@ class _FirstPass:
     """What a full run with a memo leaves for a later pass, by reference (indexed only if a later
     pass comes: most cleans stop after one)."""
 
+    text: str
     blocks: Sequence[Block]
     forms: list[str]
     gone: set[int]
@@ -892,18 +896,21 @@ def _heading_key(raw: str) -> str | None:
 
 
 class _Index:
-    """Every block text met in one clean, by content: raw text -> id, its matching form and heading
-    key; per form its length, band keys and end hashes (long forms); the counts of the pass before;
-    memoised probe and verify verdicts (keyed by form ids, i.e. by content)."""
+    """What one clean knows of the texts it met, by content, and of the pass before.
+
+    Per matching form (an id): its length, band keys and end hashes (long forms), the forms its
+    copies are near or contained copies of, and memoised probe and verify verdicts.  Of the pass
+    before: its text, block edges, each block's form and heading key, and its counts.  A block that
+    no change met stands in the text before, with the same neighbours inside its stretch of
+    unchanged text: its form is carried over from there (found with one ``str.find`` a stretch)
+    instead of being cut, hashed and looked up.
+    """
 
     def __init__(self) -> None:
         import numpy as np
 
         from dedup.similarity.blocks import BANDS
 
-        self.raw_id: dict[str, int] = {}
-        self.raw_form = np.zeros(0, dtype=np.int64)
-        self.raw_heading = np.zeros(0, dtype=np.int64)
         self.forms: list[str] = []
         self.form_id: dict[str, int] = {"": -1}
         self.headings: dict[str, int] = {}
@@ -917,6 +924,12 @@ class _Index:
         #: copies and numbered headings aside), as of the last pass that looked at it
         self.partners: dict[int, list[tuple[int, tuple[float, str]]]] = {}
         self.prev: _PassCounts | None = None
+        #: the pass before: its text, block edges, and each block's form and heading id
+        self.text = ""
+        self.starts = np.zeros(0, dtype=np.int64)
+        self.ends = np.zeros(0, dtype=np.int64)
+        self.block_form = np.zeros(0, dtype=np.int64)
+        self.block_heading = np.zeros(0, dtype=np.int64)
         #: form id of each block of the current pass (-1: empty or furniture)
         self.form_of_blocks: Any = None
 
@@ -929,43 +942,42 @@ class _Index:
                 partners[fa][fb] = partners[fb][fa] = (p.score, p.how)
         self.partners = {f: list(found.items()) for f, found in partners.items()}
 
-    def add(self, raws: Sequence[str], forms: Sequence[str], headings: dict[str, str] | None,
-            sketch: dict[str, Any] | None = None) -> None:
-        """Register new raw texts (distinct, unknown) with their matching forms."""
+    def form_ids(self, forms: Sequence[str], sketch: dict[str, Any] | None = None) -> Any:
+        """Ids of ``forms``, registering those never met (in bulk: dict and map work in C)."""
         import numpy as np
 
-        raw_form: list[int] = []
-        raw_heading: list[int] = []
-        new_forms: list[str] = []
-        for raw, form in zip(raws, forms, strict=True):
-            self.raw_id[raw] = len(self.raw_id)
-            fid = self.form_id.get(form)
-            if fid is None:
-                fid = self.form_id[form] = len(self.forms)
-                self.forms.append(form)
-                new_forms.append(form)
-            raw_form.append(fid)
-            key = headings.get(raw) if headings is not None else _heading_key(raw)
-            if key is None:
-                raw_heading.append(-1)
-            else:
+        fresh = [f for f in dict.fromkeys(forms) if f not in self.form_id]
+        if fresh:
+            self._register(fresh, sketch)
+        return np.fromiter(map(self.form_id.__getitem__, forms), dtype=np.int64, count=len(forms))
+
+    def heading_ids(self, keys: Sequence[str | None]) -> Any:
+        """Ids of numbered-heading keys (-1 for None), registering those never met."""
+        import numpy as np
+
+        out = np.full(len(keys), -1, dtype=np.int64)
+        for k, key in enumerate(keys):
+            if key is not None:
                 hid = self.headings.get(key)
                 if hid is None:
                     hid = self.headings[key] = len(self.headings)
-                raw_heading.append(hid)
-        self.raw_form = np.concatenate((self.raw_form, np.array(raw_form, dtype=np.int64)))
-        self.raw_heading = np.concatenate((self.raw_heading, np.array(raw_heading, dtype=np.int64)))
-        if not new_forms:
-            return
-        lengths = np.fromiter(map(len, new_forms), dtype=np.int64, count=len(new_forms))
-        keys = np.zeros((len(new_forms), self.keys.shape[1]), dtype=np.uint32)
-        heads = np.zeros(len(new_forms), dtype=np.int64)
-        tails = np.zeros(len(new_forms), dtype=np.int64)
+                out[k] = hid
+        return out
+
+    def _register(self, fresh: list[str], sketch: dict[str, Any] | None) -> None:
+        import numpy as np
+
+        self.form_id.update(zip(fresh, range(len(self.forms), len(self.forms) + len(fresh)), strict=True))
+        self.forms.extend(fresh)
+        lengths = np.fromiter(map(len, fresh), dtype=np.int64, count=len(fresh))
+        keys = np.zeros((len(fresh), self.keys.shape[1]), dtype=np.uint32)
+        heads = np.zeros(len(fresh), dtype=np.int64)
+        tails = np.zeros(len(fresh), dtype=np.int64)
         long_ = np.flatnonzero(lengths >= MIN_CHARS)
         if len(long_):
-            texts = [new_forms[i] for i in long_.tolist()]
-            known = dict(zip(sketch["texts"], range(len(sketch["texts"])))) if sketch else {}
-            rows = np.array([known.get(t, -1) for t in texts], dtype=np.int64)
+            texts = [fresh[i] for i in long_.tolist()]
+            known = dict(zip(sketch["texts"], range(len(sketch["texts"])), strict=True)) if sketch else {}
+            rows = np.fromiter((known.get(t, -1) for t in texts), dtype=np.int64, count=len(texts))
             have = rows >= 0
             if have.any():
                 assert sketch is not None
@@ -976,46 +988,86 @@ class _Index:
             if len(missing):
                 from dedup.similarity.blocks import band_keys_and_grams
 
-                fresh = [texts[i] for i in missing.tolist()]
-                keys[long_[missing]] = band_keys_and_grams(fresh)[0]
-                heads[long_[missing]] = [hash(t[:KEY_CHARS]) for t in fresh]
-                tails[long_[missing]] = [hash(t[-KEY_CHARS:]) for t in fresh]
+                new = [texts[i] for i in missing.tolist()]
+                keys[long_[missing]] = band_keys_and_grams(new)[0]
+                heads[long_[missing]] = [hash(t[:KEY_CHARS]) for t in new]
+                tails[long_[missing]] = [hash(t[-KEY_CHARS:]) for t in new]
         self.form_len = np.concatenate((self.form_len, lengths))
         self.keys = np.concatenate((self.keys, keys))
         self.heads = np.concatenate((self.heads, heads))
         self.tails = np.concatenate((self.tails, tails))
 
-    def ids(self, raws: list[str]) -> Any:
-        """Raw ids of ``raws``, registering the texts never met (their forms folded now)."""
+    def carry(self, text: str, blocks: Sequence[Block], changed: Sequence[int]) -> tuple[Any, Any]:
+        """Form and heading id of every block of ``text``, remembered for the next pass.
+
+        Blocks between changed ones take their ids from the same stretch of the previous text
+        (found as it was, with the same block edges); the changed blocks, and any stretch not
+        found so, are folded afresh.
+        """
         import numpy as np
 
-        got = list(map(self.raw_id.get, raws))
-        if None in got:
-            new = list(dict.fromkeys(r for r, g in zip(raws, got, strict=True) if g is None))
-            self.add(new, matching_forms(new), None)
-            got = list(map(self.raw_id.__getitem__, raws))
-        return np.array(got, dtype=np.int64)
+        n = len(blocks)
+        starts = np.fromiter([b.start for b in blocks], dtype=np.int64, count=n)
+        ends = np.fromiter([b.end for b in blocks], dtype=np.int64, count=n)
+        form = np.full(n, -2, dtype=np.int64)
+        heading = np.full(n, -1, dtype=np.int64)
+        old, old_starts, old_ends = self.text, self.starts, self.ends
+        marked = np.zeros(n + 2, dtype=bool)
+        marked[0] = marked[-1] = True
+        marked[np.asarray(changed, dtype=np.int64) + 1] = True
+        # runs of unchanged blocks, [first, stop): where the marks switch off and on again
+        edges = np.flatnonzero(marked[1:] != marked[:-1])
+        bound = 0
+        for first, stop in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
+            lo, hi = int(starts[first]), int(ends[stop - 1])
+            at = old.find(text[lo:hi], bound)
+            if at < 0:
+                continue
+            k = int(np.searchsorted(old_starts, at))
+            m = stop - first
+            if (
+                k + m <= len(old_starts)
+                and np.array_equal(old_starts[k : k + m] - at, starts[first:stop] - lo)
+                and np.array_equal(old_ends[k : k + m] - at, ends[first:stop] - lo)
+            ):
+                form[first:stop] = self.block_form[k : k + m]
+                heading[first:stop] = self.block_heading[k : k + m]
+                bound = at + hi - lo
+        fresh = np.flatnonzero(form == -2)
+        if len(fresh):
+            raws = [text[int(starts[i]) : int(ends[i])] for i in fresh.tolist()]
+            form[fresh] = self.form_ids(matching_forms(raws))
+            heading[fresh] = self.heading_ids([_heading_key(r) for r in raws])
+        self.text, self.starts, self.ends = text, starts, ends
+        self.block_form, self.block_heading = form, heading
+        return form.copy(), heading
 
-    def counts(self, rids: Any, gone: set[int]) -> tuple[Any, Any, _PassCounts]:
-        """Form id (-1: empty or furniture) and heading id of each block, and the pass's counts."""
+    def pass_counts(self, form: Any, heading: Any, gone: set[int]) -> _PassCounts:
+        """How often each form (outside ``gone``) and heading key stands in a pass."""
         import numpy as np
 
-        form = self.raw_form[rids]
         gone_ids = np.fromiter(gone, dtype=np.int64, count=len(gone))
         gone_forms = form[gone_ids]
         if len(gone_ids):
             form = form.copy()
             form[gone_ids] = -1
-        heading = self.raw_heading[rids]
         counts = np.bincount(form[form >= 0], minlength=len(self.forms))
         sizes = np.bincount(heading[heading >= 0], minlength=len(self.headings))
-        return form, heading, _PassCounts(counts, sizes, gone_forms[gone_forms >= 0])
+        return _PassCounts(counts, sizes, gone_forms[gone_forms >= 0])
 
 
 def _padded(a: Any, n: int) -> Any:
     import numpy as np
 
     return a if len(a) >= n else np.concatenate((a, np.zeros(n - len(a), dtype=a.dtype)))
+
+
+def _distinct(a: Any) -> Any:
+    """The distinct values of ``a``, sorted (``np.unique`` imports ``numpy.ma`` on first use: 14 ms)."""
+    import numpy as np
+
+    a = np.sort(a)
+    return a[np.concatenate(([True], a[1:] != a[:-1]))] if len(a) else a
 
 
 def _spans(lo: Any, hi: Any) -> Any:
@@ -1036,16 +1088,26 @@ def _analyse_dirty(ctx: Context) -> DuplicateAnalysis | bool:
     the state stays valid (so much changed that the units would cover most of the text)."""
     assert ctx.memo is not None and ctx.dirty is not None
     state = ctx.memo.get(_STATE)
-    if state is None:
+    if state is None or len(ctx.dirty) > len(ctx.blocks) // _MANY_CHANGES:
+        # so many changed places that the units would cover much of the text: the full run is no
+        # slower, and it leaves a fresh state (by reference) for the next pass
         return False
     if isinstance(state, _FirstPass):
+        import numpy as np
+
         index = _Index()
-        raws = block_texts(state.blocks)
-        headings = {raws[i]: key for i, key in state.record.get("headings", {}).items()}
-        fresh = dict(zip(raws, state.forms, strict=True))
-        index.add(list(fresh), list(fresh.values()), headings, state.record)
-        first_form, _, index.prev = index.counts(index.ids(raws), state.gone)
+        first_form = index.form_ids(state.forms, state.record)
+        headings = state.record.get("headings", {})
+        first_heading = np.full(len(state.forms), -1, dtype=np.int64)
+        if headings:
+            first_heading[list(headings)] = index.heading_ids(list(headings.values()))
+        index.prev = index.pass_counts(first_form, first_heading, state.gone)
         index.set_partners(state.pairs, first_form)
+        blocks = state.blocks
+        index.text = state.text
+        index.starts = np.fromiter([b.start for b in blocks], dtype=np.int64, count=len(blocks))
+        index.ends = np.fromiter([b.end for b in blocks], dtype=np.int64, count=len(blocks))
+        index.block_form, index.block_heading = first_form, first_heading
         ctx.memo[_STATE] = index
     else:
         index = state
@@ -1069,8 +1131,11 @@ class _Dirty:
         blocks = ctx.blocks
         self.n = n = len(blocks)
         self.gone = gone = ctx.removed_blocks()
-        rids = index.ids(block_texts(blocks))
-        form, heading, now = index.counts(rids, gone)
+        dirty_list = ctx.dirty.block_indices(blocks)
+        form, heading = index.carry(ctx.text, blocks, dirty_list)
+        now = index.pass_counts(form, heading, gone)
+        if gone:
+            form[np.fromiter(gone, dtype=np.int64, count=len(gone))] = -1
         lengths = index.form_len[np.maximum(form, 0)] * (form >= 0)
         long_ = lengths >= MIN_CHARS
         n_long = int(long_.sum())
@@ -1112,12 +1177,12 @@ class _Dirty:
         self.heading_sorted = heading[self.heading_order]
 
         # --- the seeds ------------------------------------------------------------------
-        dirty_blocks = np.array(ctx.dirty.block_indices(blocks), dtype=np.int64)
+        dirty_blocks = np.array(dirty_list, dtype=np.int64)
         changed = np.flatnonzero(_padded(now.counts, nf) != _padded(prev.counts, nf))
-        touched = np.concatenate((changed, form[dirty_blocks], now.gone_forms, prev.gone_forms))
-        touched = np.unique(touched[touched >= 0])
-        mates = [touched]
-        long_touched = touched[index.form_len[touched] >= MIN_CHARS]
+        touched_forms = np.concatenate((changed, form[dirty_blocks], now.gone_forms, prev.gone_forms))
+        touched_forms = _distinct(touched_forms[touched_forms >= 0])
+        mates = [touched_forms]
+        long_touched = touched_forms[index.form_len[touched_forms] >= MIN_CHARS]
         if len(long_touched) and nrows:
             for b in range(BANDS):
                 key = index.keys[long_touched, b].astype(np.uint64) << np.uint64(32)
@@ -1130,19 +1195,19 @@ class _Dirty:
                 lo = np.searchsorted(sorted_hashes, hashes)
                 hi = np.searchsorted(sorted_hashes, hashes, side="right")
                 mates.append(row_forms[by[_spans(lo, hi)]])
-        seed_forms = np.unique(np.concatenate(mates))
+        seed_forms = _distinct(np.concatenate(mates))
         # the forms whose pairs may differ from the pass before: found afresh, the others' are kept
         self.fresh_forms = set(seed_forms.tolist())
         sizes_changed = np.flatnonzero(_padded(now.heading_sizes, len(index.headings))
                                        != _padded(prev.heading_sizes, len(index.headings)))
-        heads = np.unique(np.concatenate((sizes_changed, heading[dirty_blocks])))
+        heads = _distinct(np.concatenate((sizes_changed, heading[dirty_blocks])))
         heads = heads[heads >= 0]
         seed_blocks = [dirty_blocks, self._copies_of(seed_forms)]
         if len(heads):
             lo = np.searchsorted(self.heading_sorted, heads)
             hi = np.searchsorted(self.heading_sorted, heads, side="right")
             seed_blocks.append(self.heading_order[_spans(lo, hi)])
-        seeds = np.unique(np.concatenate(seed_blocks)).tolist()
+        seeds = _distinct(np.concatenate(seed_blocks)).tolist()
         if len(seeds) > n // 3:
             return True  # most of the document: the full run is no slower
 
@@ -1295,8 +1360,9 @@ class _Dirty:
         for x, y in sorted(self._row_candidates(rows)):
             fx, fy = int(self.row_forms[x]), int(self.row_forms[y])
             key = (fx, fy) if fx < fy else (fy, fx)
-            verdict = index.verdicts.get(key, False)
-            if verdict is False:
+            if key in index.verdicts:
+                verdict = index.verdicts[key]
+            else:
                 verdict = index.verdicts[key] = verify(texts[key[0]], texts[key[1]])
             if verdict:
                 if fx in found:
