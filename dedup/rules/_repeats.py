@@ -785,12 +785,16 @@ def prefiltered(ctx: Context, code: str) -> dict[int, object] | None:
 #   stutter._WINDOW characters on each side (stutter._words_meet: how the text around groups the
 #   same characters), across blocks; and REP001's findings in its block (not to report twice).
 #
-# So on a later pass both rules look at the blocks meeting a changed place plus the blocks that
-# hold a possible CJK word doubling (a match of stutter._CJK_UNIT) within _WINDOW characters of
-# one, and nothing else.  REP001 covers the same blocks as REP002, so that REP002 reads there the
-# REP001 findings of a full run.  The deletions planned by earlier phases are read anew (few on a
-# later pass).  No state is kept across passes (ctx.memo): the blocks to scan hold new text, and
-# the far reach of REP002 is a vectorised pass over the text around the changes.
+# So on a later pass both rules look at the blocks meeting a changed place and nothing else,
+# except for what can turn a doubling of an unchanged block into a safe REP002 finding: its
+# words-meet window meeting a change (_stutter_reach: the doublings found words meeting on an
+# earlier pass, kept in ctx.memo by content, or without that record every possible doubling
+# around the changes), or a deletion an earlier phase plans anew inside its block (it can
+# suppress the REP001 finding that hid the doubling).  REP001 covers the same blocks as REP002,
+# so that REP002 reads there the REP001 findings of a full run.  The deletions planned by earlier
+# phases are read anew (few on a later pass).  A REP001 finding of an unchanged block cannot turn
+# safe: its block and the deletions that suppressed it (applied or skipped, so changed places)
+# would have changed.
 
 #: Below this many characters in the blocks to look at, a later pass scans them the reference way
 #: (the numpy prefilter has a fixed cost of about a millisecond).
