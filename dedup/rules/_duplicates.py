@@ -1159,6 +1159,7 @@ class _Dirty:
         sel[sel] = index.form_len[uf[sel]] >= MIN_CHARS
         row_forms = uf[sel][np.argsort(order[firsts][sel], kind="stable")]
         self.row_forms = row_forms
+        self.row_forms_list: list[int] = row_forms.tolist()
         self.row_of = row_of = np.full(nf, -1, dtype=np.int64)
         row_of[row_forms] = np.arange(len(row_forms), dtype=np.int64)
         nrows = len(row_forms)
@@ -1401,35 +1402,41 @@ class _Dirty:
             mine = hashes[rows]
             lo = np.searchsorted(sorted_hashes, mine)
             hi = np.searchsorted(sorted_hashes, mine, side="right")
-            ok = (hi - lo >= 2) & (hi - lo <= _MAX_KEY_GROUP)
-            r = rank[rows]
-            for d in range(1, _KEY_WINDOW + 1):
-                m = ok & (r + d < hi)
-                found[kind].append(np.stack((rows[m], by[r[m] + d]), axis=1))
-                m = ok & (r - d >= lo)
-                found[kind].append(np.stack((by[r[m] - d], rows[m]), axis=1))
-        out: set[tuple[int, int]] = set()
-        for kind, parts in found.items():
-            pairs = {(int(x), int(y)) for x, y in np.concatenate(parts).tolist()} if parts else set()
-            out.update(self._probed(sorted(pairs), kind))
-        return out
+            ok = np.flatnonzero((hi - lo >= 2) & (hi - lo <= _MAX_KEY_GROUP))
+            if not len(ok):
+                continue
+            # each row with the _KEY_WINDOW rows either side of it in its group (rank: place in the groups)
+            r = rank[rows[ok]]
+            first = np.maximum(lo[ok], r - _KEY_WINDOW)
+            stop = np.minimum(hi[ok], r + _KEY_WINDOW + 1)
+            others = by[_spans(first, stop)]
+            mine_rows = np.repeat(rows[ok], stop - first)
+            keep = others != mine_rows
+            found[kind].append(np.stack((np.minimum(mine_rows, others)[keep], np.maximum(mine_rows, others)[keep]),
+                                        axis=1))
+        return self._probed({kind: {(int(x), int(y)) for x, y in np.concatenate(parts).tolist()}
+                             for kind, parts in found.items() if parts})
 
-    def _probed(self, pairs: list[tuple[int, int]], kind: str) -> list[tuple[int, int]]:
-        """The row pairs that pass the probes of candidates of ``kind`` (memoised by content)."""
+    def _probed(self, candidates: dict[str, set[tuple[int, int]]]) -> set[tuple[int, int]]:
+        """The row pairs that pass the probes of their kind of candidate (memoised by content)."""
         import numpy as np
 
         from dedup.similarity.blocks import _SHIFT_BATCH, band_keys_and_grams, probe_pairs, shifted_pairs
 
         probed = self.index.probed
-        row_forms = self.row_forms.tolist()
-        todo = [(x, y) for x, y in pairs if (row_forms[x], row_forms[y], kind) not in probed]
-        if todo:
-            rows = sorted({r for pair in todo for r in pair})
+        row_forms = self.row_forms_list
+        todo = {kind: sorted((x, y) for x, y in pairs if (row_forms[x], row_forms[y], kind) not in probed)
+                for kind, pairs in candidates.items()}
+        rows = sorted({r for pairs in todo.values() for pair in pairs for r in pair})
+        if rows:
             local = {r: k for k, r in enumerate(rows)}
             texts = [self.index.forms[row_forms[r]] for r in rows]
             _, grams, starts = band_keys_and_grams(texts)
             lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-            part = np.array([(local[x], local[y]) for x, y in todo], dtype=np.int64)
+        for kind, pairs in todo.items():
+            if not pairs:
+                continue
+            part = np.array([(local[x], local[y]) for x, y in pairs], dtype=np.int64)
             if kind == "band":
                 aligned, anchored = probe_pairs(part, lengths, grams, starts)
                 slid = np.flatnonzero(~anchored)
@@ -1438,6 +1445,8 @@ class _Dirty:
                     aligned[some] = shifted_pairs(part[some], lengths, grams, starts)
             else:
                 aligned = probe_pairs(part, lengths, grams, starts, "start" if kind == "head" else "end")[0]
-            for (x, y), ok in zip(todo, aligned.tolist(), strict=True):
+            for (x, y), ok in zip(pairs, aligned.tolist(), strict=True):
                 probed[(row_forms[x], row_forms[y], kind)] = bool(ok)
-        return [(x, y) for x, y in pairs if probed[(row_forms[x], row_forms[y], kind)]]
+        return {(x, y) for kind, pairs in candidates.items() for x, y in pairs
+                if probed[(row_forms[x], row_forms[y], kind)]}
+
