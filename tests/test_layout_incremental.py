@@ -229,3 +229,28 @@ def test_open_blocks_hold_every_block_that_does_not_end_a_sentence() -> None:
         wanted = {b.index for b in blocks if not ends_sentence(b.text.strip())}
         assert wanted <= flagged
         assert len(flagged) < len(blocks) or len(blocks) < 10  # it does skip the plain endings
+
+
+# --- Latin junction counts on the lowered corpus ------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_word_pairs_counted_on_the_lowered_corpus_as_case_insensitively(seed: int) -> None:
+    from dedup.rules._layout import junction_score, lowered_corpus
+
+    rng = random.Random(seed)
+    words = ["the", "THE", "tHe", "cat", "Cat", "xthe", "the_", "thecat", "cat1", "_the", "é", "\u00c9"]
+    gaps = [" ", "\t", "\n", " \n ", "\n\n", "  ", "", "-", "'", "\u00a0"]
+    counted = 0
+    for _ in range(3000):
+        corpus = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randrange(12)))
+        prev, nxt = "so " + rng.choice(["the", "The", "THE", "cat"]), rng.choice(["cat", "Cat", "the"]) + " now"
+        lowered = lowered_corpus(corpus)
+        assert lowered is not None
+        score = junction_score(corpus, prev, nxt)
+        assert junction_score(corpus, prev, nxt, lowered=lowered) == score
+        counted += score > 0
+    assert counted > 100
+    # characters that match an ASCII letter case-insensitively keep the case-folding search
+    for special in ("\u0130", "\u0131", "\u017f", "\u212a"):
+        assert lowered_corpus(f"the {special}at") is None
