@@ -843,6 +843,8 @@ class DuplicateRunRule(Rule):
 _STATE = "duplicates.state"
 #: a later pass with more changed places than one per this many blocks runs in full
 _MANY_CHANGES = 16
+#: characters of a stretch of unchanged blocks searched for in the text before, before comparing all
+_CARRY_PROBE = 256
 #: blocks resolved ahead of a neighbour walk (fewer rounds of the unit search)
 _WALK_AHEAD = 2
 
@@ -1020,7 +1022,12 @@ class _Index:
         bound = 0
         for first, stop in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
             lo, hi = int(starts[first]), int(ends[stop - 1])
-            at = old.find(text[lo:hi], bound)
+            piece = text[lo:hi]
+            # where its first characters stand again, then the whole stretch compared there (a find of
+            # the whole stretch would first build its tables)
+            at = old.find(piece[:_CARRY_PROBE], bound)
+            while at >= 0 and not old.startswith(piece, at):
+                at = old.find(piece[:_CARRY_PROBE], at + 1)
             if at < 0:
                 continue
             k = int(np.searchsorted(old_starts, at))
@@ -1153,6 +1160,8 @@ class _Dirty:
         order = np.argsort(form, kind="stable")
         self.order = order
         self.sorted_form = sorted_form = form[order]
+        self.sorted_form_list: list[int] = sorted_form.tolist()
+        self.order_list: list[int] = order.tolist()
         firsts = np.flatnonzero(np.concatenate(([True], sorted_form[1:] != sorted_form[:-1])))
         uf = sorted_form[firsts]
         sel = uf >= 0
@@ -1174,7 +1183,8 @@ class _Dirty:
             rank = np.empty(nrows, dtype=np.int64)
             rank[by] = np.arange(nrows, dtype=np.int64)
             self.ends.append((hashes, hashes[by], by, rank))
-        self.heading_order = np.argsort(heading, kind="stable")
+        numbered = np.flatnonzero(heading >= 0)
+        self.heading_order = numbered[np.argsort(heading[numbered], kind="stable")]
         self.heading_sorted = heading[self.heading_order]
 
         # --- the seeds ------------------------------------------------------------------
@@ -1271,11 +1281,9 @@ class _Dirty:
         return self.order[_spans(lo, hi)]
 
     def _copies(self, f: int) -> list[int]:
-        import numpy as np
-
-        lo = int(np.searchsorted(self.sorted_form, f))
-        hi = int(np.searchsorted(self.sorted_form, f, side="right"))
-        return [int(b) for b in self.order[lo:hi].tolist()]
+        """The blocks of form ``f``, in order."""
+        lo = bisect.bisect_left(self.sorted_form_list, f)
+        return self.order_list[lo : bisect.bisect_right(self.sorted_form_list, f, lo)]
 
     def _resolved(self, b: int) -> bool:
         if b not in self.seen:
