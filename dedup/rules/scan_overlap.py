@@ -1424,7 +1424,14 @@ def _check_dirty(rule: ScanOverlap, ctx: Context, script: str) -> list[Finding] 
             break
         else:
             return None
-    return found
+    # a widened stretch may have met the next one: each run once
+    seen: set[tuple[Span, tuple[Span, ...]]] = set()
+    unique: list[Finding] = []
+    for f in found:
+        if (f.span, f.related) not in seen:
+            seen.add((f.span, f.related))
+            unique.append(f)
+    return unique
 
 
 def _region_runs(
@@ -1548,15 +1555,20 @@ def _competing(runs: Sequence[Overlap | None]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _before(text: str, x0: int, seed: int) -> str:
-    """The matching form of at least a window's worth of the text before ``x0`` (all of it if shorter)."""
-    back = WINDOW + WINDOW // 4
-    while True:
-        b0 = max(0, x0 - back)
-        form = _form_and_offsets(text[b0:x0], hold=True)[0].text[:]
-        if b0 == 0 or len(form) >= WINDOW + seed:
-            return form
-        back *= 2
+def _before(text: str, x0: int, seed: int) -> NDArray[np.uint32]:
+    """The matching form (code points) of at least a window's worth of the text before ``x0`` (all
+    of it if shorter)."""
+    import numpy as np
+
+    b0 = max(0, x0 - (WINDOW + WINDOW // 16))
+    form = _folded_codes(text[b0:x0])
+    while b0 > 0 and len(form) < WINDOW + seed:
+        # whitespace folds away: fold as much again as the shortfall needs at this rate, and a little more
+        more = int((WINDOW + seed - len(form)) * (x0 - b0) / max(1, len(form)) * 1.1) + 1000
+        start = max(0, b0 - more)
+        form = np.concatenate((_folded_codes(text[start:b0]), form))
+        b0 = start
+    return form
 
 
 def _folded_length(text: str, end: int) -> int:
@@ -1580,10 +1592,10 @@ def _exact_seeds(text: str, x0: int, whole: str, keys: NDArray[np.int64], seed: 
     before = _before(text, x0, seed)
     off = len(before)
     origin = _folded_length(text, x0) - off  # where ``before`` starts in the whole text's form
-    joined = before + whole
+    joined = before.tobytes().decode("utf-32-le", "surrogatepass") + whole
     hashes = _gram_hashes(joined, seed)
     first, second = (keys & 0xFFFFFFFF) + off, (keys >> 32) + off
-    wanted = np.unique(hashes[second])
+    wanted = _distinct(hashes[second])
     shift = np.uint64(64 - 20)
     bucket = np.zeros(1 << 20, dtype=bool)
     bucket[(wanted >> shift).astype(np.intp)] = True
@@ -1601,15 +1613,40 @@ def _exact_seeds(text: str, x0: int, whole: str, keys: NDArray[np.int64], seed: 
     return keys[keep]
 
 
-def _gram_hashes(form: str, seed: int) -> NDArray[np.uint64]:
-    """The rolling hash of every ``seed``-gram of ``form``, in order of position."""
+def _distinct(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """The distinct values, sorted (np.unique would import numpy.ma on first use: 20 ms)."""
+    import numpy as np
+
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
+
+
+def _gram_hashes(form: str | NDArray[np.uint32], seed: int) -> NDArray[np.uint64]:
+    """The rolling hash of every ``seed``-gram of ``form`` (text or its code points), in order of position."""
     import numpy as np
 
     grams = len(form) - seed + 1
     if grams <= 0:
         return np.zeros(0, dtype=np.uint64)
-    cp = np.frombuffer(form.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cp = np.frombuffer(form.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) if isinstance(form, str) else form
     return np.concatenate([_hash_block(cp, a, min(grams, a + _BLOCK), seed) for a in range(0, grams, _BLOCK)])
+
+
+def _folded_codes(text: str, chunk: int = 1 << 14) -> NDArray[np.uint32]:
+    """The code points of the matching form of ``text`` (:func:`_fold`, never decoded to a string)."""
+    import numpy as np
+
+    tables = _fold_tables()
+    parts: list[NDArray[np.uint32]] = []
+    for a in range(0, len(text), chunk):
+        piece = text[a : a + chunk]
+        cp = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        lengths = tables.lengths(cp)
+        if tables.multiple and (lengths > 1).any():
+            parts.append(np.frombuffer(matching_text(piece).encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+        else:
+            parts.append(tables.folded_of[cp[lengths.astype(bool)]])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
 
 
 def _boilerplate_free(
@@ -1626,8 +1663,9 @@ def _boilerplate_free(
     import numpy as np
 
     before = _before(text, x0, seed)
+    head = np.frombuffer(whole[: seed - 1].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     here = _gram_hashes(whole, seed)
-    wanted = np.unique(here[second])
+    wanted = _distinct(here[second])
     # the high bits of a hash pick its bucket: only the few grams in a wanted bucket are looked up
     shift = np.uint64(64 - 20)
     bucket = np.zeros(1 << 20, dtype=bool)
@@ -1641,7 +1679,7 @@ def _boilerplate_free(
         return maybe[ok], at[ok]
 
     # the grams that start before the stretch
-    _, which = hits(_gram_hashes(before + whole[: seed - 1], seed))
+    _, which = hits(_gram_hashes(np.concatenate((before, head)), seed))
     counts = np.bincount(which, minlength=wanted.size)
     # and inside the stretch before each pair's second position (itself one of its gram's positions)
     hit, which = hits(here)
