@@ -44,6 +44,14 @@ def candidate_blocks(text: str, blocks: Sequence[Block], within: bool = False) -
     return found
 
 
+def _page_word_starts(text: str, start: int, end: int) -> Iterator[int]:
+    """Every position in ``text[start:end]`` where a page word starts (a match must not hide the next)."""
+    pos = start
+    while (m := _PAGE_WORD_RE.search(text, pos, end)) is not None:
+        yield m.start()
+        pos = m.start() + 1
+
+
 def _runs(indices: list[int]) -> Iterator[tuple[int, int]]:
     """Runs ``[first, stop)`` of consecutive numbers in sorted ``indices``."""
     first = prev = -2
@@ -115,7 +123,17 @@ class PageMarker(Rule):
                 for m in _LINE_RE.finditer(block.text)
                 if m.group()
             ]
-            for li, (ls, le) in enumerate(lines):
+            if self.prefilter:
+                # a marker lies on one line and holds a page word: only lines with one are matched
+                # (an OCR page is often one block of thousands of lines)
+                line_starts = [ls for ls, _ in lines]
+                wanted: Iterable[int] = sorted(
+                    {bisect_right(line_starts, p) - 1 for p in _page_word_starts(text, block.start, block.end)}
+                )
+            else:
+                wanted = range(len(lines))
+            for li in wanted:
+                ls, le = lines[li]
                 found = match_marker(text[ls:le])
                 if found is None:
                     continue
