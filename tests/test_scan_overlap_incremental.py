@@ -77,11 +77,24 @@ def _document(rng: random.Random, lang: str, size: int, strips: int) -> str:
     return "\n\n".join(_wrapped(p, width) for p in paras) + "\n"
 
 
+def _odd(rng: random.Random, text: str) -> str:
+    """``text`` with CRLF line ends and characters that fold to several or to none sprinkled in."""
+    marks = ["㈠", "⑴", "\u3000", "Ａ", "½"]
+    chars = list(text)
+    for _ in range(len(chars) // 500):
+        at = rng.randrange(len(chars))
+        if chars[at] not in "\n":
+            chars[at] = rng.choice(marks)
+    return "".join(chars).replace("\n", "\r\n")
+
+
 @pytest.mark.parametrize("seed", range(16))
 def test_told_mode_makes_every_full_finding_near_a_change(seed: int) -> None:
     rng = random.Random(seed)
     lang = "zh" if seed % 2 == 0 else "en"
     text = _document(rng, lang, rng.randint(120_000, 260_000), strips=rng.randint(4, 10))
+    if seed % 4 == 3:
+        text = _odd(rng, text)
     assert len(text) >= so.SMALL
     full = _lay007(text, None)
     assert full, "the generated strips are found by a full run"
