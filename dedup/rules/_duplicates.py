@@ -1003,44 +1003,16 @@ class _Index:
         """Form and heading id of every block of ``text``, remembered for the next pass.
 
         Blocks between changed ones take their ids from the same stretch of the previous text
-        (found as it was, with the same block edges); the changed blocks, and any stretch not
-        found so, are folded afresh.
+        (:func:`_carried`); the changed blocks, and any stretch not found so, are folded afresh.
         """
         import numpy as np
 
-        n = len(blocks)
-        starts = np.fromiter([b.start for b in blocks], dtype=np.int64, count=n)
-        ends = np.fromiter([b.end for b in blocks], dtype=np.int64, count=n)
-        form = np.full(n, -2, dtype=np.int64)
-        heading = np.full(n, -1, dtype=np.int64)
-        old, old_starts, old_ends = self.text, self.starts, self.ends
-        marked = np.zeros(n + 2, dtype=bool)
-        marked[0] = marked[-1] = True
-        marked[np.asarray(changed, dtype=np.int64) + 1] = True
-        # runs of unchanged blocks, [first, stop): where the marks switch off and on again
-        edges = np.flatnonzero(marked[1:] != marked[:-1])
-        bound = 0
-        for first, stop in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
-            lo, hi = int(starts[first]), int(ends[stop - 1])
-            piece = text[lo:hi]
-            # where its first characters stand again, then the whole stretch compared there (a find of
-            # the whole stretch would first build its tables)
-            at = old.find(piece[:_CARRY_PROBE], bound)
-            while at >= 0 and not old.startswith(piece, at):
-                at = old.find(piece[:_CARRY_PROBE], at + 1)
-            if at < 0:
-                continue
-            k = int(np.searchsorted(old_starts, at))
-            m = stop - first
-            if (
-                k + m <= len(old_starts)
-                and np.array_equal(old_starts[k : k + m] - at, starts[first:stop] - lo)
-                and np.array_equal(old_ends[k : k + m] - at, ends[first:stop] - lo)
-            ):
-                form[first:stop] = self.block_form[k : k + m]
-                heading[first:stop] = self.block_heading[k : k + m]
-                bound = at + hi - lo
-        fresh = np.flatnonzero(form == -2)
+        starts, ends = _edges(blocks)
+        was = _carried(self.text, self.starts, self.ends, text, starts, ends, changed)
+        kept = was >= 0
+        form = np.where(kept, self.block_form[np.maximum(was, 0)], -2)
+        heading = np.where(kept, self.block_heading[np.maximum(was, 0)], -1)
+        fresh = np.flatnonzero(~kept)
         if len(fresh):
             raws = [text[int(starts[i]) : int(ends[i])] for i in fresh.tolist()]
             form[fresh] = self.form_ids(matching_forms(raws))
@@ -1061,6 +1033,56 @@ class _Index:
         counts = np.bincount(form[form >= 0], minlength=len(self.forms))
         sizes = np.bincount(heading[heading >= 0], minlength=len(self.headings))
         return _PassCounts(counts, sizes, gone_forms[gone_forms >= 0])
+
+
+def _edges(blocks: Sequence[Block]) -> tuple[Any, Any]:
+    """Start and end offsets of ``blocks`` (numpy arrays)."""
+    import numpy as np
+
+    n = len(blocks)
+    return (np.fromiter([b.start for b in blocks], dtype=np.int64, count=n),
+            np.fromiter([b.end for b in blocks], dtype=np.int64, count=n))
+
+
+def _carried(old: str, old_starts: Any, old_ends: Any, text: str, starts: Any, ends: Any,
+             changed: Sequence[int]) -> Any:
+    """For each block of ``text`` (edges ``starts``/``ends``), the index of the block of the previous
+    text ``old`` it is, or -1.
+
+    The blocks between changed ones form stretches of unchanged text: each is found in ``old``
+    after the previous one (its first characters searched, then the whole stretch compared
+    there), and taken when the blocks there have the same edges.  A block so found has the text
+    of the old block, whatever else is true of it.
+    """
+    import numpy as np
+
+    n = len(starts)
+    was = np.full(n, -1, dtype=np.int64)
+    marked = np.zeros(n + 2, dtype=bool)
+    marked[0] = marked[-1] = True
+    marked[np.asarray(changed, dtype=np.int64) + 1] = True
+    # runs of unchanged blocks, [first, stop): where the marks switch off and on again
+    edges = np.flatnonzero(marked[1:] != marked[:-1])
+    bound = 0
+    for first, stop in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
+        lo, hi = int(starts[first]), int(ends[stop - 1])
+        piece = text[lo:hi]
+        # a find of the whole stretch would first build its tables: its first characters, then compare
+        at = old.find(piece[:_CARRY_PROBE], bound)
+        while at >= 0 and not old.startswith(piece, at):
+            at = old.find(piece[:_CARRY_PROBE], at + 1)
+        if at < 0:
+            continue
+        k = int(np.searchsorted(old_starts, at))
+        m = stop - first
+        if (
+            k + m <= len(old_starts)
+            and np.array_equal(old_starts[k : k + m] - at, starts[first:stop] - lo)
+            and np.array_equal(old_ends[k : k + m] - at, ends[first:stop] - lo)
+        ):
+            was[first:stop] = np.arange(k, k + m, dtype=np.int64)
+            bound = at + hi - lo
+    return was
 
 
 def _padded(a: Any, n: int) -> Any:
