@@ -31,7 +31,7 @@ from dedup.rules._duplicates import _STATE, _Index
 from dedup.rules.base import Context, Dirty
 
 sys.path.insert(0, str(Path(__file__).parent))
-from gen_docs import big_document, chinese_paragraph
+from gen_docs import big_document, chinese_paragraph, ocr_noise
 
 CONFIG = Config()
 DUP_CODES = ("DUP001", "DUP002", "DUP003")
@@ -157,6 +157,24 @@ def test_removing_one_of_three_copies_leaves_a_pair_of_untouched_blocks() -> Non
     assert isinstance(memo[_STATE], _Index)
     assert _removed(full, after) == {680}
     assert told == full
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_copy_leaving_an_lsh_bucket_changes_the_pairs_of_the_others(seed: int) -> None:
+    # five OCR-damaged copies of one paragraph share LSH buckets, where a member pairs only with the
+    # bucket's first member and the one before it.  One copy is rewritten: the others (untouched,
+    # and their texts as often as before) may gain pairs, and are looked at again
+    rng = random.Random(seed)
+    before = _paragraphs(9 + seed)
+    original = chinese_paragraph(rng, 6)
+    places = [40, 200, 330, 480, 640]
+    for place in places:
+        before[place] = ocr_noise(rng, original, 0.03)
+    after = list(before)
+    after[places[2]] = _paragraphs(20 + seed)[0]
+    told, full, memo = _later_pass(before, after, [places[2]])
+    assert isinstance(memo[_STATE], _Index)
+    assert full and told == full
 
 
 def test_an_unrelated_change_finds_nothing_and_costs_little() -> None:
