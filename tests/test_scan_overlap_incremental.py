@@ -151,6 +151,9 @@ def test_a_deletion_that_brings_the_copies_together_is_searched_again() -> None:
     strip = para[cut - 50 : cut]
     stray = chinese_paragraph(rng)[:12]
     paras[k] = para[:cut] + "\n" + stray + "\n" + strip + para[cut:]
+    more = random.Random(12)
+    while sum(map(len, paras)) < 300_000:  # long enough that the stretch is a small part of it
+        paras.append(chinese_paragraph(more))
     text = "\n\n".join(paras) + "\n"
     first = text.index(strip)
     second = text.index(strip, first + 1)

@@ -1353,14 +1353,17 @@ def _same_block(blocks: Sequence[Block], start: int, end: int) -> bool:
 # each changed place; the statistic is checked over a full window before the stretch, and where it
 # could decide a seed differently the pass falls back to the whole text.
 
+#: the characters a walk of :func:`_extend` may skip as noise over a lookback and more, each moving
+#: the diagonal by one: copies may stand this much further apart than their seeds
+_ERRORS = 3 + (2 * LOOKBACK) // 10 + DRIFT
 #: how far (matching-form characters) a run's stretch may reach, and a chain's extension move its ends
-_RUN_SPAN = 2 * LOOKBACK + 2 * MAX_GAP + 64
+_RUN_SPAN = 2 * (LOOKBACK + 2 * _ERRORS) + 2 * MAX_GAP + 64
 #: the text around a run that its filters read (seam, paragraph openings, line ends), original characters
 _CONTEXT = 1000
 #: clusters of seeds this far (matching-form characters) from the start of a stretch are complete,
 #: their first copies inside it and their extensions short of its edge (and this far from its end)
-_HEAD = 2 * LOOKBACK + MAX_GAP + _RESYNC + 8
-_TAIL = LOOKBACK + max(SEED.values()) + MAX_GAP + _RESYNC + 8
+_HEAD = 2 * (LOOKBACK + 2 * _ERRORS) + MAX_GAP + _RESYNC + 8
+_TAIL = LOOKBACK + 2 * _ERRORS + max(SEED.values()) + MAX_GAP + _RESYNC + 8
 #: more of the text than this share searched around the changed places is searched whole instead
 _DIRTY_SHARE = 0.3
 
@@ -1477,7 +1480,7 @@ def _region_runs(
         if not chains:
             return local, []  # no pair kept either
         # where any run of a cluster's seeds may lie, whichever of them a full search keeps
-        reach = [(p0 - 2 * LOOKBACK - 8, p1 + seed + LOOKBACK + 8) for p0, p1, _ in clusters]
+        reach = [(p0 - _HEAD, p1 + _TAIL) for p0, p1, _ in clusters]
         inside = [lo_ok <= p0 and p1 <= hi_ok for p0, p1, _ in clusters]
         runs = [_run(whole, c, min_run, fuzz.ratio) for c in chains]
         # the longest runs first, as find_overlaps (chains in the same order: clusters in order of position)
