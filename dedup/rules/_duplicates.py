@@ -11,6 +11,10 @@ documents take the linear path of :func:`_candidates_sketch`: one-permutation
 sketches and LSH bands, shared prefix/suffix keys in a sliding window, and byte
 probes of the candidates' ends (:mod:`dedup.similarity.blocks`).  Every candidate
 is verified with rapidfuzz before it counts.
+
+On a later pass of ``clean`` (``Context.dirty``) a long document is not analysed
+whole: only the units of pairs and neighbours that a change can have touched are
+(see the comment above ``_STATE``), with what is per text kept in ``Context.memo``.
 """
 
 from __future__ import annotations
