@@ -1349,9 +1349,12 @@ def _same_block(blocks: Sequence[Block], start: int, end: int) -> bool:
 # extending a chain moves its ends at most one lookback past its seeds.  A finding is decided by
 # its run, the runs it competes with for its copies (longer ones win), the text just around the
 # copies, and the seeds' boilerplate statistic (how often each gram was seen earlier in its window
-# of WINDOW characters).  The first three are found again exactly from a stretch of the text around
-# each changed place; the statistic is checked over a full window before the stretch, and where it
-# could decide a seed differently the pass falls back to the whole text.
+# of WINDOW characters, windows starting at multiples of WINDOW of the whole text's form).  The
+# first three are found again exactly from a stretch of the text around each changed place; the
+# statistic is counted over a full window before the stretch, and where that could drop a seed,
+# again from the true window start (the stretch's offset in the whole form).  A stretch that cannot
+# tell (a run or cluster reaching its edges) is widened; many changed places, a short text or a
+# change in the first lines (which decide the script) search the whole text, as a full run.
 
 #: the characters a walk of :func:`_extend` may skip as noise over a lookback and more, each moving
 #: the diagonal by one: copies may stand this much further apart than their seeds
