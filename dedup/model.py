@@ -270,12 +270,18 @@ def blocks_after_edits(blocks: Sequence[Block], old_length: int, text: str, edit
         else:
             stretches.append([lo, hi])
     out: list[Block] = []
+
+    def moved(first: int, last: int, shift: int) -> None:
+        """Old blocks ``first..last - 1``, untouched, ``shift`` further on."""
+        base = len(out)
+        out.extend(map(Block, range(base, base + last - first), [s + shift for s in starts[first:last]],
+                       [e + shift for e in ends[first:last]], itertools.repeat(text, last - first)))
+
     shift = 0
     done = 0  # old blocks before this index are placed
     k = 0  # edits before this index are inside placed stretches
     for lo, hi in stretches:
-        for b in blocks[done : max(done, lo)]:
-            out.append(Block(len(out), b.start + shift, b.end + shift, text))
+        moved(done, max(done, lo), shift)
         old_start = blocks[lo].start if lo >= 0 else 0
         old_end = blocks[hi].end if hi < n else old_length
         new_start = old_start + shift
@@ -286,8 +292,7 @@ def blocks_after_edits(blocks: Sequence[Block], old_length: int, text: str, edit
         for b in split_blocks(piece):
             out.append(Block(len(out), b.start + new_start, b.end + new_start, text))
         done = hi + 1
-    for b in blocks[done:]:
-        out.append(Block(len(out), b.start + shift, b.end + shift, text))
+    moved(done, n, shift)
     return tuple(out)
 
 
