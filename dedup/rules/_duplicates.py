@@ -707,6 +707,9 @@ def _decide(ctx: Context, pairs: list[Pair], norms: Sequence[str]) -> DuplicateA
     return DuplicateAnalysis(pairs, covered)
 
 
+_REPLACEMENT = "\ufffd"
+
+
 def _covers(removed: int, kept: int, how: str, norms: Sequence[str]) -> bool:
     """Whether the kept block holds everything the removed block says (no unique text lost)."""
     from rapidfuzz import fuzz
@@ -722,10 +725,13 @@ def _covers(removed: int, kept: int, how: str, norms: Sequence[str]) -> bool:
         return True
     # OCR damages a character here and there; a run of three or more characters that only the
     # removed copy has is text of its own (a fragment glued on by a join), not noise
-    return not any(
-        op.tag in ("insert", "replace") and op.dest_end - op.dest_start >= 3
-        for op in Levenshtein.opcodes(stays, gone)
-    )
+    own = [op.dest_end - op.dest_start for op in Levenshtein.opcodes(stays, gone) if op.tag in ("insert", "replace")]
+    if any(n >= 3 for n in own):
+        return False
+    # nor is a tenth of what the copy says: replacement characters (bytes that did not decode)
+    # make two blocks long and alike while "Cont\ufffd…2" and "Cont\ufffd…6" say different things
+    # (found by fuzzing)
+    return sum(own) * 10 <= max(1, len(gone) - gone.count(_REPLACEMENT))
 
 
 def _covered_parts(run: Run, norms: Sequence[str]) -> list[Run]:

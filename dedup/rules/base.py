@@ -140,7 +140,10 @@ class Context:
     #: text.  A rule may then skip work whose outcome cannot involve a changed place, but it must
     #: still return every finding with a safe fix that a full run would return and whose evidence
     #: (the text it looked at to decide) meets a changed place; everything else was decided, on the
-    #: same text, by the previous pass.  Extra findings are harmless.
+    #: same text, by the previous pass.  It must not propose a safe fix a full run would not (it
+    #: would be applied); extra unfixed findings are harmless.  Earlier-phase findings far from
+    #: the changes are missing from ``findings`` in this mode, unfixed ones included: a rule that
+    #: reads them must not decide anything far from the changes.
     dirty: Dirty | None = None
     #: caches that live across the passes of one ``clean`` (``None`` on a plain check).  Keys must
     #: be content (text, not offsets or block indices): the text moves between passes.
