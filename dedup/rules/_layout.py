@@ -598,18 +598,8 @@ def dirty_blocks(ctx: Context, reach: int = 0) -> list[int] | None:
 
 
 def _dirty_blocks(ctx: Context) -> list[int]:
-    dirty, blocks = ctx.dirty, ctx.blocks
-    assert dirty is not None
-    if len(dirty) * 32 < len(blocks):
-        return dirty.block_indices(blocks)
-    starts = [b.start for b in blocks]
-    found: set[int] = set()
-    for start, end in zip(dirty.starts, dirty.ends, strict=True):
-        # the last block starting at or before each end of the range (as Dirty.block_indices)
-        lo = max(0, bisect.bisect_right(starts, start) - 1)
-        hi = max(0, bisect.bisect_right(starts, end) - 1)
-        found.update(range(lo, hi + 1))
-    return sorted(found)
+    assert ctx.dirty is not None
+    return ctx.dirty.block_indices(ctx.blocks)
 
 
 def removed_blocks(ctx: Context) -> set[int]:

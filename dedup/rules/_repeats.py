@@ -889,18 +889,11 @@ def words_meet_memo(ctx: Context) -> set[str] | None:
 
 
 def _blocks_meeting(ctx: Context, dirty: Dirty) -> Iterable[int]:
-    """``dirty.block_indices(ctx.blocks)``; with many changed places, through a list of the block
-    starts (a bisection with a key calls it some thirty times per place)."""
-    blocks = ctx.blocks
-    if len(dirty) < 256:
-        return dirty.block_indices(blocks)
-    starts = [b.start for b in blocks]
-    found: set[int] = set()
-    for a, b in zip(dirty.starts, dirty.ends, strict=True):
-        lo = max(0, bisect.bisect_right(starts, a) - 1)
-        hi = max(0, bisect.bisect_right(starts, b) - 1)
-        found.update(range(lo, hi + 1))
-    return found
+    """``dirty.block_indices(ctx.blocks)``, shared by the REP rules and the layout rules."""
+    from dedup.rules._layout import dirty_blocks
+
+    shared = dirty_blocks(ctx)
+    return shared if shared is not None else dirty.block_indices(ctx.blocks)
 
 
 def _stutter_reach(ctx: Context, starts: Sequence[int], ends: Sequence[int]) -> set[int]:

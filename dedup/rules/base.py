@@ -114,10 +114,18 @@ class Dirty:
         its own), widened by ``reach`` blocks on each side; sorted."""
         found: set[int] = set()
         n = len(blocks)
+        # many places (a second pass of a long clean has thousands) are located in a list of the
+        # block starts, bisected in C; a few through the blocks (a key bisection calls the key
+        # some thirty times a place, building the list costs a pass over every block)
+        starts: Sequence[int] | None = [b.start for b in blocks] if len(self.starts) >= 64 else None
         for start, end in zip(self.starts, self.ends, strict=True):
             # the last block starting at or before each end of the range
-            lo = max(0, bisect_right(blocks, start, key=_block_start) - 1)
-            hi = max(0, bisect_right(blocks, end, key=_block_start) - 1)
+            if starts is None:
+                lo = max(0, bisect_right(blocks, start, key=_block_start) - 1)
+                hi = max(0, bisect_right(blocks, end, key=_block_start) - 1)
+            else:
+                lo = max(0, bisect_right(starts, start) - 1)
+                hi = max(0, bisect_right(starts, end) - 1)
             found.update(range(max(0, lo - reach), min(n, hi + reach + 1)))
         return sorted(found)
 
