@@ -417,18 +417,24 @@ def find_overlaps(norm: _Text, seed: int, min_run: int, fast: bool | None = None
     # folded on reading is then read window by window); the runs are chosen longest first.
     reader = _Reader(norm) if isinstance(norm, _Refolded) else norm
     runs = [_run(reader, c, min_run, fuzz.ratio) for c in chains]
-    found: list[Overlap] = []
-    # the first and the second copies of the runs found so far (each set is disjoint)
+    found = [o for k in _longest_disjoint(chains, runs) if (o := runs[k]) is not None]
+    found.sort(key=lambda o: o.b0)
+    return found
+
+
+def _longest_disjoint(chains: Sequence[_Chain], runs: Sequence[Overlap | None]) -> list[int]:
+    """Indices of the runs kept, longest chain first, each only if neither of its copies meets a
+    copy of a run kept before it (the first copies, and the second, form disjoint sets)."""
+    kept: list[int] = []
     taken_a, taken_b = _Disjoint(), _Disjoint()
     for k in sorted(range(len(chains)), key=lambda k: -(chains[k].j1 - chains[k].j0)):
         o = runs[k]
         if o is None or taken_a.overlaps(o.a0, o.a1) or taken_b.overlaps(o.b0, o.b1):
             continue
-        found.append(o)
+        kept.append(k)
         taken_a.add(o.a0, o.a1)
         taken_b.add(o.b0, o.b1)
-    found.sort(key=lambda o: o.b0)
-    return found
+    return kept
 
 
 def _run(norm: _Text, c: _Chain, min_run: int, ratio_of: Callable[[str, str], float]) -> Overlap | None:
@@ -1487,15 +1493,7 @@ def _region_runs(
         inside = [lo_ok <= p0 and p1 <= hi_ok for p0, p1, _ in clusters]
         runs = [_run(whole, c, min_run, fuzz.ratio) for c in chains]
         # the longest runs first, as find_overlaps (chains in the same order: clusters in order of position)
-        accepted: set[int] = set()
-        taken_a, taken_b = _Disjoint(), _Disjoint()
-        for k in sorted(range(len(chains)), key=lambda k: -(chains[k].j1 - chains[k].j0)):
-            o = runs[k]
-            if o is None or taken_a.overlaps(o.a0, o.a1) or taken_b.overlaps(o.b0, o.b1):
-                continue
-            accepted.add(k)
-            taken_a.add(o.a0, o.a1)
-            taken_b.add(o.b0, o.b1)
+        accepted = set(_longest_disjoint(chains, runs))
         # the places whose clusters must be exact: around the changed places, and the copies of the runs
         # competing with a run that meets one
         must: list[tuple[int, int]] = [(zn0, zn1)]
