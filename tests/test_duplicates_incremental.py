@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 
 from dedup.config import Config
-from dedup.engine import changed_places, check_document, clean_document
-from dedup.fixer import apply_fixes
+from dedup.engine import clean_document
 from dedup.model import Document, Finding
 from dedup.rules import registry
 from dedup.rules._duplicates import _STATE, _Index
@@ -32,6 +31,7 @@ from dedup.rules.base import Context, Dirty
 
 sys.path.insert(0, str(Path(__file__).parent))
 from gen_docs import big_document, chinese_paragraph, ocr_noise
+from later_passes import later_passes
 
 CONFIG = Config()
 DUP_CODES = ("DUP001", "DUP002", "DUP003")
@@ -187,28 +187,14 @@ def test_an_unrelated_change_finds_nothing_and_costs_little() -> None:
 
 
 def _passes_agree(text: str) -> int:
-    """The whole-document loop of clean by hand: on every later pass, the duplicate rules told where
-    the text changed propose every safe fix a full run of them proposes; return how many later
-    passes took the incremental path."""
-    memo: dict[str, object] = {}
-    first = check_document(Document(text), CONFIG, memo=memo)
-    step = apply_fixes(text, first.findings)
-    current = step.text
+    """On every later pass of clean, the duplicate rules told where the text changed propose every
+    safe fix a full run of them proposes; return how many later passes took the incremental path."""
     incremental = 0
-    for _ in range(CONFIG.max_passes - 1):
-        if not step.applied or current == text:
-            break
-        dirty = changed_places(step)
-        told = check_document(Document(current), CONFIG, fixable_only=True, dirty=dirty, memo=memo).findings
-        full = check_document(Document(current), CONFIG, fixable_only=True).findings
-        dup_told = _fixes([f for f in told if f.rule in DUP_CODES])
-        dup_full = _fixes([f for f in full if f.rule in DUP_CODES])
+    for later in later_passes(text, CONFIG):
+        dup_told = _fixes([f for f in later.told if f.rule in DUP_CODES])
+        dup_full = _fixes([f for f in later.full if f.rule in DUP_CODES])
         assert dup_full <= dup_told, sorted(dup_full - dup_told)[:3]
-        incremental += isinstance(memo.get(_STATE), _Index)
-        step = apply_fixes(current, full)
-        if step.text == current:
-            break
-        current = step.text
+        incremental += isinstance(later.memo.get(_STATE), _Index)
     return incremental
 
 

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from later_passes import later_passes
 from strategies import documents
 
 from dedup.config import Config
-from dedup.engine import changed_places, check_document, clean_document
-from dedup.fixer import FixResult, apply_fixes
+from dedup.engine import changed_places, clean_document
+from dedup.fixer import apply_fixes
 from dedup.io import read_document
 from dedup.model import Document, Edit, Finding, Fix, Span
 from dedup.rules.base import Dirty
@@ -42,33 +43,16 @@ def _safe_fixes(findings: list[Finding]) -> set[tuple[str, tuple[tuple[int, int,
 
 
 def _passes_agree(text: str, config: Config = CONFIG) -> int:
-    """Run the incremental loop by hand and check the rule contract on each later pass; return
-    the number of later passes that had something to look at."""
-    memo: dict[str, object] = {}
-    doc = Document(text)
-    first = check_document(doc, config, memo=memo)
-    step: FixResult = apply_fixes(text, first.findings)
-    current = step.text
+    """Check the rule contract on each later pass of clean; return how many there were."""
     looked = 0
-    for _ in range(config.max_passes - 1):
-        if not step.applied or current == text:
-            break
-        dirty = changed_places(step)
-        doc = doc.edited(current, sorted((e for f in step.applied if f.fix for e in f.fix.edits),
-                                         key=lambda e: (e.start, e.end)))
-        assert doc.blocks == Document(current).blocks
-        told = check_document(doc, config, fixable_only=True, dirty=dirty, memo=memo).findings
-        full = check_document(Document(current), config, fixable_only=True).findings
-        missing = _safe_fixes(full) - _safe_fixes(told)
+    for later in later_passes(text, config):
+        assert later.doc.blocks == Document(later.doc.text).blocks
+        missing = _safe_fixes(later.full) - _safe_fixes(later.told)
         assert not missing, f"a later pass missed safe fixes a full run proposes: {sorted(missing)[:5]}"
         # an extra safe fix would be applied: it is no more harmless than a missing one
-        extra = _safe_fixes(told) - _safe_fixes(full)
+        extra = _safe_fixes(later.told) - _safe_fixes(later.full)
         assert not extra, f"a later pass proposed safe fixes a full run does not: {sorted(extra)[:5]}"
         looked += 1
-        step = apply_fixes(current, full)
-        if step.text == current:
-            break
-        current = step.text
     return looked
 
 
