@@ -149,15 +149,16 @@ def _edits(step: FixResult) -> list[Edit]:
 
 
 def changed_places(step: FixResult) -> Dirty:
-    """Where the text after ``step`` differs from the text before it, and where the fixes it had
-    to skip lie (the next pass must look at them again), in offsets of the text after it."""
+    """Where the text after ``step`` differs from the text before it, where the fixes it had to
+    skip lie (the next pass must look at them again), and the twins its fixes kept, in offsets of
+    the text after it.  :attr:`Dirty.edited` leaves out the kept twins (unchanged text)."""
     edits = _edits(step)
     moved = _position_map(edits)
     ranges: list[tuple[int, int]] = []
     for e in edits:
         start = moved(e.start, False)
         ranges.append((start, start + len(e.replacement)))
-    spans: list[Span] = [k for f in step.applied if f.fix is not None for k in f.fix.keeps]
+    spans: list[Span] = []
     for skipped in step.skipped:
         f = skipped.finding
         spans.extend((f.span, *f.related))
@@ -165,7 +166,10 @@ def changed_places(step: FixResult) -> Dirty:
             spans.extend(e.span for e in f.fix.edits)
             spans.extend(f.fix.keeps)
     ranges.extend((moved(s.start, False), moved(s.end, True)) for s in spans)
-    return Dirty(ranges)
+    kept = [(moved(k.start, False), moved(k.end, True)) for f in step.applied if f.fix is not None for k in f.fix.keeps]
+    if not kept:
+        return Dirty(ranges)
+    return Dirty([*ranges, *kept], edited=Dirty(ranges))
 
 
 def clean_document(doc: Document, config: Config | None = None, *, incremental: bool = True) -> CleanResult:

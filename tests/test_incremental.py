@@ -113,6 +113,8 @@ def test_changed_places_are_in_offsets_of_the_new_text() -> None:
     # the deletion leaves a point at 2; "XYZ" lies at 7..10; the kept twin 15..18 moved to 13..16
     assert dirty.starts == [2, 7, 13]
     assert dirty.ends == [2, 10, 16]
+    # where the text changed, without the kept twin (unchanged text)
+    assert (dirty.edited.starts, dirty.edited.ends) == ([2, 7], [2, 10])
 
 
 def test_skipped_fixes_are_looked_at_again() -> None:
@@ -125,6 +127,20 @@ def test_skipped_fixes_are_looked_at_again() -> None:
     # the skipped fix's span 3..8 lies partly in the deleted range: it starts where that was
     assert dirty.touches(0, 0) and dirty.touches(3, 3)
     assert not dirty.touches(4, 9)
+    # nothing kept by an applied fix: edited is every place
+    assert dirty.edited is dirty
+
+
+def test_twins_of_skipped_fixes_stay_among_the_edited_places() -> None:
+    text = "aaaa bbbb cccc dddd"
+    first = _finding(0, 5, "", text, keeps=(Span(15, 19),))
+    clash = _finding(3, 8, "", text, keeps=(Span(10, 14),))
+    step = apply_fixes(text, [first, clash])
+    assert [s.finding for s in step.skipped] == [clash]
+    edited = changed_places(step).edited
+    # the applied fix's twin (now 10..14) is left out; the skipped fix's twin (now 5..9) is not
+    assert edited.touches(5, 9) and not edited.touches(11, 13)
+    assert changed_places(step).touches(11, 13)
 
 
 def test_dirty_touches_and_blocks() -> None:

@@ -271,3 +271,18 @@ def test_layout_fault_documents_keep_the_contract_on_every_later_pass(lang: str)
         looked += _passes_agree(text)
         _same_result(text)
     assert looked >= 10  # most of them need a second pass: the comparison means something
+
+
+def test_lay006_does_not_look_at_a_twin_kept_by_the_last_pass() -> None:
+    seam = "The mayor opened the new bridge on the river.\n\nopened the new bridge on the river. Crowds cheered."
+    text = "\n\n".join([seam, *_filler(40), "The end of the page."])
+    doc = Document(text)
+    second = _block_with(doc, "Crowds")
+    far = _block_with(doc, "The end").start
+    full = _safe(_run(_context(text), "REP001", "REP002", "LAY006"), "LAY006")
+    assert len(full) == 1
+    # the seam's second block as changed text, then as the twin a fix kept (unchanged text)
+    changed = Dirty([(second.start, second.end), (far, far)])
+    assert _safe(_run(_context(text, changed), "REP001", "REP002", "LAY006"), "LAY006") == full
+    kept = Dirty([(second.start, second.end), (far, far)], edited=Dirty([(far, far)]))
+    assert not _safe(_run(_context(text, kept), "REP001", "REP002", "LAY006"), "LAY006")

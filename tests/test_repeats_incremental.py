@@ -120,6 +120,20 @@ def test_a_changed_block_is_looked_at_and_a_far_one_is_not(path: str) -> None:
     assert _safe(_run(text, both)) == told_near | told_far
 
 
+def test_a_twin_kept_by_the_last_pass_is_not_looked_at(path: str) -> None:
+    rng = random.Random(9)
+    twin = "推进建设、沿江快速路一期、滨海大道二期、沿江快速路一期、滨海大道二期，完善配套。"
+    text = "\n\n".join([twin, *_filler(rng, 30000, "检查"), "结尾一段文字。"])
+    at_twin = (text.index(twin), text.index(twin) + len(twin))
+    far = text.index("结尾")
+    full = _safe(_run(text, None))
+    assert {rule for rule, _ in full} == {"REP001"}
+    # the same places, once as changed text and once as the twin a fix kept: only changed text
+    # can hold a finding the last pass did not decide
+    assert _safe(_run(text, Dirty([at_twin, (far, far)]))) == full
+    assert not _run(text, Dirty([at_twin, (far, far)], edited=Dirty([(far, far)])))
+
+
 # --- REP002's words-meet window reaches across blocks -------------------------------------------
 
 _DOUBLED = "加强湿地保护，建设鹤溪鹤溪公园步道。"

@@ -839,18 +839,21 @@ def _live(blocks: list[Block], deletions: list[Span]) -> list[Block]:
 
 def _scope(ctx: Context) -> list[int]:
     """Positions (in ctx.blocks) of the blocks a later pass of the REP rules looks at."""
-    dirty = ctx.dirty
-    assert dirty is not None
+    assert ctx.dirty is not None
+    # the twins kept by the last pass's fixes are unchanged text with unchanged surroundings (their
+    # own places are marked when something near changed): the reach above never needs them
+    dirty = ctx.dirty.edited
     blocks = ctx.blocks
-    found = set(_blocks_meeting(ctx, dirty))
+    found = set(_blocks_meeting(ctx, dirty) if dirty is ctx.dirty else dirty.block_indices(blocks))
     if not ctx.enabled or ctx.is_enabled("REP002"):
         found.update(_stutter_reach(ctx, dirty.starts, dirty.ends))
-        # a deletion an earlier phase plans anew (its own evidence changed) may suppress a REP001
-        # finding that kept REP002 from reporting a doubling inside it: look at its blocks too
-        for d in ctx.planned_deletions():
-            lo = bisect.bisect_right(blocks, d.start, key=_block_start) - 1
-            hi = bisect.bisect_right(blocks, d.end - 1, key=_block_start) - 1
-            found.update(range(max(lo, 0), hi + 1))
+    # a deletion an earlier phase plans anew (its own evidence changed; it may delete such a kept
+    # twin) may suppress a REP001 finding that kept REP002 from reporting a doubling inside it, and
+    # it makes a new seam for LAY006 (below): look at its blocks too
+    for d in ctx.planned_deletions():
+        lo = bisect.bisect_right(blocks, d.start, key=_block_start) - 1
+        hi = bisect.bisect_right(blocks, d.end - 1, key=_block_start) - 1
+        found.update(range(max(lo, 0), hi + 1))
     if not ctx.enabled or ctx.is_enabled("LAY006"):
         # LAY006, a later phase, leaves alone a seam a repeat owns, fixed or not: the live blocks
         # next to those looked at here are at its seams, so their repeats must be found as a full

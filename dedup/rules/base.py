@@ -81,9 +81,10 @@ class Dirty:
     previous pass on the same text (see :attr:`Context.dirty`).
     """
 
-    __slots__ = ("ends", "starts")
+    __slots__ = ("_edited", "ends", "starts")
 
-    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+    def __init__(self, ranges: Iterable[tuple[int, int]], edited: Dirty | None = None) -> None:
+        self._edited = edited
         starts: list[int] = []
         ends: list[int] = []
         for start, end in sorted(ranges):
@@ -97,6 +98,19 @@ class Dirty:
 
     def __bool__(self) -> bool:
         return bool(self.starts)
+
+    @property
+    def edited(self) -> Dirty:
+        """These places less the retained twins of the fixes the previous pass applied: where the
+        text changed, and everything of the fixes it skipped.
+
+        Enough for a rule whose evidence is the text within a reach of its finding (and the
+        findings of earlier phases there): a twin that a fix kept is unchanged, and so is the text
+        around it unless another place is near (its safe findings were decided by the previous
+        pass).  A rule that follows twins or document-wide counts (the duplicate rules, LAY007,
+        LAY003) needs every place; so does a rule whose findings such a rule reads.
+        """
+        return self if self._edited is None else self._edited
 
     def __len__(self) -> int:
         return len(self.starts)
