@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -247,7 +248,8 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None,
 
     ``record``, when given, receives what a later pass of ``clean`` needs to redo this for a few
     blocks alone (see :func:`_analyse_dirty`): whether all pairs were compared (``all_pairs``), the
-    heading key of each numbered heading (``headings``), and the sketch rows' keys.
+    heading key of each numbered heading (``headings``), the sketch rows' keys and probes, and the
+    verdict on every candidate of two different texts (``verdicts``: ``(a, b, verdict)``).
     """
     long_ids = [i for i, t in enumerate(norms) if len(t) >= MIN_CHARS]
     candidates: set[tuple[int, int]] = set()
@@ -309,6 +311,9 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None,
 
     verify = _verifier()
     verdicts: dict[tuple[str, str], tuple[float, str] | None] = {}
+    # every verdict on two different texts, for a later pass (the sketch path only: it is what one reads)
+    log: list[tuple[int, int, tuple[float, str] | None]] | None = (
+        record.setdefault("verdicts", []) if record is not None and not all_pairs else None)
     pairs: list[Pair] = []
     for a, b in sorted(candidates):
         if a == b:
@@ -329,6 +334,8 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None,
                 verdict = verdicts[texts]
             else:
                 verdict = verdicts[texts] = verify(x, y)
+        if log is not None and x != y:
+            log.append((a, b, verdict))
         if verdict and (verdict[1] == "exact" or shortest >= MIN_CHARS):
             pairs.append(Pair(a, b, verdict[0], verdict[1]))
     seen = {p.key for p in pairs}
@@ -643,14 +650,12 @@ def analyse(ctx: Context) -> DuplicateAnalysis:
     """
     if ctx.dirty is not None and ctx.memo is not None:
         done = _analyse_dirty(ctx)
-        if isinstance(done, DuplicateAnalysis):
+        if done is not None:
             return done
-        # too much changed to gain anything: the whole text, keeping the state (already updated)
-        return _analyse_full(ctx, record=not done)
     return _analyse_full(ctx)
 
 
-def _analyse_full(ctx: Context, record: bool = True) -> DuplicateAnalysis:
+def _analyse_full(ctx: Context) -> DuplicateAnalysis:
     blocks = ctx.blocks
     # blocks that phase-10 rules (page markers) delete whole are furniture, not content
     gone = ctx.removed_blocks()
@@ -659,16 +664,12 @@ def _analyse_full(ctx: Context, record: bool = True) -> DuplicateAnalysis:
     # a long document's matching form is made once, whole, for LAY007 too; the blocks' are cut from it
     forms = held_block_forms(ctx) or _norm_texts(blocks)
     norms = ["" if b.index in gone else t for b, t in zip(blocks, forms, strict=True)]
-    found: dict[str, Any] | None = {} if ctx.memo is not None and record else None
+    found: dict[str, Any] | None = {} if ctx.memo is not None else None
     pairs = [p for p in find_pairs(norms, blocks, found) if p.a not in gone and p.b not in gone]
     if ctx.memo is not None and found is not None:
         # what a later pass starts from: kept by reference, indexed only if a later pass comes
         first = _FirstPass(ctx.text, blocks, forms, gone, found, pairs)
         ctx.memo[_STATE] = None if found.get("all_pairs", True) else first
-    elif ctx.memo is not None and isinstance(ctx.memo.get(_STATE), _Index):
-        # a later pass that changed too much for the unit search: the texts' partners from this run
-        index = ctx.memo[_STATE]
-        index.set_partners(pairs, index.form_of_blocks)
     del forms
     return _decide(ctx, pairs, norms)
 
@@ -908,6 +909,75 @@ def _heading_key(raw: str) -> str | None:
     return None
 
 
+#: recent probe verdicts kept in a dict, before they are merged into the sorted arrays
+_RECENT_PROBES = 4096
+
+
+class _ProbeMemo:
+    """Probe verdicts on pairs of forms, by kind of candidate: a function of the two texts in their
+    order (the shorter probes the longer; of two as long, the first), so a pair of forms probed
+    once is never probed again.  Kept as sorted codes (``fx << 32 | fy``) searched all at once,
+    with the latest few in a dict (merging re-sorts everything)."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.codes: dict[str, Any] = {}
+        self.passed: dict[str, Any] = {}
+        self.recent: dict[str, dict[int, bool]] = {}
+        for kind in ("band", "head", "tail"):
+            self.codes[kind] = np.zeros(0, dtype=np.int64)
+            self.passed[kind] = np.zeros(0, dtype=bool)
+            self.recent[kind] = {}
+
+    @staticmethod
+    def _codes(fx: Any, fy: Any) -> Any:
+        import numpy as np
+
+        return (fx.astype(np.int64) << np.int64(32)) | fy.astype(np.int64)
+
+    def lookup(self, kind: str, fx: Any, fy: Any) -> tuple[Any, Any]:
+        """Which pairs are known, and which of those pass."""
+        import numpy as np
+
+        codes = self._codes(fx, fy)
+        known_codes, known_passed = self.codes[kind], self.passed[kind]
+        if len(known_codes):
+            at = np.minimum(np.searchsorted(known_codes, codes), len(known_codes) - 1)
+            known = known_codes[at] == codes
+            passed = known & known_passed[at]
+        else:
+            known = np.zeros(len(codes), dtype=bool)
+            passed = np.zeros(len(codes), dtype=bool)
+        recent = self.recent[kind]
+        if recent:
+            for k in np.flatnonzero(~known).tolist():
+                verdict = recent.get(int(codes[k]))
+                if verdict is not None:
+                    known[k] = True
+                    passed[k] = verdict
+        return known, passed
+
+    def add(self, kind: str, fx: Any, fy: Any, passed: Any) -> None:
+        """Remember the verdicts ``passed`` on the pairs ``fx``, ``fy``."""
+        import numpy as np
+
+        recent = self.recent[kind]
+        codes = self._codes(fx, fy)
+        if len(recent) + len(codes) <= _RECENT_PROBES:
+            recent.update(zip(codes.tolist(), passed.tolist(), strict=True))
+            return
+        codes = np.concatenate((self.codes[kind], np.fromiter(recent, dtype=np.int64, count=len(recent)), codes))
+        passed = np.concatenate((self.passed[kind], np.fromiter(recent.values(), dtype=bool, count=len(recent)),
+                                 passed.astype(bool)))
+        recent.clear()
+        by = np.argsort(codes, kind="stable")
+        codes, passed = codes[by], passed[by]
+        first = np.ones(len(codes), dtype=bool)
+        first[1:] = codes[1:] != codes[:-1]
+        self.codes[kind], self.passed[kind] = codes[first], passed[first]
+
+
 class _Index:
     """What one clean knows of the texts it met, by content, and of the pass before.
 
@@ -931,7 +1001,7 @@ class _Index:
         self.keys = np.zeros((0, BANDS), dtype=np.uint32)
         self.heads = np.zeros(0, dtype=np.int64)
         self.tails = np.zeros(0, dtype=np.int64)
-        self.probed: dict[tuple[int, int, str], bool] = {}
+        self.probes = _ProbeMemo()
         self.verdicts: dict[tuple[int, int], tuple[float, str] | None] = {}
         #: form id -> the other forms its copies are verified near or contained copies of (exact
         #: copies and numbered headings aside), as of the last pass that looked at it
@@ -945,6 +1015,68 @@ class _Index:
         self.block_heading = np.zeros(0, dtype=np.int64)
         #: form id of each block of the current pass (-1: empty or furniture)
         self.form_of_blocks: Any = None
+
+    @classmethod
+    def of_first_pass(cls, state: _FirstPass) -> _Index:
+        """The index of what pass 1 found (see :func:`find_pairs`' ``record``)."""
+        import numpy as np
+
+        index = cls()
+        record = state.record
+        first_form = index.form_ids(state.forms, record)
+        headings = record.get("headings", {})
+        first_heading = np.full(len(state.forms), -1, dtype=np.int64)
+        if headings:
+            first_heading[list(headings)] = index.heading_ids(list(headings.values()))
+        index.prev = index.pass_counts(first_form, first_heading, state.gone)
+        index.set_partners(state.pairs, first_form)
+        index.text = state.text
+        index.starts, index.ends = _edges(state.blocks)
+        index.block_form, index.block_heading = first_form, first_heading
+        # its probes and verdicts, by the forms they were about
+        if "texts" in record:
+            row_form = index.form_ids(record["texts"])
+            for kind, part, passed in record.get("probed", ()):
+                index.probes.add(kind, row_form[part[:, 0]], row_form[part[:, 1]], passed)
+        form_of = first_form.tolist()
+        verdicts = index.verdicts
+        for a, b, verdict in record.get("verdicts", ()):
+            fa, fb = form_of[a], form_of[b]
+            verdicts[(fa, fb) if fa < fb else (fb, fa)] = verdict
+        return index
+
+    def probe(self, kind: str, fx: Any, fy: Any) -> Any:
+        """Whether each pair of forms ``fx[k]``, ``fy[k]`` (the earlier row first) passes the probes
+        of its kind of candidate (``band``, ``head`` or ``tail``), as :func:`duplicate_candidates`
+        probes it; memoised by content."""
+        import numpy as np
+
+        from dedup.similarity.blocks import _SHIFT_BATCH, gram_fingerprints, probe_pairs, shifted_pairs
+
+        known, passed = self.probes.lookup(kind, fx, fy)
+        todo = np.flatnonzero(~known)
+        if not len(todo):
+            return passed
+        ids = _distinct(np.concatenate((fx[todo], fy[todo])))
+        texts = self.forms
+        grams, starts = gram_fingerprints([texts[f] for f in ids.tolist()])
+        lengths = np.diff(starts)
+        part = np.stack((np.searchsorted(ids, fx[todo]), np.searchsorted(ids, fy[todo])), axis=1)
+        found = np.zeros(len(todo), dtype=bool)
+        for lo in range(0, len(todo), _PROBE_CHUNK):
+            some = part[lo : lo + _PROBE_CHUNK]
+            if kind == "band":
+                aligned, anchored = probe_pairs(some, lengths, grams, starts)
+                slid = np.flatnonzero(~anchored)
+                for first in range(0, len(slid), _SHIFT_BATCH):
+                    these = slid[first : first + _SHIFT_BATCH]
+                    aligned[these] = shifted_pairs(some[these], lengths, grams, starts)
+            else:
+                aligned = probe_pairs(some, lengths, grams, starts, "start" if kind == "head" else "end")[0]
+            found[lo : lo + len(some)] = aligned
+        passed[todo] = found
+        self.probes.add(kind, fx[todo], fy[todo], found)
+        return passed
 
     def set_partners(self, pairs: Sequence[Pair], form: Any) -> None:
         """The partners of every form from the pairs of a full run (``form``: each block's form id)."""
@@ -990,7 +1122,7 @@ class _Index:
         if len(long_):
             texts = [fresh[i] for i in long_.tolist()]
             known = dict(zip(sketch["texts"], range(len(sketch["texts"])), strict=True)) if sketch else {}
-            rows = np.fromiter((known.get(t, -1) for t in texts), dtype=np.int64, count=len(texts))
+            rows = np.fromiter(map(known.get, texts, itertools.repeat(-1)), dtype=np.int64, count=len(texts))
             have = rows >= 0
             if have.any():
                 assert sketch is not None
@@ -1051,8 +1183,12 @@ def _edges(blocks: Sequence[Block]) -> tuple[Any, Any]:
     import numpy as np
 
     n = len(blocks)
-    return (np.fromiter([b.start for b in blocks], dtype=np.int64, count=n),
-            np.fromiter([b.end for b in blocks], dtype=np.int64, count=n))
+    return (np.fromiter(map(_block_start, blocks), dtype=np.int64, count=n),
+            np.fromiter(map(_block_end, blocks), dtype=np.int64, count=n))
+
+
+_block_start = operator.attrgetter("start")
+_block_end = operator.attrgetter("end")
 
 
 def _carried(old: str, old_starts: Any, old_ends: Any, text: str, starts: Any, ends: Any,
@@ -1061,7 +1197,7 @@ def _carried(old: str, old_starts: Any, old_ends: Any, text: str, starts: Any, e
     text ``old`` it is, or -1.
 
     The blocks between changed ones form stretches of unchanged text: each is found in ``old``
-    after the previous one (its first characters searched, then the whole stretch compared
+    after the previous one found (its first characters searched, then the whole stretch compared
     there), and taken when the blocks there have the same edges.  A block so found has the text
     of the old block, whatever else is true of it.
     """
@@ -1074,25 +1210,36 @@ def _carried(old: str, old_starts: Any, old_ends: Any, text: str, starts: Any, e
     marked[np.asarray(changed, dtype=np.int64) + 1] = True
     # runs of unchanged blocks, [first, stop): where the marks switch off and on again
     edges = np.flatnonzero(marked[1:] != marked[:-1])
+    firsts, stops = edges[0::2], edges[1::2]
+    found: list[int] = []
+    where: list[int] = []
     bound = 0
-    for first, stop in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
-        lo, hi = int(starts[first]), int(ends[stop - 1])
+    for k, (lo, hi) in enumerate(zip(starts[firsts].tolist(), ends[stops - 1].tolist(), strict=True)):
         piece = text[lo:hi]
         # a find of the whole stretch would first build its tables: its first characters, then compare
         at = old.find(piece[:_CARRY_PROBE], bound)
         while at >= 0 and not old.startswith(piece, at):
             at = old.find(piece[:_CARRY_PROBE], at + 1)
-        if at < 0:
-            continue
-        k = int(np.searchsorted(old_starts, at))
-        m = stop - first
-        if (
-            k + m <= len(old_starts)
-            and np.array_equal(old_starts[k : k + m] - at, starts[first:stop] - lo)
-            and np.array_equal(old_ends[k : k + m] - at, ends[first:stop] - lo)
-        ):
-            was[first:stop] = np.arange(k, k + m, dtype=np.int64)
+        if at >= 0:
+            found.append(k)
+            where.append(at)
             bound = at + hi - lo
+    if not found:
+        return was
+    # the blocks of each stretch found, against the blocks from where it stands in the old text
+    ks = np.array(found, dtype=np.int64)
+    ats = np.array(where, dtype=np.int64)
+    first, size = firsts[ks], stops[ks] - firsts[ks]
+    new_ids = _spans(first, first + size)
+    stretch = np.repeat(np.arange(len(ks)), size)
+    old_ids = np.searchsorted(old_starts, ats)[stretch] + (new_ids - first[stretch])
+    inside = old_ids < len(old_starts)
+    old_ids = np.where(inside, old_ids, 0)
+    shift = (ats - starts[first])[stretch]
+    same = inside & (old_starts[old_ids] == starts[new_ids] + shift) & (old_ends[old_ids] == ends[new_ids] + shift)
+    whole = np.bincount(stretch[~same], minlength=len(ks)) == 0
+    take = whole[stretch]
+    was[new_ids[take]] = old_ids[take]
     return was
 
 
@@ -1122,85 +1269,213 @@ def _spans(lo: Any, hi: Any) -> Any:
     return starts + np.arange(total, dtype=np.int64)
 
 
-def _analyse_dirty(ctx: Context) -> DuplicateAnalysis | bool:
-    """:func:`analyse` of a later pass; or False when the full run must take over and record a fresh
-    state (a short document, or no state from the pass before), True when it must take over but
-    the state stays valid (so much changed that the units would cover most of the text)."""
+def _analyse_dirty(ctx: Context) -> DuplicateAnalysis | None:
+    """:func:`analyse` of a later pass; None when the full run must take over and record a fresh
+    state (a document whose long blocks are all compared with each other, or no state from the
+    pass before).
+
+    A few changed blocks take the unit search (:class:`_Dirty`); many take the full analysis with
+    every per-text quantity from the memo (:func:`_analyse_memo`): the same findings either way.
+    """
+    import numpy as np
+
     assert ctx.memo is not None and ctx.dirty is not None
     state = ctx.memo.get(_STATE)
-    if state is None or len(ctx.dirty) > len(ctx.blocks) // _MANY_CHANGES:
-        # so many changed places that the units would cover much of the text: the full run is no
-        # slower, and it leaves a fresh state (by reference) for the next pass
-        return False
-    if isinstance(state, _FirstPass):
+    if state is None:
+        return None
+    index = state if isinstance(state, _Index) else _Index.of_first_pass(state)
+    ctx.memo[_STATE] = index
+    blocks = ctx.blocks
+    gone = ctx.removed_blocks()
+    dirty_list = ctx.dirty.block_indices(blocks)
+    form, heading = index.carry(ctx.text, blocks, dirty_list)
+    now = index.pass_counts(form, heading, gone)
+    if gone:
+        form[np.fromiter(gone, dtype=np.int64, count=len(gone))] = -1
+    lengths = index.form_len[np.maximum(form, 0)] * (form >= 0)
+    long_ = lengths >= MIN_CHARS
+    n_long = int(long_.sum())
+    if n_long < 2 or (n_long <= ALL_PAIRS_LIMIT and int(lengths[long_].sum()) <= ALL_PAIRS_CHARS):
+        ctx.memo[_STATE] = None
+        return None  # all pairs are compared: the full run is cheap, and what it records differs
+    prev, index.prev = index.prev, now
+    index.form_of_blocks = form
+    rows = _Rows(index, form)
+    if prev is not None and len(dirty_list) * _MANY_CHANGES <= len(blocks):
+        done = _Dirty(ctx, index, rows, heading, gone).analyse(dirty_list, prev, now)
+        if done is not None:
+            return done
+    return _analyse_memo(ctx, index, rows, heading, gone)
+
+
+class _Rows:
+    """The blocks of one pass by form: ``order`` (the blocks sorted by form id, in block order within
+    a form), and the sketch's rows (the long forms, in order of their first copy), each with where
+    its copies start in ``order`` and how many there are."""
+
+    def __init__(self, index: _Index, form: Any) -> None:
         import numpy as np
 
-        index = _Index()
-        first_form = index.form_ids(state.forms, state.record)
-        headings = state.record.get("headings", {})
-        first_heading = np.full(len(state.forms), -1, dtype=np.int64)
-        if headings:
-            first_heading[list(headings)] = index.heading_ids(list(headings.values()))
-        index.prev = index.pass_counts(first_form, first_heading, state.gone)
-        index.set_partners(state.pairs, first_form)
-        blocks = state.blocks
-        index.text = state.text
-        index.starts = np.fromiter([b.start for b in blocks], dtype=np.int64, count=len(blocks))
-        index.ends = np.fromiter([b.end for b in blocks], dtype=np.int64, count=len(blocks))
-        index.block_form, index.block_heading = first_form, first_heading
-        ctx.memo[_STATE] = index
-    else:
-        index = state
-    return _Dirty(ctx, index).analyse()
+        n = len(form)
+        self.form = form
+        self.order = order = np.argsort(form, kind="stable")
+        self.sorted_form = sorted_form = form[order]
+        self.is_first = is_first = np.ones(n, dtype=bool)
+        is_first[1:] = sorted_form[1:] != sorted_form[:-1]
+        firsts = np.flatnonzero(is_first)
+        uf = sorted_form[firsts]
+        sel = uf >= 0
+        sel[sel] = index.form_len[uf[sel]] >= MIN_CHARS
+        by_first = np.argsort(order[firsts[sel]], kind="stable")
+        self.forms = uf[sel][by_first]
+        sizes = np.diff(np.append(firsts, n))
+        self.start = firsts[sel][by_first]
+        self.size = sizes[sel][by_first]
+        self.first = order[self.start]
+
+    def members(self, row: int) -> list[int]:
+        """The blocks of ``row``, in order."""
+        lo = int(self.start[row])
+        out: list[int] = self.order[lo : lo + int(self.size[row])].tolist()
+        return out
+
+
+def _analyse_memo(ctx: Context, index: _Index, rows: _Rows, heading: Any, gone: set[int]) -> DuplicateAnalysis:
+    """:func:`_analyse_full` of a later pass, with every quantity that is a function of one or two
+    texts taken from ``index`` (matching forms, band keys, end hashes, heading keys, probe and
+    verify verdicts): what depends on which texts stand where (the exact-copy chains, LSH buckets
+    and their leaders, the first/last-characters groups and their windows, expansion to copies,
+    heading groups) is computed again, as the full run computes it, over the whole text."""
+    import numpy as np
+
+    from dedup.similarity.blocks import band_pairs, pairs_within_groups
+
+    form = rows.form
+    n = len(form)
+    order, sorted_form = rows.order, rows.sorted_form
+    found: list[Any] = []
+    # exact copies: each with the copy before it and with the first (find_pairs' chains)
+    later = np.flatnonzero(~rows.is_first & (sorted_form >= 0))
+    if len(later):
+        group_start = np.maximum.accumulate(np.where(rows.is_first, np.arange(n), 0))
+        found.append(np.stack((order[later - 1], order[later]), axis=1))
+        far = later[later - group_start[later] >= 2]
+        found.append(np.stack((order[group_start[far]], order[far]), axis=1))
+    # the sketch's candidates, as duplicate_candidates finds them (row pairs, earlier row first)
+    nrows = len(rows.forms)
+    if nrows >= 2:
+        kept = []
+        band = _distinct_pairs(list(band_pairs(index.keys[rows.forms])), nrows)
+        kept.append(band[index.probe("band", rows.forms[band[:, 0]], rows.forms[band[:, 1]])])
+        for kind, hashes in (("head", index.heads), ("tail", index.tails)):
+            parts = list(pairs_within_groups(hashes[rows.forms], _MAX_KEY_GROUP, _KEY_WINDOW))
+            if parts:
+                grouped = np.concatenate(parts)
+                kept.append(grouped[index.probe(kind, rows.forms[grouped[:, 0]], rows.forms[grouped[:, 1]])])
+        found.append(_expanded(rows, np.concatenate(kept)))
+    candidates = _distinct_pairs(found, n)
+
+    pairs: list[Pair] = []
+    verify = _verifier()
+    texts, verdicts = index.forms, index.verdicts
+    form_of = form.tolist()
+    for a, b in candidates.tolist():
+        fa, fb = form_of[a], form_of[b]
+        if fa == fb:
+            pairs.append(Pair(a, b, 100.0, "exact"))
+            continue
+        key = (fa, fb) if fa < fb else (fb, fa)
+        if key in verdicts:
+            verdict = verdicts[key]
+        else:
+            verdict = verdicts[key] = verify(texts[key[0]], texts[key[1]])
+        if verdict and min(len(texts[fa]), len(texts[fb])) >= MIN_CHARS:
+            pairs.append(Pair(a, b, verdict[0], verdict[1]))
+    seen = {p.key for p in pairs}
+    for a, b in _heading_groups(heading):
+        if (a, b) not in seen and a not in gone and b not in gone:
+            pairs.append(Pair(a, b, 95.0, "heading"))
+    pairs.sort(key=lambda p: p.key)
+    index.set_partners(pairs, form)
+    return _decide(ctx, pairs, _Norms(index.forms, form))
+
+
+def _distinct_pairs(parts: list[Any], n: int) -> Any:
+    """The distinct pairs ``(a, b)`` among ``parts`` (arrays of shape ``(m, 2)``, values below ``n``),
+    each with its smaller value first, sorted."""
+    import numpy as np
+
+    if not parts:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.concatenate(parts)
+    codes = _distinct(np.minimum(pairs[:, 0], pairs[:, 1]) * np.int64(n) + np.maximum(pairs[:, 0], pairs[:, 1]))
+    return np.stack((codes // n, codes % n), axis=1)
+
+
+def _expanded(rows: _Rows, kept: Any) -> Any:
+    """Block pairs of the row pairs ``kept``: every copy of one with every copy of the other, or the
+    first copies alone beyond :data:`_MAX_EXPANSION` pairs (duplicate_candidates' expansion)."""
+    import numpy as np
+
+    x, y = kept[:, 0], kept[:, 1]
+    single = (rows.size[x] == 1) & (rows.size[y] == 1)
+    out = [np.stack((rows.first[x[single]], rows.first[y[single]]), axis=1)]
+    more: list[tuple[int, int]] = []
+    for r, s in kept[~single].tolist():
+        ids_x, ids_y = rows.members(r), rows.members(s)
+        if len(ids_x) * len(ids_y) > _MAX_EXPANSION:
+            ids_x, ids_y = ids_x[:1], ids_y[:1]
+        more.extend((a, b) for a in ids_x for b in ids_y)
+    if more:
+        out.append(np.array(more, dtype=np.int64))
+    return np.concatenate(out)
+
+
+def _heading_groups(heading: Any) -> list[tuple[int, int]]:
+    """Every pair of blocks sharing a numbered-heading key, in groups of at most 50 (find_pairs')."""
+    import numpy as np
+
+    numbered = np.flatnonzero(heading >= 0)
+    if len(numbered) < 2:
+        return []
+    ids = numbered[np.argsort(heading[numbered], kind="stable")]
+    keys = heading[ids]
+    cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    out: list[tuple[int, int]] = []
+    for group in np.split(ids, cuts):
+        if 1 < len(group) <= 50:
+            members = group.tolist()
+            out.extend((x, y) for k, x in enumerate(members) for y in members[k + 1 :])
+    return out
 
 
 class _Dirty:
     """The unit search of one later pass (see the comment above :data:`_STATE`)."""
 
-    def __init__(self, ctx: Context, index: _Index) -> None:
+    def __init__(self, ctx: Context, index: _Index, rows: _Rows, heading: Any, gone: set[int]) -> None:
         self.ctx = ctx
         self.index = index
+        self.rows = rows
+        self.form = rows.form
+        self.heading = heading
+        self.gone = gone
 
-    def analyse(self) -> DuplicateAnalysis | bool:
+    def analyse(self, dirty_list: list[int], prev: _PassCounts, now: _PassCounts) -> DuplicateAnalysis | None:
+        """The analysis, or None when the units would cover much of the text (the memoised full
+        analysis is then no slower)."""
         import numpy as np
 
         from dedup.similarity.blocks import BANDS
 
-        ctx, index = self.ctx, self.index
-        assert ctx.dirty is not None
-        blocks = ctx.blocks
-        self.n = n = len(blocks)
-        self.gone = gone = ctx.removed_blocks()
-        dirty_list = ctx.dirty.block_indices(blocks)
-        form, heading = index.carry(ctx.text, blocks, dirty_list)
-        now = index.pass_counts(form, heading, gone)
-        if gone:
-            form[np.fromiter(gone, dtype=np.int64, count=len(gone))] = -1
-        lengths = index.form_len[np.maximum(form, 0)] * (form >= 0)
-        long_ = lengths >= MIN_CHARS
-        n_long = int(long_.sum())
-        if n_long < 2 or (n_long <= ALL_PAIRS_LIMIT and int(lengths[long_].sum()) <= ALL_PAIRS_CHARS):
-            return False  # all pairs are compared: the full run is cheap, and what it records differs
-        prev = index.prev
-        index.prev = now
-        if prev is None:
-            return False
-        self.form = index.form_of_blocks = form
-        self.heading = heading
+        index, rows = self.index, self.rows
+        form, heading = self.form, self.heading
+        self.n = n = len(form)
         nf = len(index.forms)
-
-        # blocks by form (ascending within a form), rows (long forms) in order of first copy
-        order = np.argsort(form, kind="stable")
-        self.order = order
-        self.sorted_form = sorted_form = form[order]
-        self.sorted_form_list: list[int] = sorted_form.tolist()
-        self.order_list: list[int] = order.tolist()
-        firsts = np.flatnonzero(np.concatenate(([True], sorted_form[1:] != sorted_form[:-1])))
-        uf = sorted_form[firsts]
-        sel = uf >= 0
-        sel[sel] = index.form_len[uf[sel]] >= MIN_CHARS
-        row_forms = uf[sel][np.argsort(order[firsts][sel], kind="stable")]
-        self.row_forms = row_forms
+        self.order = rows.order
+        self.sorted_form = rows.sorted_form
+        self.sorted_form_list: list[int] = rows.sorted_form.tolist()
+        self.order_list: list[int] = rows.order.tolist()
+        row_forms = self.row_forms = rows.forms
         self.row_forms_list: list[int] = row_forms.tolist()
         self.row_of = row_of = np.full(nf, -1, dtype=np.int64)
         row_of[row_forms] = np.arange(len(row_forms), dtype=np.int64)
@@ -1232,8 +1507,8 @@ class _Dirty:
                 key = index.keys[long_touched, b].astype(np.uint64) << np.uint64(32)
                 lo = np.searchsorted(self.packed[b], key)
                 hi = np.searchsorted(self.packed[b], key | np.uint64(0xFFFFFFFF), side="right")
-                rows = (self.packed[b][_spans(lo, hi)] & np.uint64(0xFFFFFFFF)).astype(np.int64)
-                mates.append(row_forms[rows])
+                in_bucket = (self.packed[b][_spans(lo, hi)] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+                mates.append(row_forms[in_bucket])
             for k, (_, sorted_hashes, by, _) in enumerate(self.ends):
                 hashes = (index.heads if k == 0 else index.tails)[long_touched]
                 lo = np.searchsorted(sorted_hashes, hashes)
@@ -1253,7 +1528,7 @@ class _Dirty:
             seed_blocks.append(self.heading_order[_spans(lo, hi)])
         seeds = _distinct(np.concatenate(seed_blocks)).tolist()
         if len(seeds) > n // 3:
-            return True  # most of the document: the full run is no slower
+            return None  # most of the document: the memoised full analysis is no slower
 
         # --- the units reached from them ----------------------------------------------
         self.pairs: dict[tuple[int, int], Pair] = {}
@@ -1301,7 +1576,7 @@ class _Dirty:
         pairs = list(self.pairs.values())
         pairs.extend(p for key, p in self.heading_pairs.items() if key not in self.pairs)
         pairs.sort(key=lambda p: p.key)
-        return _decide(ctx, pairs, _Norms(index.forms, form))
+        return _decide(self.ctx, pairs, _Norms(index.forms, form))
 
     # --- helpers -----------------------------------------------------------------------
 
@@ -1462,32 +1737,11 @@ class _Dirty:
         """The row pairs that pass the probes of their kind of candidate (memoised by content)."""
         import numpy as np
 
-        from dedup.similarity.blocks import _SHIFT_BATCH, band_keys_and_grams, probe_pairs, shifted_pairs
-
-        probed = self.index.probed
-        row_forms = self.row_forms_list
-        todo = {kind: sorted((x, y) for x, y in pairs if (row_forms[x], row_forms[y], kind) not in probed)
-                for kind, pairs in candidates.items()}
-        rows = sorted({r for pairs in todo.values() for pair in pairs for r in pair})
-        if rows:
-            local = {r: k for k, r in enumerate(rows)}
-            texts = [self.index.forms[row_forms[r]] for r in rows]
-            _, grams, starts = band_keys_and_grams(texts)
-            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        for kind, pairs in todo.items():
-            if not pairs:
+        out: set[tuple[int, int]] = set()
+        for kind, found in candidates.items():
+            if not found:
                 continue
-            part = np.array([(local[x], local[y]) for x, y in pairs], dtype=np.int64)
-            if kind == "band":
-                aligned, anchored = probe_pairs(part, lengths, grams, starts)
-                slid = np.flatnonzero(~anchored)
-                for lo in range(0, len(slid), _SHIFT_BATCH):
-                    some = slid[lo : lo + _SHIFT_BATCH]
-                    aligned[some] = shifted_pairs(part[some], lengths, grams, starts)
-            else:
-                aligned = probe_pairs(part, lengths, grams, starts, "start" if kind == "head" else "end")[0]
-            for (x, y), ok in zip(pairs, aligned.tolist(), strict=True):
-                probed[(row_forms[x], row_forms[y], kind)] = bool(ok)
-        return {(x, y) for kind, pairs in candidates.items() for x, y in pairs
-                if probed[(row_forms[x], row_forms[y], kind)]}
-
+            pairs = np.array(sorted(found), dtype=np.int64)
+            passed = self.index.probe(kind, self.row_forms[pairs[:, 0]], self.row_forms[pairs[:, 1]])
+            out.update(map(tuple, pairs[passed].tolist()))
+        return out

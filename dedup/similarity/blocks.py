@@ -361,7 +361,13 @@ def band_keys_and_grams(texts: Sequence[str]) -> tuple[U32, npt.NDArray[np.uint8
     return out, grams, starts
 
 
-def _sketch_batches(texts: Sequence[str], keep: Callable[[int, int, U32], None]
+def gram_fingerprints(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint8], I64]:
+    """The fingerprints of :func:`sketches_and_grams` and where each text's start (one more entry:
+    the end), without the sketches: what the probes of a later pass read."""
+    return _sketch_batches(texts, None)
+
+
+def _sketch_batches(texts: Sequence[str], keep: Callable[[int, int, U32], None] | None
                     ) -> tuple[npt.NDArray[np.uint8], I64]:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.zeros(len(texts) + 1, dtype=np.int64)
@@ -372,7 +378,8 @@ def _sketch_batches(texts: Sequence[str], keep: Callable[[int, int, U32], None]
         codes = np.frombuffer("".join(texts[first:stop]).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         hashes = gram_hashes32(codes)
         grams[lo : lo + len(hashes)] = hashes.astype(np.uint8)
-        keep(first, stop, _sketch_batch(hashes, lengths[first:stop], starts[first:stop] - lo))
+        if keep is not None:
+            keep(first, stop, _sketch_batch(hashes, lengths[first:stop], starts[first:stop] - lo))
     return grams, starts
 
 
@@ -810,7 +817,8 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
     probed ``chunk`` at a time.  ``groups`` (distinct long text -> its blocks, in block
     order) saves building that map again when the caller has it.  ``record``, when given, receives
     what a later pass needs to find the candidates of a few texts alone: ``texts`` (the rows, in
-    order), their band ``keys`` and the hashes of their ``heads`` and ``tails``.
+    order), their band ``keys`` and the hashes of their ``heads`` and ``tails``, and every pair of
+    rows probed (``probed``: a list of ``(kind, pairs, passed)``, kind ``band``, ``head`` or ``tail``).
     """
     # one row per distinct text: copies of a text pair up through the exact dict, and share every candidate
     if groups is None:
@@ -823,6 +831,9 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
     keys, grams, starts = band_keys_and_grams(texts)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     kept = []
+    probed: list[tuple[str, npt.NDArray[np.int64], npt.NDArray[np.bool_]]] | None = None
+    if record is not None:
+        probed = record["probed"] = []
     # the bands' pairs gathered ``chunk`` at a time, each pair once per batch (a near copy shares
     # most bands), then probed together: the probes hold a dozen arrays as long as the batch
     for part in _gathered(band_pairs(keys), chunk, len(texts)):
@@ -835,6 +846,8 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
             some = slid[lo : lo + _SHIFT_BATCH]
             aligned[some] = shifted_pairs(part[some], lengths, grams, starts)
         kept.append(part[aligned])
+        if probed is not None:
+            probed.append(("band", part, aligned))
     if record is not None:
         record["texts"], record["keys"] = texts, keys
     del keys
@@ -848,7 +861,10 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
         known = ("start" if head else "end") if key_chars >= 2 * SHINGLE else ""
         # pairs of one group at distinct distances are distinct: no need to make them so
         for part in _gathered(pairs_within_groups(shared, max_key_group, key_window), chunk, 0):
-            kept.append(part[probe_pairs(part, lengths, grams, starts, known)[0]])
+            aligned = probe_pairs(part, lengths, grams, starts, known)[0]
+            kept.append(part[aligned])
+            if probed is not None:
+                probed.append(("head" if head else "tail", part, aligned))
     pairs = np.concatenate(kept) if kept else np.zeros((0, 2), dtype=np.int64)
     out: set[tuple[int, int]] = set()
     for x, y in pairs.tolist():
