@@ -286,3 +286,16 @@ def test_lay006_does_not_look_at_a_twin_kept_by_the_last_pass() -> None:
     assert _safe(_run(_context(text, changed), "REP001", "REP002", "LAY006"), "LAY006") == full
     kept = Dirty([(second.start, second.end), (far, far)], edited=Dirty([(far, far)]))
     assert not _safe(_run(_context(text, kept), "REP001", "REP002", "LAY006"), "LAY006")
+
+
+def test_lay004_does_not_look_at_a_twin_kept_by_the_last_pass() -> None:
+    text = "\n\n".join(["The council met on Monday.", "(Continued on page 4)", *_filler(40), "The end of the page."])
+    doc = Document(text)
+    marker = _block_with(doc, "Continued")
+    far = _block_with(doc, "The end").start
+    full = _safe(_run(_context(text), "LAY004"), "LAY004")
+    assert len(full) == 1
+    changed = Dirty([(marker.start, marker.end), (far, far)])
+    assert _safe(_run(_context(text, changed), "LAY004"), "LAY004") == full
+    kept = Dirty([(marker.start, marker.end), (far, far)], edited=Dirty([(far, far)]))
+    assert not _run(_context(text, kept), "LAY004")

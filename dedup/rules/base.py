@@ -235,6 +235,19 @@ class Context:
                 removed.add(block.index)
         return removed
 
+    def edited_blocks(self, reach: int = 0, all_over: int = 4) -> list[int] | None:
+        """On a later pass of ``clean``: the indices of the blocks meeting a place of
+        :attr:`Dirty.edited`, widened by ``reach`` blocks (sorted), for a rule whose evidence is
+        the text near its finding; None on a full run, and when the places number a
+        ``1 / all_over`` share of the blocks or more (a rule then looks at the whole text)."""
+        if self.dirty is None or len(self.dirty.edited) * all_over >= len(self.blocks):
+            return None
+        key = f"_edited_blocks.{reach}"
+        if key not in self.cache:
+            self.cache[key] = self.dirty.edited.block_indices(self.blocks, reach)
+        found: list[int] = self.cache[key]
+        return found
+
     def live_blocks(self) -> Iterator[Block]:
         """Blocks that survive the deletions planned so far."""
         removed = self.removed_blocks()

@@ -14,8 +14,6 @@ from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import fold_char, is_cjk, matching_text, normalize
 from dedup.rules import register
 from dedup.rules._layout import (
-    DIRTY_ALL_OVER,
-    dirty_blocks,
     ends_sentence,
     is_heading,
     is_list_item,
@@ -105,7 +103,7 @@ class BoundaryOverlap(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         # a pair's decision reads its own blocks and the repeats' findings there (the REP rules
         # look at the same places): the twins kept by the last pass's fixes are not among them
-        touched = _touched(ctx)
+        touched = ctx.edited_blocks()
         if touched is not None and len(touched) * DIRTY_SHARE_FULL < len(ctx.blocks):
             removed = removed_blocks(ctx)
             seams = _seams_at(ctx.text, _dirty_pairs(ctx.blocks, removed, touched))
@@ -191,16 +189,6 @@ class BoundaryOverlap(Rule):
     @staticmethod
     def _overlap(text: str, a: Block, b: Block) -> tuple[Span, Span, float] | None:
         return _overlap(text, a, b, block_form(a.text), block_form(b.text))
-
-
-def _touched(ctx: Context) -> list[int] | None:
-    """The blocks meeting a place :attr:`Dirty.edited` marks (see :func:`dirty_blocks`)."""
-    if ctx.dirty is None or ctx.dirty.edited is ctx.dirty:
-        return dirty_blocks(ctx)
-    edited = ctx.dirty.edited
-    if len(edited) * DIRTY_ALL_OVER >= len(ctx.blocks):
-        return None
-    return edited.block_indices(ctx.blocks)
 
 
 def _dirty_pairs(blocks: Sequence[Block], removed: set[int], touched: Iterable[int]) -> list[tuple[Block, Block]]:

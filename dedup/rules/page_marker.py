@@ -9,7 +9,7 @@ from typing import ClassVar
 from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.rules import register
-from dedup.rules._layout import block_deletion, dirty_blocks, match_marker
+from dedup.rules._layout import block_deletion, match_marker
 from dedup.rules.base import Context, Rule
 
 _LINE_RE = _regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
@@ -106,7 +106,8 @@ class PageMarker(Rule):
         blocks = ctx.blocks
         # a marker's finding reads its own block and, for a whole-block deletion, where the next
         # block starts (or the previous one ends): a changed place in the block or a neighbour
-        touched = dirty_blocks(ctx, 1)
+        # (not a twin kept by the last pass: unchanged text among unchanged neighbours)
+        touched = ctx.edited_blocks(1)
         if touched is not None and len(touched) * 3 < len(blocks):
             # (changes all over the text: one search of the whole text costs less than one per run)
             if self.prefilter:
