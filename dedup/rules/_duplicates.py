@@ -41,7 +41,7 @@ from dedup.rules._text import (
     looks_like_heading,
     strip_enumeration,
 )
-from dedup.rules.base import Context, Rule
+from dedup.rules.base import Context, Dirty, Rule
 
 __all__ = ["DuplicateAnalysis", "Pair", "Run", "analyse", "block_texts", "brute_force_pairs", "find_pairs",
            "matching_forms"]
@@ -916,19 +916,15 @@ _RECENT_PROBES = 4096
 class _ProbeMemo:
     """Probe verdicts on pairs of forms, by kind of candidate: a function of the two texts in their
     order (the shorter probes the longer; of two as long, the first), so a pair of forms probed
-    once is never probed again.  Kept as sorted codes (``fx << 32 | fy``) searched all at once,
-    with the latest few in a dict (merging re-sorts everything)."""
+    once is never probed again.  Kept as one sorted array per kind of ``code << 1 | passed``
+    (``code``: ``fx << 32 | fy``) searched all at once, the latest few in a dict (a merge sorts
+    everything again)."""
 
     def __init__(self) -> None:
         import numpy as np
 
-        self.codes: dict[str, Any] = {}
-        self.passed: dict[str, Any] = {}
-        self.recent: dict[str, dict[int, bool]] = {}
-        for kind in ("band", "head", "tail"):
-            self.codes[kind] = np.zeros(0, dtype=np.int64)
-            self.passed[kind] = np.zeros(0, dtype=bool)
-            self.recent[kind] = {}
+        self.known: dict[str, Any] = {kind: np.zeros(0, dtype=np.int64) for kind in ("band", "head", "tail")}
+        self.recent: dict[str, dict[int, bool]] = {kind: {} for kind in self.known}
 
     @staticmethod
     def _codes(fx: Any, fy: Any) -> Any:
@@ -941,22 +937,22 @@ class _ProbeMemo:
         import numpy as np
 
         codes = self._codes(fx, fy)
-        known_codes, known_passed = self.codes[kind], self.passed[kind]
-        if len(known_codes):
-            at = np.minimum(np.searchsorted(known_codes, codes), len(known_codes) - 1)
-            known = known_codes[at] == codes
-            passed = known & known_passed[at]
+        known = self.known[kind]
+        if len(known):
+            at = known[np.minimum(np.searchsorted(known, codes << np.int64(1)), len(known) - 1)]
+            found = (at >> np.int64(1)) == codes
+            passed = found & ((at & np.int64(1)) == 1)
         else:
-            known = np.zeros(len(codes), dtype=bool)
+            found = np.zeros(len(codes), dtype=bool)
             passed = np.zeros(len(codes), dtype=bool)
         recent = self.recent[kind]
         if recent:
-            for k in np.flatnonzero(~known).tolist():
+            for k in np.flatnonzero(~found).tolist():
                 verdict = recent.get(int(codes[k]))
                 if verdict is not None:
-                    known[k] = True
+                    found[k] = True
                     passed[k] = verdict
-        return known, passed
+        return found, passed
 
     def add(self, kind: str, fx: Any, fy: Any, passed: Any) -> None:
         """Remember the verdicts ``passed`` on the pairs ``fx``, ``fy``."""
@@ -967,15 +963,11 @@ class _ProbeMemo:
         if len(recent) + len(codes) <= _RECENT_PROBES:
             recent.update(zip(codes.tolist(), passed.tolist(), strict=True))
             return
-        codes = np.concatenate((self.codes[kind], np.fromiter(recent, dtype=np.int64, count=len(recent)), codes))
-        passed = np.concatenate((self.passed[kind], np.fromiter(recent.values(), dtype=bool, count=len(recent)),
-                                 passed.astype(bool)))
+        held = np.fromiter(recent, dtype=np.int64, count=len(recent))
+        held_passed = np.fromiter(recent.values(), dtype=np.int64, count=len(recent))
         recent.clear()
-        by = np.argsort(codes, kind="stable")
-        codes, passed = codes[by], passed[by]
-        first = np.ones(len(codes), dtype=bool)
-        first[1:] = codes[1:] != codes[:-1]
-        self.codes[kind], self.passed[kind] = codes[first], passed[first]
+        self.known[kind] = np.sort(np.concatenate((
+            self.known[kind], (held << np.int64(1)) | held_passed, (codes << np.int64(1)) | passed.astype(np.int64))))
 
 
 class _Index:
@@ -1023,7 +1015,10 @@ class _Index:
 
         index = cls()
         record = state.record
-        first_form = index.form_ids(state.forms, record)
+        # the sketch's rows first: their keys and end hashes are the record's, in order
+        if "texts" in record:
+            index._register(record["texts"], record)
+        first_form = index.form_ids(state.forms)
         headings = record.get("headings", {})
         first_heading = np.full(len(state.forms), -1, dtype=np.int64)
         if headings:
@@ -1034,10 +1029,8 @@ class _Index:
         index.starts, index.ends = _edges(state.blocks)
         index.block_form, index.block_heading = first_form, first_heading
         # its probes and verdicts, by the forms they were about
-        if "texts" in record:
-            row_form = index.form_ids(record["texts"])
-            for kind, part, passed in record.get("probed", ()):
-                index.probes.add(kind, row_form[part[:, 0]], row_form[part[:, 1]], passed)
+        for kind, part, passed in record.get("probed", ()):
+            index.probes.add(kind, part[:, 0], part[:, 1], passed)  # a row's form id is the row
         form_of = first_form.tolist()
         verdicts = index.verdicts
         for a, b, verdict in record.get("verdicts", ()):
@@ -1087,13 +1080,13 @@ class _Index:
                 partners[fa][fb] = partners[fb][fa] = (p.score, p.how)
         self.partners = {f: list(found.items()) for f, found in partners.items()}
 
-    def form_ids(self, forms: Sequence[str], sketch: dict[str, Any] | None = None) -> Any:
+    def form_ids(self, forms: Sequence[str]) -> Any:
         """Ids of ``forms``, registering those never met (in bulk: dict and map work in C)."""
         import numpy as np
 
-        fresh = [f for f in dict.fromkeys(forms) if f not in self.form_id]
+        fresh = list(dict.fromkeys(itertools.filterfalse(self.form_id.__contains__, forms)))
         if fresh:
-            self._register(fresh, sketch)
+            self._register(fresh)
         return np.fromiter(map(self.form_id.__getitem__, forms), dtype=np.int64, count=len(forms))
 
     def heading_ids(self, keys: Sequence[str | None]) -> Any:
@@ -1109,40 +1102,35 @@ class _Index:
                 out[k] = hid
         return out
 
-    def _register(self, fresh: list[str], sketch: dict[str, Any] | None) -> None:
+    def _register(self, fresh: list[str], sketch: dict[str, Any] | None = None) -> None:
+        """Ids for the texts ``fresh`` (none known yet), with their band keys and end hashes: from
+        ``sketch`` (pass 1's rows: ``texts``, all long, and their ``keys``, ``heads`` and ``tails``)
+        when given, else computed."""
         import numpy as np
 
         self.form_id.update(zip(fresh, range(len(self.forms), len(self.forms) + len(fresh)), strict=True))
         self.forms.extend(fresh)
         lengths = np.fromiter(map(len, fresh), dtype=np.int64, count=len(fresh))
-        keys = np.zeros((len(fresh), self.keys.shape[1]), dtype=np.uint32)
-        heads = np.zeros(len(fresh), dtype=np.int64)
-        tails = np.zeros(len(fresh), dtype=np.int64)
-        long_ = np.flatnonzero(lengths >= MIN_CHARS)
-        if len(long_):
-            texts = [fresh[i] for i in long_.tolist()]
-            known = dict(zip(sketch["texts"], range(len(sketch["texts"])), strict=True)) if sketch else {}
-            rows = np.fromiter(map(known.get, texts, itertools.repeat(-1)), dtype=np.int64, count=len(texts))
-            have = rows >= 0
-            if have.any():
-                assert sketch is not None
-                keys[long_[have]] = sketch["keys"][rows[have]]
-                heads[long_[have]] = sketch["heads"][rows[have]]
-                tails[long_[have]] = sketch["tails"][rows[have]]
-            missing = np.flatnonzero(~have)
-            if len(missing):
+        if sketch is not None:
+            keys, heads, tails = sketch["keys"], sketch["heads"], sketch["tails"]
+        else:
+            keys = np.zeros((len(fresh), self.keys.shape[1]), dtype=np.uint32)
+            heads = np.zeros(len(fresh), dtype=np.int64)
+            tails = np.zeros(len(fresh), dtype=np.int64)
+            long_ = np.flatnonzero(lengths >= MIN_CHARS)
+            if len(long_):
                 from dedup.similarity.blocks import band_keys_and_grams
 
-                new = [texts[i] for i in missing.tolist()]
-                keys[long_[missing]] = band_keys_and_grams(new)[0]
-                heads[long_[missing]] = [hash(t[:KEY_CHARS]) for t in new]
-                tails[long_[missing]] = [hash(t[-KEY_CHARS:]) for t in new]
+                new = [fresh[i] for i in long_.tolist()]
+                keys[long_] = band_keys_and_grams(new)[0]
+                heads[long_] = [hash(t[:KEY_CHARS]) for t in new]
+                tails[long_] = [hash(t[-KEY_CHARS:]) for t in new]
         self.form_len = np.concatenate((self.form_len, lengths))
         self.keys = np.concatenate((self.keys, keys))
         self.heads = np.concatenate((self.heads, heads))
         self.tails = np.concatenate((self.tails, tails))
 
-    def carry(self, text: str, blocks: Sequence[Block], changed: Sequence[int]) -> tuple[Any, Any]:
+    def carry(self, text: str, starts: Any, ends: Any, changed: Any) -> tuple[Any, Any]:
         """Form and heading id of every block of ``text``, remembered for the next pass.
 
         Blocks between changed ones take their ids from the same stretch of the previous text
@@ -1150,14 +1138,13 @@ class _Index:
         """
         import numpy as np
 
-        starts, ends = _edges(blocks)
         was = _carried(self.text, self.starts, self.ends, text, starts, ends, changed)
         kept = was >= 0
         form = np.where(kept, self.block_form[np.maximum(was, 0)], -2)
         heading = np.where(kept, self.block_heading[np.maximum(was, 0)], -1)
         fresh = np.flatnonzero(~kept)
         if len(fresh):
-            raws = [text[int(starts[i]) : int(ends[i])] for i in fresh.tolist()]
+            raws = list(map(text.__getitem__, map(slice, starts[fresh].tolist(), ends[fresh].tolist())))
             form[fresh] = self.form_ids(matching_forms(raws))
             heading[fresh] = self.heading_ids([_heading_key(r) for r in raws])
         self.text, self.starts, self.ends = text, starts, ends
@@ -1243,6 +1230,17 @@ def _carried(old: str, old_starts: Any, old_ends: Any, text: str, starts: Any, e
     return was
 
 
+def _dirty_blocks(dirty: Dirty, starts: Any) -> Any:
+    """:meth:`Dirty.block_indices` (``starts``: the blocks' starts), all places at once (numpy)."""
+    import numpy as np
+
+    if not len(dirty) or not len(starts):
+        return np.zeros(0, dtype=np.int64)
+    lo = np.maximum(0, np.searchsorted(starts, np.array(dirty.starts, dtype=np.int64), side="right") - 1)
+    hi = np.maximum(0, np.searchsorted(starts, np.array(dirty.ends, dtype=np.int64), side="right") - 1)
+    return _distinct(_spans(lo, hi + 1))
+
+
 def _padded(a: Any, n: int) -> Any:
     import numpy as np
 
@@ -1287,8 +1285,9 @@ def _analyse_dirty(ctx: Context) -> DuplicateAnalysis | None:
     ctx.memo[_STATE] = index
     blocks = ctx.blocks
     gone = ctx.removed_blocks()
-    dirty_list = ctx.dirty.block_indices(blocks)
-    form, heading = index.carry(ctx.text, blocks, dirty_list)
+    starts, ends = _edges(blocks)
+    dirty_list = _dirty_blocks(ctx.dirty, starts)
+    form, heading = index.carry(ctx.text, starts, ends, dirty_list)
     now = index.pass_counts(form, heading, gone)
     if gone:
         form[np.fromiter(gone, dtype=np.int64, count=len(gone))] = -1
@@ -1460,7 +1459,7 @@ class _Dirty:
         self.heading = heading
         self.gone = gone
 
-    def analyse(self, dirty_list: list[int], prev: _PassCounts, now: _PassCounts) -> DuplicateAnalysis | None:
+    def analyse(self, dirty_list: Any, prev: _PassCounts, now: _PassCounts) -> DuplicateAnalysis | None:
         """The analysis, or None when the units would cover much of the text (the memoised full
         analysis is then no slower)."""
         import numpy as np
@@ -1496,7 +1495,7 @@ class _Dirty:
         self.heading_sorted = heading[self.heading_order]
 
         # --- the seeds ------------------------------------------------------------------
-        dirty_blocks = np.array(dirty_list, dtype=np.int64)
+        dirty_blocks = dirty_list
         changed = np.flatnonzero(_padded(now.counts, nf) != _padded(prev.counts, nf))
         touched_forms = np.concatenate((changed, form[dirty_blocks], now.gone_forms, prev.gone_forms))
         touched_forms = _distinct(touched_forms[touched_forms >= 0])
