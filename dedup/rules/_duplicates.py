@@ -670,12 +670,16 @@ def _analyse_full(ctx: Context) -> DuplicateAnalysis:
         # what a later pass starts from: kept by reference, indexed only if a later pass comes
         first = _FirstPass(ctx.text, blocks, forms, gone, found, pairs)
         ctx.memo[_STATE] = None if found.get("all_pairs", True) else first
+        del forms
+        return _decide(ctx, pairs, norms, found.setdefault("covers", {}))
     del forms
     return _decide(ctx, pairs, norms)
 
 
-def _decide(ctx: Context, pairs: list[Pair], norms: Sequence[str]) -> DuplicateAnalysis:
-    """Runs of ``pairs`` (sorted by key), with their keepers chosen."""
+def _decide(ctx: Context, pairs: list[Pair], norms: Sequence[str],
+            covers: dict[tuple[str, str, str], bool] | None = None) -> DuplicateAnalysis:
+    """Runs of ``pairs`` (sorted by key), with their keepers chosen (``covers``: memo of
+    :func:`_covers` by the two texts, kept across the passes of one clean)."""
     blocks = ctx.blocks
     from dedup.rules._layout import is_furniture_text
 
@@ -703,7 +707,7 @@ def _decide(ctx: Context, pairs: list[Pair], norms: Sequence[str]) -> DuplicateA
         claimed.update(run.removed)
         claimed.update(run.kept)
         decided.append(run)
-    covered = [sub for run in decided for sub in _covered_parts(run, norms)]
+    covered = [sub for run in decided for sub in _covered_parts(run, norms, covers)]
     covered.sort(key=lambda r: r.removed[0])
     return DuplicateAnalysis(pairs, covered)
 
@@ -736,13 +740,22 @@ def _covers(removed: int, kept: int, how: str, norms: Sequence[str]) -> bool:
     return sum(own) * 12 <= max(1, len(gone) - gone.count(_REPLACEMENT))
 
 
-def _covered_parts(run: Run, norms: Sequence[str]) -> list[Run]:
+def _covered_parts(run: Run, norms: Sequence[str], covers: dict[tuple[str, str, str], bool] | None = None
+                   ) -> list[Run]:
     """The run split around any pair whose removal would lose text (a complete copy kept only as a
     truncated twin): those blocks stay, and the rest of the run is still removed."""
     parts: list[Run] = []
     current: list[int] = []
     for k, pair in enumerate(run.pairs):
-        if _covers(run.removed[k], run.kept[k], pair.how, norms):
+        whole: bool | None
+        if covers is None or pair.how not in ("near", "contained"):
+            whole = _covers(run.removed[k], run.kept[k], pair.how, norms)
+        else:
+            key = (norms[run.removed[k]], norms[run.kept[k]], pair.how)
+            whole = covers.get(key)
+            if whole is None:
+                whole = covers[key] = _covers(run.removed[k], run.kept[k], pair.how, norms)
+        if whole:
             current.append(k)
             continue
         if current:
@@ -939,7 +952,15 @@ class _ProbeMemo:
         codes = self._codes(fx, fy)
         known = self.known[kind]
         if len(known):
-            at = known[np.minimum(np.searchsorted(known, codes << np.int64(1)), len(known) - 1)]
+            # many codes are searched in their order: the bisections then walk memory in order
+            by = np.argsort(codes) if len(codes) > 256 else None
+            wanted = codes << np.int64(1) if by is None else codes[by] << np.int64(1)
+            at = np.empty_like(codes)
+            found_at = known[np.minimum(np.searchsorted(known, wanted), len(known) - 1)]
+            if by is None:
+                at = found_at
+            else:
+                at[by] = found_at
             found = (at >> np.int64(1)) == codes
             passed = found & ((at & np.int64(1)) == 1)
         else:
@@ -994,6 +1015,8 @@ class _Index:
         self.heads = np.zeros(0, dtype=np.int64)
         self.tails = np.zeros(0, dtype=np.int64)
         self.probes = _ProbeMemo()
+        #: whether a copy's twin holds all it says (:func:`_covers`), by the two texts and the match
+        self.covers: dict[tuple[str, str, str], bool] = {}
         self.verdicts: dict[tuple[int, int], tuple[float, str] | None] = {}
         #: form id -> the other forms its copies are verified near or contained copies of (exact
         #: copies and numbered headings aside), as of the last pass that looked at it
@@ -1031,6 +1054,7 @@ class _Index:
         # its probes and verdicts, by the forms they were about
         for kind, part, passed in record.get("probed", ()):
             index.probes.add(kind, part[:, 0], part[:, 1], passed)  # a row's form id is the row
+        index.covers = record.get("covers", {})
         form_of = first_form.tolist()
         verdicts = index.verdicts
         for a, b, verdict in record.get("verdicts", ()):
@@ -1396,7 +1420,7 @@ def _analyse_memo(ctx: Context, index: _Index, rows: _Rows, heading: Any, gone: 
             pairs.append(Pair(a, b, 95.0, "heading"))
     pairs.sort(key=lambda p: p.key)
     index.set_partners(pairs, form)
-    return _decide(ctx, pairs, _Norms(index.forms, form))
+    return _decide(ctx, pairs, _Norms(index.forms, form), index.covers)
 
 
 def _distinct_pairs(parts: list[Any], n: int) -> Any:
@@ -1575,7 +1599,7 @@ class _Dirty:
         pairs = list(self.pairs.values())
         pairs.extend(p for key, p in self.heading_pairs.items() if key not in self.pairs)
         pairs.sort(key=lambda p: p.key)
-        return _decide(self.ctx, pairs, _Norms(index.forms, form))
+        return _decide(self.ctx, pairs, _Norms(index.forms, form), index.covers)
 
     # --- helpers -----------------------------------------------------------------------
 
