@@ -991,6 +991,81 @@ class _ProbeMemo:
             self.known[kind], (held << np.int64(1)) | held_passed, (codes << np.int64(1)) | passed.astype(np.int64))))
 
 
+class _Buckets:
+    """The long forms met, by LSH band key and by the hash of their first (last) characters: sorted
+    tables in which the forms sharing a bucket or a group with given ones are ranges.  They hold
+    every long form of the current pass (:meth:`hold`) and may hold forms that left: a look-up
+    keeps those that stand in the pass.  Kept across passes (a pass adds the few forms it made)."""
+
+    def __init__(self, bands: list[Any], ends: list[tuple[Any, Any]], held: Any) -> None:
+        #: per band, ``key << 32 | form``, sorted
+        self.bands = bands
+        #: per end (heads, tails): the hashes sorted, and the forms in that order
+        self.ends = ends
+        #: whether each form id is in the tables
+        self.held = held
+
+    @classmethod
+    def of(cls, index: _Index, forms: Any) -> _Buckets:
+        """Tables holding ``forms`` (long forms, distinct)."""
+        import numpy as np
+
+        from dedup.similarity.blocks import BANDS
+
+        ids = forms.astype(np.uint64)
+        bands = [np.sort((index.keys[forms, b].astype(np.uint64) << np.uint64(32)) | ids) for b in range(BANDS)]
+        ends = []
+        for hashes in (index.heads[forms], index.tails[forms]):
+            by = np.argsort(hashes)
+            ends.append((hashes[by], forms[by]))
+        held = np.zeros(len(index.forms), dtype=bool)
+        held[forms] = True
+        return cls(bands, ends, held)
+
+    def hold(self, index: _Index, forms: Any) -> None:
+        """Add those of the long forms ``forms`` not held yet."""
+        import numpy as np
+
+        self.held = _padded(self.held, len(index.forms))
+        new = forms[~self.held[forms]]
+        if not len(new):
+            return
+        self.held[new] = True
+        ids = new.astype(np.uint64)
+        for b, table in enumerate(self.bands):
+            packed = np.sort((index.keys[new, b].astype(np.uint64) << np.uint64(32)) | ids)
+            self.bands[b] = np.insert(table, np.searchsorted(table, packed), packed)
+        for k, hashes in enumerate((index.heads, index.tails)):
+            mine = hashes[new]
+            by = np.argsort(mine)
+            mine, mine_forms = mine[by], new[by]
+            sorted_hashes, by_hash = self.ends[k]
+            at = np.searchsorted(sorted_hashes, mine)
+            self.ends[k] = (np.insert(sorted_hashes, at, mine), np.insert(by_hash, at, mine_forms))
+
+    def band_mates(self, band: int, keys: Any) -> tuple[Any, Any]:
+        """For each of ``keys`` (distinct) the forms held in its bucket of ``band``: ``(k, form)``
+        arrays, k the place of the key in ``keys``."""
+        import numpy as np
+
+        table = self.bands[band]
+        key = keys.astype(np.uint64) << np.uint64(32)
+        lo = np.searchsorted(table, key)
+        hi = np.searchsorted(table, key | np.uint64(0xFFFFFFFF), side="right")
+        at = np.repeat(np.arange(len(keys), dtype=np.int64), hi - lo)
+        return at, (table[_spans(lo, hi)] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+    def end_mates(self, end: int, hashes: Any) -> tuple[Any, Any]:
+        """For each of ``hashes`` (distinct) the forms held with that first (``end`` 0) or last (1)
+        characters' hash: ``(k, form)`` arrays, k the place of the hash in ``hashes``."""
+        import numpy as np
+
+        sorted_hashes, by_hash = self.ends[end]
+        lo = np.searchsorted(sorted_hashes, hashes)
+        hi = np.searchsorted(sorted_hashes, hashes, side="right")
+        return np.repeat(np.arange(len(hashes), dtype=np.int64), hi - lo), by_hash[_spans(lo, hi)]
+
+
 class _Index:
     """What one clean knows of the texts it met, by content, and of the pass before.
 
@@ -1015,6 +1090,8 @@ class _Index:
         self.heads = np.zeros(0, dtype=np.int64)
         self.tails = np.zeros(0, dtype=np.int64)
         self.probes = _ProbeMemo()
+        #: the long forms by bucket and group (built when a unit search first needs them)
+        self.buckets: _Buckets | None = None
         #: whether a copy's twin holds all it says (:func:`_covers`), by the two texts and the match
         self.covers: dict[tuple[str, str, str], bool] = {}
         self.verdicts: dict[tuple[int, int], tuple[float, str] | None] = {}
@@ -1036,6 +1113,8 @@ class _Index:
         """The index of what pass 1 found (see :func:`find_pairs`' ``record``)."""
         import numpy as np
 
+        from dedup.similarity.blocks import BANDS
+
         index = cls()
         record = state.record
         # the sketch's rows first: their keys and end hashes are the record's, in order
@@ -1054,6 +1133,12 @@ class _Index:
         # its probes and verdicts, by the forms they were about
         for kind, part, passed in record.get("probed", ()):
             index.probes.add(kind, part[:, 0], part[:, 1], passed)  # a row's form id is the row
+        bands, ends = record.get("band_tables", []), record.get("end_tables", [])
+        if len(bands) == BANDS and len(ends) == 2:
+            # the sketch's tables of pass 1 are the buckets' (its rows are the first form ids)
+            held = np.zeros(len(index.forms), dtype=bool)
+            held[: len(record["texts"])] = True
+            index.buckets = _Buckets(list(bands), list(ends), held)
         index.covers = record.get("covers", {})
         form_of = first_form.tolist()
         verdicts = index.verdicts
@@ -1503,17 +1588,11 @@ class _Dirty:
         self.row_of = row_of = np.full(nf, -1, dtype=np.int64)
         row_of[row_forms] = np.arange(len(row_forms), dtype=np.int64)
         nrows = len(row_forms)
-        positions = np.arange(nrows, dtype=np.uint64)
-        self.band_keys = index.keys[row_forms]
-        # per band: (key << 32 | row), sorted: a bucket is a range, its members in row order
-        self.packed = [np.sort((self.band_keys[:, b].astype(np.uint64) << np.uint64(32)) | positions)
-                       for b in range(BANDS)]
-        self.ends = []
-        for hashes in (index.heads[row_forms], index.tails[row_forms]):
-            by = np.argsort(hashes, kind="stable")
-            rank = np.empty(nrows, dtype=np.int64)
-            rank[by] = np.arange(nrows, dtype=np.int64)
-            self.ends.append((hashes, hashes[by], by, rank))
+        if index.buckets is None:
+            index.buckets = _Buckets.of(index, row_forms)
+        else:
+            index.buckets.hold(index, row_forms)
+        self.buckets = buckets = index.buckets
         numbered = np.flatnonzero(heading >= 0)
         self.heading_order = numbered[np.argsort(heading[numbered], kind="stable")]
         self.heading_sorted = heading[self.heading_order]
@@ -1526,17 +1605,13 @@ class _Dirty:
         mates = [touched_forms]
         long_touched = touched_forms[index.form_len[touched_forms] >= MIN_CHARS]
         if len(long_touched) and nrows:
+            # the forms of this pass in a bucket or group of a touched form
             for b in range(BANDS):
-                key = index.keys[long_touched, b].astype(np.uint64) << np.uint64(32)
-                lo = np.searchsorted(self.packed[b], key)
-                hi = np.searchsorted(self.packed[b], key | np.uint64(0xFFFFFFFF), side="right")
-                in_bucket = (self.packed[b][_spans(lo, hi)] & np.uint64(0xFFFFFFFF)).astype(np.int64)
-                mates.append(row_forms[in_bucket])
-            for k, (_, sorted_hashes, by, _) in enumerate(self.ends):
-                hashes = (index.heads if k == 0 else index.tails)[long_touched]
-                lo = np.searchsorted(sorted_hashes, hashes)
-                hi = np.searchsorted(sorted_hashes, hashes, side="right")
-                mates.append(row_forms[by[_spans(lo, hi)]])
+                held = buckets.band_mates(b, _distinct(index.keys[long_touched, b]))[1]
+                mates.append(held[row_of[held] >= 0])
+            for k, hashes in enumerate((index.heads, index.tails)):
+                held = buckets.end_mates(k, _distinct(hashes[long_touched]))[1]
+                mates.append(held[row_of[held] >= 0])
         seed_forms = _distinct(np.concatenate(mates))
         # the forms whose pairs may differ from the pass before: found afresh, the others' are kept
         self.fresh_forms = set(seed_forms.tolist())
@@ -1719,12 +1794,18 @@ class _Dirty:
 
         if not len(rows):
             return set()
+        index = self.index
         found: dict[str, list[Any]] = {"band": [], "head": [], "tail": []}
         mask = np.uint64(0xFFFFFFFF)
         urows = rows.astype(np.uint64)
+        forms = self.row_forms[rows]
         for b in range(BANDS):
-            packed = self.packed[b]
-            key = self.band_keys[rows, b].astype(np.uint64) << np.uint64(32)
+            # the rows of the buckets of ``rows``, ``bucket << 32 | row`` sorted: a bucket is a range,
+            # its members in row order (the bucket: the place of its key among the distinct keys)
+            keys = index.keys[forms, b]
+            distinct = _distinct(keys)
+            packed = self._bucketed(*self.buckets.band_mates(b, distinct))
+            key = np.searchsorted(distinct, keys).astype(np.uint64) << np.uint64(32)
             pos = np.searchsorted(packed, key | urows)
             lo = np.searchsorted(packed, key)
             hi = np.searchsorted(packed, key | mask, side="right")
@@ -1737,24 +1818,35 @@ class _Dirty:
             for k in np.flatnonzero((pos == lo) & (hi - lo > 2)).tolist():
                 members = (packed[int(lo[k]) + 2 : int(hi[k])] & mask).astype(np.int64)
                 found["band"].append(np.stack((np.full(len(members), rows[k]), members), axis=1))
-        for kind, (hashes, sorted_hashes, by, rank) in zip(("head", "tail"), self.ends, strict=True):
-            mine = hashes[rows]
-            lo = np.searchsorted(sorted_hashes, mine)
-            hi = np.searchsorted(sorted_hashes, mine, side="right")
+        for end, (kind, hashes) in enumerate((("head", index.heads), ("tail", index.tails))):
+            mine = hashes[forms]
+            distinct = _distinct(mine)
+            packed = self._bucketed(*self.buckets.end_mates(end, distinct))
+            group = np.searchsorted(distinct, mine).astype(np.uint64) << np.uint64(32)
+            lo = np.searchsorted(packed, group)
+            hi = np.searchsorted(packed, group | mask, side="right")
             ok = np.flatnonzero((hi - lo >= 2) & (hi - lo <= _MAX_KEY_GROUP))
             if not len(ok):
                 continue
-            # each row with the _KEY_WINDOW rows either side of it in its group (rank: place in the groups)
-            r = rank[rows[ok]]
+            # each row with the _KEY_WINDOW rows either side of it in its group (r: its place there)
+            r = np.searchsorted(packed, group[ok] | urows[ok])
             first = np.maximum(lo[ok], r - _KEY_WINDOW)
             stop = np.minimum(hi[ok], r + _KEY_WINDOW + 1)
-            others = by[_spans(first, stop)]
+            others = (packed[_spans(first, stop)] & mask).astype(np.int64)
             mine_rows = np.repeat(rows[ok], stop - first)
             keep = others != mine_rows
             found[kind].append(np.stack((np.minimum(mine_rows, others)[keep], np.maximum(mine_rows, others)[keep]),
                                         axis=1))
         return self._probed({kind: {(int(x), int(y)) for x, y in np.concatenate(parts).tolist()}
                              for kind, parts in found.items() if parts})
+
+    def _bucketed(self, at: Any, forms: Any) -> Any:
+        """``at << 32 | row`` of the forms ``forms`` that stand in this pass, sorted."""
+        import numpy as np
+
+        rows = self.row_of[forms]
+        keep = rows >= 0
+        return np.sort((at[keep].astype(np.uint64) << np.uint64(32)) | rows[keep].astype(np.uint64))
 
     def _probed(self, candidates: dict[str, set[tuple[int, int]]]) -> set[tuple[int, int]]:
         """The row pairs that pass the probes of their kind of candidate (memoised by content)."""

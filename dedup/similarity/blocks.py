@@ -485,9 +485,11 @@ def sketch_candidates(keys: npt.NDArray[np.unsignedinteger[Any]]) -> npt.NDArray
     return np.stack((codes // n, codes % n), axis=1)
 
 
-def band_pairs(keys: npt.NDArray[np.unsignedinteger[Any]]) -> Iterator[npt.NDArray[np.int64]]:
+def band_pairs(keys: npt.NDArray[np.unsignedinteger[Any]], tables: list[U64] | None = None
+               ) -> Iterator[npt.NDArray[np.int64]]:
     """:func:`sketch_candidates` one band at a time (``(i, j)`` with ``i < j``; a pair sharing several
-    bands comes once per band): memory stays that of one band."""
+    bands comes once per band): memory stays that of one band.  ``tables``, when given (keys of 32
+    bits or fewer), receives each band's ``key << 32 | row``, sorted."""
     n = keys.shape[0]
     if n < 2:
         return
@@ -499,6 +501,8 @@ def band_pairs(keys: npt.NDArray[np.unsignedinteger[Any]]) -> Iterator[npt.NDArr
     for band in range(keys.shape[1]):
         if packed:
             both = np.sort((keys[:, band].astype(np.uint64) << np.uint64(32)) | rows)
+            if tables is not None:
+                tables.append(both)
             order = (both & np.uint64(0xFFFFFFFF)).astype(np.int64)
             sorted_keys = both >> np.uint64(32)
         else:
@@ -760,14 +764,16 @@ def probe_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt
     return out
 
 
-def pairs_within_groups(keys: I64, max_group: int, window: int) -> Iterator[npt.NDArray[np.int64]]:
+def pairs_within_groups(keys: I64, max_group: int, window: int, tables: list[tuple[I64, I64]] | None = None
+                        ) -> Iterator[npt.NDArray[np.int64]]:
     """Pairs ``(i, j)``, ``i < j``, of rows with equal keys, in groups of 2 to ``max_group`` rows.
 
     In each group (rows in order) a row pairs with the ``window`` rows after it: every
     pair of a group of up to ``window + 1`` rows, and a number linear in the rows for
     larger groups.  Yields one array of pairs per distance ``1 .. window`` (each at most
     as long as ``keys``, so memory stays bounded); :func:`pairs_within_groups_reference`
-    is the pure-Python twin.
+    is the pure-Python twin.  ``tables``, when given, receives the keys sorted and the rows in
+    that order.
 
     >>> [p.tolist() for p in pairs_within_groups(np.array([7, 3, 7, 7, 3, 5]), 3, 2)]
     [[[1, 4], [0, 2], [2, 3]], [[0, 3]]]
@@ -777,6 +783,8 @@ def pairs_within_groups(keys: I64, max_group: int, window: int) -> Iterator[npt.
         return
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
+    if tables is not None:
+        tables.append((sorted_keys, order))
     starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
     sizes = np.diff(np.append(starts, n))
     group_of = np.repeat(np.arange(len(starts)), sizes)
@@ -818,7 +826,9 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
     order) saves building that map again when the caller has it.  ``record``, when given, receives
     what a later pass needs to find the candidates of a few texts alone: ``texts`` (the rows, in
     order), their band ``keys`` and the hashes of their ``heads`` and ``tails``, and every pair of
-    rows probed (``probed``: a list of ``(kind, pairs, passed)``, kind ``band``, ``head`` or ``tail``).
+    rows probed (``probed``: a list of ``(kind, pairs, passed)``, kind ``band``, ``head`` or ``tail``),
+    and the sorted tables of the bands and of the heads and tails (``band_tables``, ``end_tables``:
+    see :func:`band_pairs` and :func:`pairs_within_groups`).
     """
     # one row per distinct text: copies of a text pair up through the exact dict, and share every candidate
     if groups is None:
@@ -836,7 +846,8 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
         probed = record["probed"] = []
     # the bands' pairs gathered ``chunk`` at a time, each pair once per batch (a near copy shares
     # most bands), then probed together: the probes hold a dozen arrays as long as the batch
-    for part in _gathered(band_pairs(keys), chunk, len(texts)):
+    band_tables: list[U64] | None = record.setdefault("band_tables", []) if record is not None else None
+    for part in _gathered(band_pairs(keys, band_tables), chunk, len(texts)):
         aligned, anchored = probe_pairs(part, lengths, grams, starts)
         # a band shared with a copy slid by a few characters (it lost or gained some at both ends)
         slid = np.flatnonzero(~anchored)
@@ -860,7 +871,9 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
         # texts with one head share their first key_chars (>= 10) characters: the start probe holds
         known = ("start" if head else "end") if key_chars >= 2 * SHINGLE else ""
         # pairs of one group at distinct distances are distinct: no need to make them so
-        for part in _gathered(pairs_within_groups(shared, max_key_group, key_window), chunk, 0):
+        end_tables: list[tuple[I64, I64]] | None = (
+            record.setdefault("end_tables", []) if record is not None else None)
+        for part in _gathered(pairs_within_groups(shared, max_key_group, key_window, end_tables), chunk, 0):
             aligned = probe_pairs(part, lengths, grams, starts, known)[0]
             kept.append(part[aligned])
             if probed is not None:
