@@ -866,8 +866,12 @@ class DuplicateRunRule(Rule):
 # is kept in ctx.memo by content from pass 1 on.
 
 _STATE = "duplicates.state"
-#: a later pass with more changed places than one per this many blocks runs in full
-_MANY_CHANGES = 16
+#: a later pass with more changed blocks than one per this many takes the memoised full analysis
+#: (measured on a 10 MB document: the unit search costs ~30 us a seed block, some six a changed
+#: block, the full analysis ~1 us a block)
+_MANY_CHANGES = 256
+#: ... and so does one whose unit search would start from more blocks than one per this many
+_MANY_SEEDS = 64
 #: characters of a stretch of unchanged blocks searched for in the text before, before comparing all
 _CARRY_PROBE = 256
 #: blocks resolved ahead of a neighbour walk (fewer rounds of the unit search)
@@ -1092,6 +1096,8 @@ class _Index:
         self.probes = _ProbeMemo()
         #: the long forms by bucket and group (built when a unit search first needs them)
         self.buckets: _Buckets | None = None
+        #: how the last later pass was analysed: "units" or "memo" (for tests and measurements)
+        self.last_way = ""
         #: whether a copy's twin holds all it says (:func:`_covers`), by the two texts and the match
         self.covers: dict[tuple[str, str, str], bool] = {}
         self.verdicts: dict[tuple[int, int], tuple[float, str] | None] = {}
@@ -1412,7 +1418,9 @@ def _analyse_dirty(ctx: Context) -> DuplicateAnalysis | None:
     if prev is not None and len(dirty_list) * _MANY_CHANGES <= len(blocks):
         done = _Dirty(ctx, index, rows, heading, gone).analyse(dirty_list, prev, now)
         if done is not None:
+            index.last_way = "units"
             return done
+    index.last_way = "memo"
     return _analyse_memo(ctx, index, rows, heading, gone)
 
 
@@ -1625,8 +1633,8 @@ class _Dirty:
             hi = np.searchsorted(self.heading_sorted, heads, side="right")
             seed_blocks.append(self.heading_order[_spans(lo, hi)])
         seeds = _distinct(np.concatenate(seed_blocks)).tolist()
-        if len(seeds) > n // 3:
-            return None  # most of the document: the memoised full analysis is no slower
+        if len(seeds) * _MANY_SEEDS > n:
+            return None  # the memoised full analysis is no slower
 
         # --- the units reached from them ----------------------------------------------
         self.pairs: dict[tuple[int, int], Pair] = {}
