@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from later_passes import later_passes
 from strategies import documents
 
@@ -27,7 +28,7 @@ from dedup.engine import changed_places, clean_document
 from dedup.fixer import apply_fixes
 from dedup.io import read_document
 from dedup.model import Document, Edit, Finding, Fix, Span
-from dedup.rules.base import Dirty
+from dedup.rules.base import Context, Dirty
 
 CONFIG = Config()
 EXAMPLES = int(os.environ.get("DEDUP_PROPERTY_EXAMPLES", 2_000)) // 2
@@ -152,3 +153,29 @@ def test_dirty_touches_and_blocks() -> None:
     assert dirty.block_indices(doc.blocks) == [0, 1]
     assert dirty.block_indices(doc.blocks, reach=1) == [0, 1, 2]
     assert not Dirty([])
+
+
+# --- blocks that earlier phases delete whole ---------------------------------------------------------
+
+
+def _covered_reference(doc: Document, spans: list[Span]) -> set[int]:
+    return {b.index for b in doc.blocks if any(s.start <= b.start and b.end <= s.end for s in spans)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 400), st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 300)), min_size=1, max_size=12),
+       st.booleans())
+def test_removed_blocks_few_deletions_and_many_agree_with_the_definition(
+    blocks: int, cuts: list[tuple[int, int]], many: bool
+) -> None:
+    text = "\n\n".join(f"block {i}" + "x" * (i % 7) for i in range(blocks))
+    if many:
+        # as many deletions as blocks: the path that walks every block once
+        cuts = cuts * (blocks // len(cuts) + 1)
+    spans = sorted({Span(min(a, len(text)), min(a + n, len(text))) for a, n in cuts if n})
+    doc = Document(text)
+    ctx = Context(doc=doc, config=Config(), findings=[
+        Finding("DUP001", "duplicate-paragraph", "warning", 0.9, "m", s, fix=Fix((Edit.delete(text, s.start, s.end),)))
+        for s in spans
+    ])
+    assert ctx.removed_blocks() == _covered_reference(doc, spans)

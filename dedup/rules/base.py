@@ -223,11 +223,22 @@ class Context:
         removed: set[int] = set()
         if not deletions:
             return removed
+        blocks = self.blocks
+        if len(deletions) * 64 < len(blocks):
+            # few deletions (a later pass of clean): the blocks inside each are a run from the first
+            # block starting in it, found by bisection, with no pass over every block
+            n = len(blocks)
+            for cut in deletions:
+                i = bisect_left(blocks, cut.start, key=_block_start)
+                while i < n and blocks[i].end <= cut.end:
+                    removed.add(blocks[i].index)
+                    i += 1
+            return removed
         # both lists are sorted by start: a block is covered by one of the deletions starting at or
         # before it, and of those the one reaching furthest decides
         reach = -1
         d = 0
-        for block in self.blocks:
+        for block in blocks:
             while d < len(deletions) and deletions[d].start <= block.start:
                 reach = max(reach, deletions[d].end)
                 d += 1
