@@ -361,10 +361,11 @@ def _chains_fast(norm: _Text, seed: int, min_run: int) -> list[_Chain]:
 
 def _chains_of(
     first: NDArray[np.int64], second: NDArray[np.int64], seed: int, min_run: int,
-    clusters: list[tuple[int, int, int]] | None = None,
+    clusters: list[tuple[int, int, int, int]] | None = None,
 ) -> list[_Chain]:
     """The chains of seeds given in order of ``(p, i)`` (see :func:`_chains_fast`); ``clusters``, when
-    given, receives per chain its cluster's first and last second position and its number of seeds."""
+    given, receives per chain its cluster's first and last second position, its number of seeds and
+    its largest diagonal (``p - i``)."""
     import numpy as np
 
     chains: list[_Chain] = []
@@ -389,7 +390,7 @@ def _chains_of(
         else:
             _chain_seeds(zip(first[a:b].tolist(), second[a:b].tolist(), strict=True), seed, chains)
         if clusters is not None:
-            clusters.extend([(int(second[a]), int(second[b - 1]), b - a)] * (len(chains) - before))
+            clusters.extend([(int(second[a]), int(second[b - 1]), b - a, hi)] * (len(chains) - before))
     return chains
 
 
@@ -1348,31 +1349,53 @@ def _same_block(blocks: Sequence[Block], start: int, end: int) -> bool:
     return k >= 0 and end <= blocks[k].end
 
 
+def _cluster_reach(p0: int, p1: int, high: int) -> tuple[int, int]:
+    """Where the run of any chain of seeds drawn from a cluster may lie (matching-form offsets): the
+    cluster's second positions run from ``p0`` to ``p1`` and its diagonals (``p - i``) are at most ``high``.
+
+    A chain's run starts from its seeds and moves as :func:`_run` and :func:`_extend` allow.  The
+    second copy never starts after the chain's first second position (``<= p1``), and the first copy
+    never ends after the second starts, nor before the chain's last first position or its first
+    second position (``>= p0 - high``).  Each walk counts at most ``3 + walked // 10`` misreads, one
+    diagonal step each, and walks less than ``high`` (from one copy's end to the other's start): the
+    first copy starts at most ``high + 3 + high // 10`` before the second (``>= p0 - 2 high - ...``),
+    and after both forward walks the second copy ends at most ``high + 2 (3 + high // 10)`` after
+    the first (``<= p1 + high + ...``).  A full search keeps fewer of the seeds: its clusters are
+    parts of this one, with the same bounds or tighter.  The margin covers :func:`_settle`'s slide.
+    """
+    margin = 2 * _MAX_SHIFT + 64
+    return p0 - (2 * high + high // 10 + 3 + margin), p1 + (high + 2 * (3 + high // 10) + margin)
+
+
 # --- later passes of clean: only around the changed places -------------------------------------
 #
-# A run's copies lie within LOOKBACK of each other (seeds pair positions at most that far apart,
-# and the first copy ends before the second starts), so a run spans at most two lookbacks, and
-# extending a chain moves its ends at most one lookback past its seeds.  A finding is decided by
-# its run, the runs it competes with for its copies (longer ones win), the text just around the
-# copies, and the seeds' boilerplate statistic (how often each gram was seen earlier in its window
-# of WINDOW characters, windows starting at multiples of WINDOW of the whole text's form).  The
-# first three are found again exactly from a stretch of the text around each changed place; the
-# statistic is counted over a full window before the stretch, and where that could drop a seed,
-# again from the true window start (the stretch's offset in the whole form).  A stretch that cannot
-# tell (a run or cluster reaching its edges) is widened; many changed places, a short text or a
-# change in the first lines (which decide the script) search the whole text, as a full run.
+# A finding is decided by its run, the runs it competes with for its copies (longer ones win), the
+# text just around the copies, and the seeds' boilerplate statistic (how often each gram was seen
+# earlier in its window of WINDOW characters, windows starting at multiples of WINDOW of the whole
+# text's form).  A run comes from a cluster of seeds and lies within :func:`_cluster_reach` of it,
+# which depends on the cluster's diagonal (how far apart its copies stand): a doubled strip reaches
+# a few hundred characters, a paragraph printed a column away a few lookbacks.  The first three are
+# found again exactly from a stretch of the text around each changed place that holds, complete,
+# every cluster that could reach the place (or a run competing there); the statistic is counted over
+# a full window before the stretch, and where that could drop a seed, again from the true window
+# start (the stretch's offset in the whole form).  A stretch that cannot tell (a cluster that
+# matters reaching its edges) is widened; many changed places, a short text or a change in the
+# first lines (which decide the script) search the whole text, as a full run.
 
-#: the characters a walk of :func:`_extend` may skip as noise over a lookback and more, each moving
-#: the diagonal by one: copies may stand this much further apart than their seeds
-_ERRORS = 3 + (2 * LOOKBACK) // 10 + DRIFT
-#: how far (matching-form characters) a run's stretch may reach, and a chain's extension move its ends
-_RUN_SPAN = 2 * (LOOKBACK + 2 * _ERRORS) + 2 * MAX_GAP + 64
 #: the text around a run that its filters read (seam, paragraph openings, line ends), original characters
 _CONTEXT = 1000
-#: clusters of seeds this far (matching-form characters) from the start of a stretch are complete,
-#: their first copies inside it and their extensions short of its edge (and this far from its end)
-_HEAD = 2 * (LOOKBACK + 2 * _ERRORS) + MAX_GAP + _RESYNC + 8
-_TAIL = LOOKBACK + 2 * _ERRORS + max(SEED.values()) + MAX_GAP + _RESYNC + 8
+#: how far before its first and after its last second position a cluster of the largest diagonal
+#: (a lookback: seeds pair no further apart) may reach
+_FAR_BACK = -_cluster_reach(0, 0, LOOKBACK)[0]
+_FAR_FWD = _cluster_reach(0, 0, LOOKBACK)[1]
+#: a cluster whose second positions lie this far (matching-form characters) from the start of a
+#: stretch is complete: every pair within MAX_GAP of it has its first gram inside the stretch
+_P_HEAD = LOOKBACK + MAX_GAP + max(SEED.values()) + 8
+#: ... and this far from its end: every gram within MAX_GAP after it lies inside the stretch
+_P_TAIL = MAX_GAP + max(SEED.values()) + 8
+#: a run this far from the edges of a stretch was extended as in the whole text (a walk reads
+#: at most _RESYNC characters past where it stops)
+_EDGE = _RESYNC + 8
 #: more of the text than this share searched around the changed places is searched whole instead
 _DIRTY_SHARE = 0.3
 
@@ -1406,7 +1429,7 @@ def _check_dirty(rule: ScanOverlap, ctx: Context, script: str) -> list[Finding] 
     n = len(text)
     # matching-form characters are at most as many as the original ones but for rare expansions
     # (checked in the stretch): the stretch is widened until it holds enough of them
-    before, after = _CONTEXT + _RUN_SPAN + _HEAD + 1000, _CONTEXT + _RUN_SPAN + _TAIL + 1000
+    before, after = _CONTEXT + _FAR_FWD + _P_HEAD + 1000, _CONTEXT + _FAR_BACK + _P_TAIL + 1000
     regions: list[list[int]] = []
     for start, end in zip(dirty.starts, dirty.ends, strict=True):
         lo, hi = max(0, start - before), min(n, end + after)
@@ -1419,14 +1442,13 @@ def _check_dirty(rule: ScanOverlap, ctx: Context, script: str) -> list[Finding] 
     owned: _SpanIndex | None = None
     found: list[Finding] = []
     for x0, x1 in regions:
-        for _ in range(4):
+        for _ in range(6):
             runs = _region_runs(ctx, x0, x1, seed, min_run)
-            if not isinstance(runs, tuple):
-                if runs is None:
-                    return None
-                # too few matching-form characters around the changed places: widen the stretch
-                grow = (x1 - x0) // 2
-                x0, x1 = max(0, x0 - grow), min(n, x1 + grow)
+            if isinstance(runs, _Short):
+                # the stretch cannot tell: widen it by what it lacks (matching-form characters, each
+                # at least one original one), and some more for the characters that fold away
+                x0 = max(0, x0 - (runs.before + runs.before // 4 + 500 if runs.before else 0))
+                x1 = min(n, x1 + (runs.after + runs.after // 4 + 500 if runs.after else 0))
                 continue
             local, overlaps = runs
             if overlaps:
@@ -1446,12 +1468,20 @@ def _check_dirty(rule: ScanOverlap, ctx: Context, script: str) -> list[Finding] 
     return unique
 
 
+@dataclass(frozen=True, slots=True)
+class _Short:
+    """How many more matching-form characters a stretch needs before and after it to tell."""
+
+    before: int
+    after: int
+
+
 def _region_runs(
     ctx: Context, x0: int, x1: int, seed: int, min_run: int
-) -> tuple[_Local, list[Overlap]] | bool | None:
+) -> tuple[_Local, list[Overlap]] | _Short:
     """The runs a full search would accept whose stretch (or a competitor's) meets a changed place in
-    ``text[x0:x1]`` (perhaps with a few more), in matching-form offsets of the stretch; False when
-    the stretch is too short to tell, None when the whole text must be searched."""
+    ``text[x0:x1]`` (perhaps with a few more), in matching-form offsets of the stretch; or how much
+    more the stretch needs to tell."""
     import numpy as np
     from rapidfuzz import fuzz
 
@@ -1468,12 +1498,30 @@ def _region_runs(
     whole = "".join(form.text.pieces)
     size = len(whole)
     local = _Local(form, whole, x0)
-    lo_ok = 0 if x0 == 0 else _HEAD
-    hi_ok = size if x1 == n else size - _TAIL
+    at_start, at_end = x0 == 0, x1 == n
+    # second positions where a cluster is complete, and where a run was extended as in the whole text
+    lo_p, hi_p = (0 if at_start else _P_HEAD), (size if at_end else size - _P_TAIL)
+    lo_r, hi_r = (-float("inf") if at_start else _EDGE), (float("inf") if at_end else size - _EDGE)
+
+    # what the stretch lacks before and after it, as found so far
+    short = [0, 0]
+
+    def covers(start: int, end: int) -> bool:
+        """Whether every cluster that could reach ``[start, end)`` has its second positions where
+        the stretch holds it complete (or is cut off there, and seen to be); if not, notes what
+        the stretch lacks."""
+        lacks(lo_p - (start - _FAR_FWD), (end + _FAR_BACK) - hi_p)
+        return not any(short)
+
+    def lacks(before: float, after: float) -> None:
+        if not at_start and before > 0:
+            short[0] = max(short[0], int(min(before, size)) + 1)
+        if not at_end and after > 0:
+            short[1] = max(short[1], int(min(after, size)) + 1)
+
     zn0, zn1 = int(where[0]), int(where[1])
-    # every run whose stretch meets a changed place has its seeds within _RUN_SPAN of it
-    if _beyond(zn0, zn1, lo_ok, hi_ok, x0 == 0, x1 == n):
-        return False
+    if not covers(zn0, zn1):
+        return _Short(*short)  # a cluster that could reach a changed place may have seeds beyond the stretch
     grams = size - seed + 1
     # every pair the seed definition could make, whatever the boilerplate count (a superset)
     keys = _window_seed_keys(whole, seed, min_run, LOOKBACK, 0, grams, 64, _Work(grams, seed), max_occ=1 << 40)
@@ -1484,13 +1532,27 @@ def _region_runs(
     exact = False
     while True:
         first, second = keys & 0xFFFFFFFF, keys >> 32
-        clusters: list[tuple[int, int, int]] = []
+        clusters: list[tuple[int, int, int, int]] = []
         chains = _chains_of(first, second, seed, min_run, clusters)
         if not chains:
             return local, []  # no pair kept either
-        # where any run of a cluster's seeds may lie, whichever of them a full search keeps
-        reach = [(p0 - _HEAD, p1 + _TAIL) for p0, p1, _ in clusters]
-        inside = [lo_ok <= p0 and p1 <= hi_ok for p0, p1, _ in clusters]
+        # where any run of a cluster's seeds may lie, whichever of them a full search keeps; a cluster
+        # cut off by an edge of the stretch may have more seeds beyond it, of any diagonal
+        reach: list[tuple[float, float]] = []
+        # per cluster, how much the stretch lacks before and after it to hold the cluster (if anything)
+        lacking: list[tuple[float, float]] = []
+        for p0, p1, _, high in clusters:
+            r0, r1 = _cluster_reach(p0, p1, high)
+            cut0, cut1 = p0 < lo_p, p1 > hi_p
+            reach.append((
+                -float("inf") if cut0 else (p0 - _FAR_BACK if cut1 else r0),
+                float("inf") if cut1 else (p1 + _FAR_FWD if cut0 else r1),
+            ))
+            # cut off: a lookback past the edge for the rest of it; else what its runs' reach needs
+            lacking.append((
+                lo_p - p0 + LOOKBACK if cut0 else (0 if cut1 else lo_r - r0),
+                p1 - hi_p + LOOKBACK if cut1 else (0 if cut0 else r1 - hi_r),
+            ))
         runs = [_run(whole, c, min_run, fuzz.ratio) for c in chains]
         # the longest runs first, as find_overlaps (chains in the same order: clusters in order of position)
         accepted = set(_longest_disjoint(chains, runs))
@@ -1510,28 +1572,24 @@ def _region_runs(
             for k in group:
                 o = runs[k]
                 assert o is not None
-                if _beyond(o.a0, o.b1, lo_ok, hi_ok, x0 == 0, x1 == n):
-                    return False  # its competitors may lie beyond the stretch
+                covers(o.a0, o.b1)  # its competitors may lie beyond the stretch
                 must.extend(((o.a0, o.a1), (o.b0, o.b1)))
             out.extend(o for k, o in enumerate(runs) if k in accepted and k in group and o is not None)
         needed = np.zeros(keys.size, dtype=bool)
         for k, (c0, c1) in enumerate(reach):
             if any(c0 < m1 and m0 < c1 for m0, m1 in must):
-                if not inside[k]:
-                    return False  # a cluster that may lack seeds or chain otherwise in a full search
+                # a cluster the stretch does not hold may lack seeds, chain or extend otherwise in a
+                # full search
+                lacks(*lacking[k])
                 needed[(second >= clusters[k][0]) & (second <= clusters[k][1])] = True
+        if any(short):
+            return _Short(*short)
         if exact or not needed.any() or _boilerplate_free(text, x0, whole, first[needed], second[needed], seed):
             out.sort(key=lambda o: o.b0)
             return local, out
         # the count may decide a seed: count from where a full search's window starts
         keys = _exact_seeds(text, x0, whole, keys, seed)
         exact = True
-
-
-def _beyond(start: int, end: int, lo_ok: int, hi_ok: int, at_start: bool, at_end: bool) -> bool:
-    """Whether a run within :data:`_RUN_SPAN` of ``[start, end)`` may have seeds where the stretch
-    cannot tell (the text's own ends are no limit)."""
-    return (not at_start and start - _RUN_SPAN < lo_ok) or (not at_end and end + _RUN_SPAN > hi_ok)
 
 
 def _competing(runs: Sequence[Overlap | None]) -> list[list[int]]:

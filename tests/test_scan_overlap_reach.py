@@ -1,0 +1,255 @@
+"""LAY007 in clean's later passes: how far a cluster of seeds can reach, and the stretch that follows.
+
+A later pass searches a stretch around each changed place.  Which clusters of seeds must be found
+there complete and exact (boilerplate counted) depends on :func:`~dedup.rules.scan_overlap._cluster_reach`:
+where the run of any chain drawn from a cluster's seeds may lie.  These tests check that bound on
+every chain of every cluster (and on parts of them, as a full search that drops boilerplate seeds
+keeps), on texts whose copies stand near and far and read through heavy noise, and that a stretch
+sized from it gives what a full run gives near changes placed at the far ends of that reach.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from gen_docs import chinese_paragraph, english_paragraph
+
+from dedup.config import Config
+from dedup.model import Document, Finding
+from dedup.rules import scan_overlap as so
+from dedup.rules.base import Context, Dirty
+
+CONFIG = Config()
+
+
+def _noisy(rng: random.Random, text: str, rate: float, lang: str) -> str:
+    """``text`` with about ``rate`` of its characters misread, dropped or doubled."""
+    out: list[str] = []
+    for ch in text:
+        roll = rng.random()
+        if roll < rate / 3:
+            out.append("口" if lang == "zh" else "x")
+        elif roll < 2 * rate / 3:
+            continue
+        elif roll < rate:
+            out.extend((ch, ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _paragraphs(rng: random.Random, lang: str, size: int) -> list[str]:
+    make = chinese_paragraph if lang == "zh" else english_paragraph
+    paras: list[str] = []
+    while sum(map(len, paras)) < size:
+        paras.append(make(rng))
+    return paras
+
+
+def _doubled_text(rng: random.Random, lang: str) -> str:
+    """Prose with passages read again at distances from a line to a lookback, some clean, some noisy
+    enough that the seeds are sparse and the walks carry the copies far past them."""
+    paras = _paragraphs(rng, lang, 60_000)
+    body = "\n\n".join(paras)
+    pieces: list[str] = []
+    pos = 0
+    while pos < len(body) - 8000:
+        length = rng.choice((40, 120, 400, 1500, 3000))
+        gap = rng.choice((0, 1, 30, 600, 2500, so.LOOKBACK - length - 50))
+        start = pos + rng.randrange(0, 2000)
+        end = min(len(body), start + length)
+        rate = rng.choice((0.0, 0.03, 0.08, 0.12))
+        passage = body[start:end]
+        pieces.append(body[pos:end])
+        pieces.append(body[end : end + max(0, gap)])
+        pieces.append("\n" + _noisy(rng, passage, rate, lang))
+        pos = end + max(0, gap)
+    pieces.append(body[pos:])
+    return "".join(pieces)
+
+
+def _clusters(form: str, seed: int, min_run: int) -> list[tuple[list[tuple[int, int]], tuple[int, int, int, int]]]:
+    """Every cluster of uncapped seed pairs of ``form``: its pairs and what :func:`_chains_of` says of it."""
+    import numpy as np
+
+    grams = len(form) - seed + 1
+    work = so._Work(grams, seed)
+    keys = so._window_seed_keys(form, seed, min_run, so.LOOKBACK, 0, grams, 64, work, max_occ=1 << 40)
+    keys = np.sort(keys)
+    first, second = (keys & 0xFFFFFFFF).tolist(), (keys >> 32).tolist()
+    found: list[tuple[list[tuple[int, int]], tuple[int, int, int, int]]] = []
+    start = 0
+    for k in range(1, len(second) + 1):
+        if k == len(second) or second[k] - second[k - 1] > so.MAX_GAP:
+            pairs = list(zip(first[start:k], second[start:k], strict=True))
+            if len(pairs) >= so.MIN_COVERAGE * min_run:
+                high = max(p - i for i, p in pairs)
+                found.append((pairs, (second[start], second[k - 1], len(pairs), high)))
+            start = k
+    return found
+
+
+def _extents(form: str, pairs: list[tuple[int, int]], seed: int) -> list[tuple[int, int]]:
+    """Where the run of each chain of ``pairs`` lies, whether or not the run is long, dense or alike
+    enough to be kept (those checks only drop runs)."""
+    chains: list[so._Chain] = []
+    so._chain_seeds(pairs, seed, chains)
+    out: list[tuple[int, int]] = []
+    for c in chains:
+        c.seeds = 1 << 30  # as dense as need be: only the walks decide where it lies
+        o = so._run(form, c, 1, lambda a, b: 100.0)
+        if o is not None:
+            out.append((o.a0, o.b1))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_run_of_a_cluster_lies_within_its_reach(seed: int) -> None:
+    rng = random.Random(seed)
+    lang = "zh" if seed % 2 == 0 else "en"
+    script = "cjk" if lang == "zh" else "latin"
+    form = so.matching_text(_doubled_text(rng, lang))
+    k, min_run = so.SEED[script], so.MIN_RUN[script]
+    clusters = _clusters(form, k, min_run)
+    assert len(clusters) > 10
+    checked = 0
+    widest = 0
+    for pairs, (p0, p1, _, high) in clusters:
+        lo, hi = so._cluster_reach(p0, p1, high)
+        # the whole cluster, and parts a full search may keep when it drops boilerplate seeds
+        parts = [pairs, pairs[len(pairs) // 2 :], pairs[: len(pairs) // 2], pairs[::2]]
+        parts += [sorted(rng.sample(pairs, max(1, len(pairs) // 3)), key=lambda q: (q[1], q[0])) for _ in range(3)]
+        for part in parts:
+            for a0, b1 in _extents(form, part, k):
+                assert lo <= a0 and b1 <= hi, (p0, p1, high, a0, b1)
+                widest = max(widest, (p0 - a0) / max(1, high), (b1 - p1) / max(1, high))
+                checked += 1
+    assert checked > 50
+    assert widest > 0.5, "some runs reach well past their seeds (the bound is tested where it matters)"
+
+
+def _ctx(text: str, dirty: Dirty | None) -> Context:
+    return Context(doc=Document(text), config=CONFIG, enabled=frozenset({"LAY007"}), dirty=dirty, memo={})
+
+
+def _safe_fixes(fs: list[Finding]) -> set[tuple[tuple[int, int, str], ...]]:
+    return {tuple((e.start, e.end, e.replacement) for e in f.fix.edits) for f in fs if f.fix is not None and f.fix.safe}
+
+
+def _stretch(f: Finding) -> tuple[int, int]:
+    spans = (f.span, *f.related)
+    return min(s.start for s in spans), max(s.end for s in spans)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_changes_at_the_ends_of_a_far_reach_find_what_a_full_run_finds(seed: int) -> None:
+    """Passages printed again up to a lookback away, and changes placed where only a wide reach
+    meets them (before the first copy, between the copies, after the second): the stretches give
+    every safe fix of a full run that meets a change, and none a full run does not give."""
+    rng = random.Random(100 + seed)
+    lang = "zh" if seed % 2 == 0 else "en"
+    make = chinese_paragraph if lang == "zh" else english_paragraph
+    width = 30 if lang == "zh" else 70
+    paras = [make(rng, 6) for _ in range(1600 if lang == "zh" else 600)]
+    for _ in range(24):
+        k = rng.randrange(2, len(paras) - 8)
+        para = paras[k]
+        if rng.random() < 0.5 and len(para) > 150:
+            # a strip read twice where the tiles meet
+            cut = rng.randrange(100, len(para) - 20)
+            copy = para[cut - rng.randint(60, 90) : cut]
+            paras[k] = para[:cut] + "\n" + _noisy(rng, copy, 0.02, lang) + para[cut:]
+        else:
+            # a paragraph printed again a paragraph or a few later
+            paras.insert(k + rng.randint(1, 3), _noisy(rng, para, 0.02, lang))
+    text = "\n\n".join("\n".join(p[i : i + width] for i in range(0, len(p), width)) for p in paras) + "\n"
+    assert len(text) >= so.SMALL
+    full = list(so.ScanOverlap().check(_ctx(text, None)))
+    assert full
+    ranges: list[tuple[int, int]] = []
+    for f in rng.sample(full, min(2, len(full))):
+        start, end = _stretch(f)
+        for at in (start - rng.randint(0, 3 * (end - start) + 200), (start + end) // 2, end + rng.randint(0, 2000)):
+            at = min(max(at, 6000), len(text))
+            ranges.append((at, at))
+    dirty = Dirty(ranges)
+    told = so._check_dirty(so.ScanOverlap(), _ctx(text, dirty), so.script_of(text[:4000]))
+    assert told is not None, "a few changes are searched around"
+    wanted = {fix for f in full if dirty.touches(*_stretch(f)) for fix in _safe_fixes([f])}
+    assert wanted <= _safe_fixes(told)
+    assert _safe_fixes(told) <= _safe_fixes(full)
+
+
+def test_a_change_in_plain_prose_searches_a_short_stretch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no doubled text near a change, the stretch is sized for the farthest reach a cluster may
+    have (a lookback and a half before, two after, and the clusters' own extent), not more."""
+    rng = random.Random(4)
+    text = "\n\n".join(_paragraphs(rng, "zh", 200_000)) + "\n"
+    sizes: list[int] = []
+    real = so._form_and_offsets
+
+    def spy(piece: str, *args: object, **kwargs: object) -> object:
+        sizes.append(len(piece))
+        return real(piece, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(so, "_form_and_offsets", spy)
+    at = len(text) // 2
+    told = so._check_dirty(so.ScanOverlap(), _ctx(text, Dirty([(at, at)])), "cjk")
+    assert told == []
+    assert sizes and max(sizes) < 2 * so._CONTEXT + so._FAR_BACK + so._FAR_FWD + so._P_HEAD + so._P_TAIL + 2500
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("where", ["first", "second"])
+def test_a_long_passage_read_twice_is_found_from_a_change_at_its_far_end(lang: str, where: str) -> None:
+    """A band of some 3000 characters read twice, the copies one after the other: the seeds of its
+    cluster all lie in the second copy, a band away from a change at the start of the first; a
+    change at the end of the second sees seeds a band back whose run reaches it."""
+    rng = random.Random(21 if lang == "zh" else 22)
+    paras = _paragraphs(rng, lang, 240_000)
+    width = 30 if lang == "zh" else 70
+    k = len(paras) // 2
+    band = " ".join(paras[k : k + 60]) if lang == "en" else "".join(paras[k : k + 60])
+    band = band[: 3000 if lang == "zh" else 3600]
+    band = band[: band.rfind(" ")] if lang == "en" else band
+    wrapped = "\n".join(band[i : i + width] for i in range(0, len(band), width))
+    # read again without a fault: one run, whose seeds cover both copies evenly
+    paras[k : k + 60] = [wrapped + "\n" + wrapped]
+    text = "\n\n".join(paras) + "\n"
+    full = [f for f in so.ScanOverlap().check(_ctx(text, None)) if f.fix is not None and f.fix.safe]
+    start = text.index(wrapped)
+    long_runs = [f for f in full if _stretch(f)[0] <= start + 50 and _stretch(f)[1] >= start + 2 * len(wrapped) - 50]
+    assert long_runs, "the band read twice is one finding"
+    a, b = _stretch(long_runs[0])
+    at = a + 5 if where == "first" else b - 5
+    dirty = Dirty([(at, at)])
+    told = so._check_dirty(so.ScanOverlap(), _ctx(text, dirty), so.script_of(text[:4000]))
+    assert told is not None
+    assert _safe_fixes(long_runs) <= _safe_fixes(told)
+    assert _safe_fixes(told) <= _safe_fixes(full)
+
+
+def test_a_stretch_that_cannot_hold_a_cluster_reaching_a_change_asks_for_more() -> None:
+    """A band of 4400 characters read twice, and a change 3000 characters before it: the band's run
+    does not meet the change, but where a run of its cluster could reach does.  The stretch sized
+    for the farthest cluster holds the cluster but not all of that reach: it asks for more after it
+    (a walk might read past its end), and the widened search makes nothing a full run does not."""
+    rng = random.Random(23)
+    paras = _paragraphs(rng, "zh", 240_000)
+    k = len(paras) // 2
+    band = "".join(paras[k : k + 120])[:4400]
+    wrapped = "\n".join(band[i : i + 30] for i in range(0, len(band), 30))
+    paras[k : k + 120] = [wrapped + "\n" + wrapped]
+    text = "\n\n".join(paras) + "\n"
+    at = text.index(wrapped) - 3000
+    ctx = _ctx(text, Dirty([(at, at)]))
+    before = so._CONTEXT + so._FAR_FWD + so._P_HEAD + 1000
+    after = so._CONTEXT + so._FAR_BACK + so._P_TAIL + 1000
+    short = so._region_runs(ctx, at - before, at + after, so.SEED["cjk"], so.MIN_RUN["cjk"])
+    assert isinstance(short, so._Short)
+    assert short.after > 0 and short.before == 0
+    told = so._check_dirty(so.ScanOverlap(), ctx, "cjk")
+    full = list(so.ScanOverlap().check(_ctx(text, None)))
+    assert any(_stretch(f)[0] > at + so._CONTEXT for f in full), "the band is found, clear of the change"
+    assert told is not None and _safe_fixes(told) <= _safe_fixes(full)
