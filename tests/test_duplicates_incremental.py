@@ -1,15 +1,23 @@
 """The duplicate rules (DUP001/DUP002/DUP003) on a later pass of ``clean``, told where the text changed.
 
-A later pass analyses only the units of duplicate pairs reached from the changed places and from
-the texts whose copies or LSH buckets changed (``dedup.rules._duplicates._analyse_dirty``).  These
-tests build documents long enough for the linear (sketch) path, change them the way a pass of
-``clean`` does, and compare the duplicate findings of the run told where the text changed with a
-full run on the same text:
+A later pass with a few changed blocks analyses only the units of duplicate pairs reached from the
+changed places and from the texts whose copies or LSH buckets changed; one with many runs the full
+analysis with every per-text quantity (forms, band keys, end hashes, probe and verify verdicts)
+from the memo (``dedup.rules._duplicates._analyse_dirty``).  These tests build documents long
+enough for the linear (sketch) path, change them the way a pass of ``clean`` does, and compare the
+duplicate findings of the run told where the text changed with a full run on the same text, each
+scenario both ways (the ``way`` fixture forces one):
 
 * a change at one copy decides a finding whose removed copy lies far from it;
 * a change that makes a new copy must be found against the whole document;
 * a change next to a copy changes which copy is kept;
 * a change that removes one of three copies leaves a pair of untouched blocks to report;
+* a near copy rewritten leaves no stale pair behind, and the others still pair;
+* the first copy of a text printed many times goes: the next copy leads, and the copies of its
+  near twin now pair with every copy (the expansion limit no longer applies);
+* a member of a group sharing their first characters goes: two members come within the
+  group's window and are compared;
+* blocks deleted before every pair shift every row and block number (nothing kept by position);
 * whole cleans of long generated documents agree with the whole-text loop, and take the
   incremental path.
 """
@@ -25,8 +33,8 @@ import pytest
 from dedup.config import Config
 from dedup.engine import clean_document
 from dedup.model import Document, Finding
-from dedup.rules import registry
-from dedup.rules._duplicates import _STATE, _Index
+from dedup.rules import _duplicates, registry
+from dedup.rules._duplicates import _MAX_EXPANSION, _STATE, KEY_CHARS, Pair, _Index, matching_forms
 from dedup.rules.base import Context, Dirty
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -57,7 +65,9 @@ def _offset(paragraphs: list[str], index: int) -> int:
     return sum(len(p) + 2 for p in paragraphs[:index])
 
 
-def _dup_findings(text: str, dirty: Dirty | None = None, memo: dict[str, object] | None = None) -> list[Finding]:
+def _dup_findings(text: str, dirty: Dirty | None = None, memo: dict[str, object] | None = None,
+                  pairs: list[Pair] | None = None) -> list[Finding]:
+    """The findings of the duplicate rules on ``text``; ``pairs`` receives the analysis' pairs."""
     doc = Document(text)
     ctx = Context(doc=doc, config=CONFIG, enabled=frozenset(r.code for r in CONFIG.enabled_rules()),
                   dirty=dirty, memo=memo)
@@ -66,6 +76,8 @@ def _dup_findings(text: str, dirty: Dirty | None = None, memo: dict[str, object]
         found = list(registry.get(code)().check(ctx))
         ctx.findings.extend(found)
         out.extend(found)
+    if pairs is not None:
+        pairs.extend(ctx.shared("duplicates", _duplicates.analyse).pairs)
     return out
 
 
@@ -78,15 +90,39 @@ def _fixes(findings: list[Finding]) -> set[tuple[str, tuple[tuple[int, int, str]
     }
 
 
-def _later_pass(before: list[str], after: list[str], changed: list[int]) -> tuple[set, set, dict[str, object]]:
+@pytest.fixture(params=["units", "memo"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which way later passes go: the unit search (whatever the number of changes) or the memoised
+    full analysis (whenever a block changed)."""
+    if request.param == "units":
+        monkeypatch.setattr(_duplicates, "_MANY_CHANGES", 1)
+        monkeypatch.setattr(_duplicates, "_MANY_SEEDS", 1)
+    else:
+        monkeypatch.setattr(_duplicates, "_MANY_CHANGES", 10**9)
+    return str(request.param)
+
+
+def _later_pass(before: list[str], after: list[str], changed: list[int], way: str | None = None,
+                deleted: tuple[int, ...] = ()) -> tuple[set, set, dict[str, object]]:
     """Run pass 1 on ``before`` (with a memo), then the duplicate rules on ``after`` told that the
-    paragraphs ``changed`` (indices into ``after``) changed, and in full; return both fix sets."""
+    paragraphs ``changed`` (indices into ``after``) changed, and in full; return both fix sets.
+    ``deleted``: indices into ``after`` where a paragraph of ``before`` was deleted (a point).
+    ``way``: the way the told run must have gone."""
     memo: dict[str, object] = {}
     _dup_findings(_join(before), memo=memo)
     ranges = [(_offset(after, i), _offset(after, i) + len(after[i])) for i in changed]
+    ranges += [(_offset(after, i), _offset(after, i)) for i in deleted]
     text = _join(after)
-    told = _fixes(_dup_findings(text, Dirty(ranges), memo))
-    full = _fixes(_dup_findings(text))
+    told_pairs: list[Pair] = []
+    full_pairs: list[Pair] = []
+    told = _fixes(_dup_findings(text, Dirty(ranges), memo, told_pairs))
+    full = _fixes(_dup_findings(text, pairs=full_pairs))
+    if way is not None:
+        state = memo[_STATE]
+        assert isinstance(state, _Index) and state.last_way == way
+    if way == "memo":
+        # the memoised full analysis finds every pair the full run finds, scored alike
+        assert told_pairs == full_pairs
     return told, full, memo
 
 
@@ -103,7 +139,7 @@ def test_full_runs_are_on_the_sketch_path() -> None:
     assert memo[_STATE] is not None
 
 
-def test_a_change_at_the_complete_copy_decides_a_finding_far_from_it() -> None:
+def test_a_change_at_the_complete_copy_decides_a_finding_far_from_it(way: str) -> None:
     # paragraph 10 is a truncated copy of what paragraph 650 becomes: the complete copy is kept, so
     # the finding removes paragraph 10, which no change touched
     before = _paragraphs(2)
@@ -112,23 +148,23 @@ def test_a_change_at_the_complete_copy_decides_a_finding_far_from_it() -> None:
     before[10] = complete[: len(complete) * 3 // 5]
     after[10] = before[10]
     after[650] = complete
-    told, full, memo = _later_pass(before, after, [650])
+    told, full, memo = _later_pass(before, after, [650], way)
     assert isinstance(memo[_STATE], _Index)
     assert _removed(full, after) == {10}
     assert told == full
 
 
-def test_a_change_that_makes_a_copy_is_found_against_the_whole_document() -> None:
+def test_a_change_that_makes_a_copy_is_found_against_the_whole_document(way: str) -> None:
     before = _paragraphs(3)
     after = list(before)
     after[690] = before[5]
-    told, full, memo = _later_pass(before, after, [690])
+    told, full, memo = _later_pass(before, after, [690], way)
     assert isinstance(memo[_STATE], _Index)
     assert _removed(full, after) == {690}
     assert told == full
 
 
-def test_a_change_next_to_a_copy_changes_which_copy_is_kept() -> None:
+def test_a_change_next_to_a_copy_changes_which_copy_is_kept(way: str) -> None:
     # two copies (30 and 600) cut off mid-sentence, each followed by a numbered heading: equally
     # complete, the first is kept.  Then the heading after the second copy becomes the rest of its
     # sentence: that copy is kept, and the finding removes paragraph 30, far from the change
@@ -140,27 +176,27 @@ def test_a_change_next_to_a_copy_changes_which_copy_is_kept() -> None:
     after[601] = paragraphs[601]
     _, full_before, _ = _later_pass(before, before, [])
     assert _removed(full_before, before) == {600}
-    told, full, memo = _later_pass(before, after, [601])
+    told, full, memo = _later_pass(before, after, [601], way)
     assert isinstance(memo[_STATE], _Index)
     assert _removed(full, after) == {30}
     assert told == full
 
 
-def test_removing_one_of_three_copies_leaves_a_pair_of_untouched_blocks() -> None:
+def test_removing_one_of_three_copies_leaves_a_pair_of_untouched_blocks(way: str) -> None:
     # copies at 20, 300 and 680; pass 1 sees all three; the one at 300 is rewritten: 20 and 680 are
     # still a pair (neither was touched), and only the changed count of their text leads there
     before = _paragraphs(5)
     before[300] = before[680] = before[20]
     after = list(before)
     after[300] = _paragraphs(6)[0]
-    told, full, memo = _later_pass(before, after, [300])
+    told, full, memo = _later_pass(before, after, [300], way)
     assert isinstance(memo[_STATE], _Index)
     assert _removed(full, after) == {680}
     assert told == full
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_a_copy_leaving_an_lsh_bucket_changes_the_pairs_of_the_others(seed: int) -> None:
+def test_a_copy_leaving_an_lsh_bucket_changes_the_pairs_of_the_others(seed: int, way: str) -> None:
     # five OCR-damaged copies of one paragraph share LSH buckets, where a member pairs only with the
     # bucket's first member and the one before it.  One copy is rewritten: the others (untouched,
     # and their texts as often as before) may gain pairs, and are looked at again
@@ -172,36 +208,125 @@ def test_a_copy_leaving_an_lsh_bucket_changes_the_pairs_of_the_others(seed: int)
         before[place] = ocr_noise(rng, original, 0.03)
     after = list(before)
     after[places[2]] = _paragraphs(20 + seed)[0]
-    told, full, memo = _later_pass(before, after, [places[2]])
+    told, full, memo = _later_pass(before, after, [places[2]], way)
     assert isinstance(memo[_STATE], _Index)
     assert full and told == full
 
 
-def test_an_unrelated_change_finds_nothing_and_costs_little() -> None:
+def test_an_unrelated_change_finds_nothing_and_costs_little(way: str) -> None:
     before = _paragraphs(7)
     after = list(before)
     after[350] = _paragraphs(8)[1]
-    told, full, memo = _later_pass(before, after, [350])
+    told, full, memo = _later_pass(before, after, [350], way)
     assert isinstance(memo[_STATE], _Index)
     assert told == full == set()
 
 
-def _passes_agree(text: str) -> int:
-    """On every later pass of clean, the duplicate rules told where the text changed propose every
-    safe fix a full run of them proposes; return how many later passes took the incremental path."""
-    incremental = 0
+def test_a_near_copy_rewritten_leaves_no_stale_pair(way: str) -> None:
+    # three OCR readings of one paragraph; the middle one is rewritten: the two others still pair,
+    # and nothing pairs with what it became (its verdicts were kept by the texts they were about)
+    rng = random.Random(11)
+    before = _paragraphs(31)
+    original = chinese_paragraph(rng, 6)
+    for place in (60, 360, 620):
+        before[place] = ocr_noise(rng, original, 0.015)
+    after = list(before)
+    after[360] = before[360][: len(before[360]) // 2] + _paragraphs(32)[0]
+    told, full, _ = _later_pass(before, after, [360], way)
+    assert _removed(full, after) == {60}  # the reading whose words recur elsewhere is kept
+    assert told == full
+
+
+@pytest.mark.parametrize("count", [9, 10])
+def test_the_first_copy_of_a_many_copy_text_goes(count: int, way: str) -> None:
+    # ``count`` copies of a paragraph and eight of an OCR reading of it: more pairs of copies than
+    # the expansion limit, so only the first copies pair across.  The first copy is rewritten: the
+    # second leads; with nine copies, 8 x 8 = 64 pairs are now all made (every pair of the
+    # untouched copies changes), with ten the new leader alone pairs across
+    rng = random.Random(12)
+    before = _paragraphs(33)
+    original = chinese_paragraph(rng, 5)
+    misread = ocr_noise(rng, original, 0.02)
+    copies, readings = [100 + 40 * k for k in range(count)], [115 + 50 * k for k in range(8)]
+    assert len(copies) * len(readings) > _MAX_EXPANSION
+    assert ((len(copies) - 1) * len(readings) > _MAX_EXPANSION) == (count == 10)
+    for place in copies:
+        before[place] = original
+    for place in readings:
+        before[place] = misread
+    after = list(before)
+    after[copies[0]] = _paragraphs(34)[0]
+    told, full, _ = _later_pass(before, after, [copies[0]], way)
+    assert _removed(full, after) >= set(readings[1:])
+    assert told == full
+
+
+#: twelve characters (and one more) the members of one group of the first-characters key share
+_SHARED_START = "关于进一步加强和改进工作的"
+
+
+def test_a_group_member_going_brings_two_members_within_the_window(way: str) -> None:
+    # twenty paragraphs open alike; the 18th is a truncated copy of the 1st, too short a share of
+    # it for the LSH bands to meet (checked: pass 1 does not find it) and 17 members after it in
+    # the group, one beyond the window.  The 6th member is rewritten: the two are 16 apart now
+    rng = random.Random(13)
+    before = _paragraphs(41)
+    members = list(range(100, 300, 10))
+    for place in members:
+        before[place] = _SHARED_START + chinese_paragraph(rng, 8)
+    before[members[17]] = before[members[0]][: len(before[members[0]]) * 34 // 100]
+    after = list(before)
+    after[members[5]] = _paragraphs(91)[3]
+    assert _removed(_fixes(_dup_findings(_join(before))), before) == set()
+    told, full, _ = _later_pass(before, after, [members[5]], way)
+    assert _removed(full, after) == {members[17]}
+    assert told == full
+
+
+def test_deleted_blocks_shift_every_row(way: str) -> None:
+    # near copies, exact copies and a truncated copy; two unique paragraphs before all of them are
+    # deleted (every block and row number after them shifts), and the paragraph after each later
+    # copy is rewritten (so the unit search looks at every pair too)
+    rng = random.Random(14)
+    before = _paragraphs(35)
+    original = chinese_paragraph(rng, 6)
+    # a reading damaged near both ends: only the LSH bands make it a candidate
+    reading = ocr_noise(rng, original, 0.015)
+    reading = reading[:2] + "甲" + reading[3:-4] + "乙" + reading[-3:]
+    forms = matching_forms([original, reading])
+    assert forms[0][:KEY_CHARS] != forms[1][:KEY_CHARS] and forms[0][-KEY_CHARS:] != forms[1][-KEY_CHARS:]
+    before[200], before[420] = original, reading
+    before[300] = before[520] = before[250]
+    before[600] = before[150][: len(before[150]) * 2 // 3]
+    after = [p for k, p in enumerate(before) if k not in (10, 11)]
+    fresh = _paragraphs(36)
+    changed = [299, 419, 519, 599]
+    for k, place in enumerate(changed):
+        after[place] = fresh[k]
+    told, full, _ = _later_pass(before, after, changed, way, deleted=(10,))
+    assert _removed(full, after) == {298, 418, 518, 598}
+    assert told == full
+
+
+def _passes_agree(text: str, way: str) -> int:
+    """On every later pass of clean, the duplicate rules told where the text changed propose the
+    safe fixes a full run of them proposes, no more, no fewer; return how many later passes went
+    ``way``."""
+    went = 0
     for later in later_passes(text, CONFIG):
         dup_told = _fixes([f for f in later.told if f.rule in DUP_CODES])
         dup_full = _fixes([f for f in later.full if f.rule in DUP_CODES])
         assert dup_full <= dup_told, sorted(dup_full - dup_told)[:3]
-        incremental += isinstance(later.memo.get(_STATE), _Index)
-    return incremental
+        assert dup_told <= dup_full, sorted(dup_told - dup_full)[:3]
+        state = later.memo.get(_STATE)
+        went += isinstance(state, _Index) and state.last_way == way
+    return went
 
 
 @pytest.mark.parametrize("seed", [1, 5])
-def test_long_generated_documents_clean_alike_on_the_incremental_path(seed: int) -> None:
+def test_long_generated_documents_clean_alike_on_the_incremental_path(seed: int, way: str) -> None:
     text = big_document(1_000_000, seed=seed)
-    assert _passes_agree(text) >= 1
+    assert _passes_agree(text, way) >= 1
     fast = clean_document(Document(text), CONFIG)
     slow = clean_document(Document(text), CONFIG, incremental=False)
     assert fast.text == slow.text
