@@ -12,9 +12,10 @@ sketches and LSH bands, shared prefix/suffix keys in a sliding window, and byte
 probes of the candidates' ends (:mod:`dedup.similarity.blocks`).  Every candidate
 is verified with rapidfuzz before it counts.
 
-On a later pass of ``clean`` (``Context.dirty``) a long document is not analysed
-whole: only the units of pairs and neighbours that a change can have touched are
-(see the comment above ``_STATE``), with what is per text kept in ``Context.memo``.
+On a later pass of ``clean`` (``Context.dirty``) a long document with a few changes
+is not analysed whole: only the units of pairs and neighbours that a change can have
+touched are (see the comment above ``_STATE``); with many changes the whole analysis
+runs with every per-text quantity taken from ``Context.memo``.
 """
 
 from __future__ import annotations
@@ -644,9 +645,10 @@ class _Keeper:
 def analyse(ctx: Context) -> DuplicateAnalysis:
     """Duplicate pairs and decided runs for the document of ``ctx`` (memoise via ctx.shared).
 
-    On a later pass of ``clean`` (``ctx.dirty``) only the blocks whose pairs or decisions can have
-    changed are looked at (:func:`_analyse_dirty`); everything else was decided, on the same
-    text, by the pass before.
+    On a later pass of ``clean`` (``ctx.dirty``) with a few changes only the blocks whose pairs or
+    decisions can have changed are looked at; everything else was decided, on the same text, by
+    the pass before.  With many, the whole analysis takes what is per text from the memo
+    (:func:`_analyse_dirty`).
     """
     if ctx.dirty is not None and ctx.memo is not None:
         done = _analyse_dirty(ctx)
@@ -864,6 +866,15 @@ class DuplicateRunRule(Rule):
 # the same probes and the same expansion to copies), the heading groups, then the same verifier.
 # What is per text (matching forms, band keys, end hashes, heading keys, probe and verify verdicts)
 # is kept in ctx.memo by content from pass 1 on.
+#
+# The unit search costs some thirty times a block of the full analysis per block it starts from,
+# so a pass with many changes runs the full analysis instead (``_analyse_memo``): the same
+# algorithm over the whole text, every value that is a function of one or two texts (matching
+# forms, band keys, end hashes, heading keys, probe verdicts of a pair of texts in row order,
+# verifier verdicts, whether a twin covers its copy) taken from the memo, and what depends on which
+# texts stand where (exact-copy chains, LSH buckets with their leaders, first/last-characters
+# groups and their windows, the expansion of text pairs to copies, heading groups) computed again.
+# Its findings are the full run's by construction.
 
 _STATE = "duplicates.state"
 #: a later pass with more changed blocks than one per this many takes the memoised full analysis
