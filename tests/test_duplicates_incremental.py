@@ -331,3 +331,16 @@ def test_long_generated_documents_clean_alike_on_the_incremental_path(seed: int,
     slow = clean_document(Document(text), CONFIG, incremental=False)
     assert fast.text == slow.text
     assert fast.passes == slow.passes
+
+
+def test_heading_keys_of_many_blocks_are_those_of_each() -> None:
+    # the later passes find the numbered-heading key of many new blocks through one search of their
+    # first characters: the same keys as block by block
+    from dedup.rules._duplicates import _heading_key, _heading_keys
+
+    raws = ["（一）加强城乡规划工作", "  第三章 总则与目标", "\u3000１．目标任务和要求", "普通段落，没有编号。",
+            "12. Introduction to the plan", "\xa0（二）推进科技创新发展", "三、深化改革开放", "x", "\t(4) Budget lines"]
+    raws = raws * 700  # more than one batch of first characters
+    keys = _heading_keys(raws)
+    assert keys == [_heading_key(r) for r in raws]
+    assert sum(k is not None for k in keys[:9]) >= 4

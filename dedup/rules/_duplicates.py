@@ -937,6 +937,17 @@ def _heading_key(raw: str) -> str | None:
     return None
 
 
+def _heading_keys(raws: Sequence[str]) -> list[str | None]:
+    """:func:`_heading_key` of each of ``raws``: the full test only for those whose first character
+    can start a number (or is a blank), found by one search of their first characters."""
+    out: list[str | None] = [None] * len(raws)
+    for lo in range(0, len(raws), 4096):
+        firsts = "".join([r[0] if r else "x" for r in raws[lo : lo + 4096]])
+        for m in _FIRST_RE.finditer(firsts):
+            out[lo + m.start()] = _heading_key(raws[lo + m.start()])
+    return out
+
+
 #: recent probe verdicts kept in a dict, before they are merged into the sorted arrays
 _RECENT_PROBES = 4096
 
@@ -1272,7 +1283,7 @@ class _Index:
         if len(fresh):
             raws = list(map(text.__getitem__, map(slice, starts[fresh].tolist(), ends[fresh].tolist())))
             form[fresh] = self.form_ids(matching_forms(raws))
-            heading[fresh] = self.heading_ids([_heading_key(r) for r in raws])
+            heading[fresh] = self.heading_ids(_heading_keys(raws))
         self.text, self.starts, self.ends = text, starts, ends
         self.block_form, self.block_heading = form, heading
         return form.copy(), heading
