@@ -253,3 +253,123 @@ def test_a_stretch_that_cannot_hold_a_cluster_reaching_a_change_asks_for_more() 
     full = list(so.ScanOverlap().check(_ctx(text, None)))
     assert any(_stretch(f)[0] > at + so._CONTEXT for f in full), "the band is found, clear of the change"
     assert told is not None and _safe_fixes(told) <= _safe_fixes(full)
+
+
+def test_only_the_runs_that_can_reach_a_change_are_extended(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Strips read twice all over a stretch, and one change among them: only the chains whose
+    cluster could reach the change (or a run there) are extended and compared, not every chain."""
+    rng = random.Random(31)
+    paras = _paragraphs(rng, "zh", 200_000)
+    for k in range(10, len(paras) - 10, 2):
+        para = paras[k]
+        if len(para) > 100:
+            cut = rng.randrange(80, len(para) - 10)
+            paras[k] = para[:cut] + "\n" + para[cut - 60 : cut] + para[cut:]
+    text = "\n\n".join(paras) + "\n"
+    calls: list[int] = []
+    real = so._run
+
+    def spy(*args: object) -> object:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    full = list(so.ScanOverlap().check(_ctx(text, None)))
+    target = full[len(full) // 2]
+    a, b = _stretch(target)
+    monkeypatch.setattr(so, "_run", spy)
+    at = (a + b) // 2
+    told = so._check_dirty(so.ScanOverlap(), _ctx(text, Dirty([(at, at)])), "cjk")
+    assert told is not None and _safe_fixes([target]) <= _safe_fixes(told)
+    strips_in_stretch = sum(1 for f in full if abs(_stretch(f)[0] - at) < 12_000)
+    assert strips_in_stretch > 16
+    assert 0 < len(calls) < strips_in_stretch // 2
+
+
+def test_a_later_pass_builds_no_line_table_and_remembers_the_script_by_its_text() -> None:
+    rng = random.Random(32)
+    paras = _paragraphs(rng, "zh", 120_000)
+    k = len(paras) // 2
+    para = paras[k] if len(paras[k]) > 120 else paras[k] + paras[k + 1]
+    paras[k] = para[:100] + "\n" + para[40:100] + para[100:]
+    text = "\n\n".join(paras) + "\n"
+    full = [f for f in so.ScanOverlap().check(_ctx(text, None)) if f.fix is not None]
+    at = text.index(para[40:100] + para[100:]) + 5
+    memo: dict[str, object] = {}
+    doc = Document(text)
+    ctx = Context(doc=doc, config=CONFIG, enabled=frozenset({"LAY007"}), dirty=Dirty([(at, at)]), memo=memo)
+    told = list(so.ScanOverlap().check(ctx))
+    assert _safe_fixes(told) & _safe_fixes(full)
+    assert "line_starts" not in doc.__dict__, "the whole text was scanned for a message nobody reads"
+    assert all("offset" in f.message for f in told)
+    assert memo[so._SCRIPT_KEY] == (text[:4000], "cjk")
+    # the memo speaks of the first lines it saw: other first lines are looked at afresh
+    latin = "\n\n".join(_paragraphs(random.Random(33), "en", 60_000)) + "\n"
+    ctx = Context(
+        doc=Document(latin), config=CONFIG, enabled=frozenset({"LAY007"}), dirty=Dirty([(9000, 9000)]), memo=memo
+    )
+    assert so._script(ctx) == "latin"
+    assert memo[so._SCRIPT_KEY] == (latin[:4000], "latin")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_runs_competing_for_a_copy_are_decided_as_in_a_full_run(seed: int) -> None:
+    """Strips read three and four times (each copy shared by several runs, the longest kept), and
+    changes at one copy: the stretches keep the same runs as a full run."""
+    rng = random.Random(300 + seed)
+    lang = "zh" if seed % 2 == 0 else "en"
+    paras = _paragraphs(rng, lang, 500_000)
+    width = 30 if lang == "zh" else 70
+    short, long_ = (40, 90) if lang == "zh" else (60, 170)
+    for _ in range(60):
+        k = rng.randrange(2, len(paras) - 2)
+        para = paras[k]
+        if len(para) < long_ + 20:
+            continue
+        cut = rng.randrange(long_, len(para) - 10)
+        copies = [para[cut - rng.randint(short, long_) : cut] for _ in range(rng.choice((2, 3)))]
+        paras[k] = para[:cut] + "".join("\n" + _noisy(rng, c, 0.01, lang) for c in copies) + para[cut:]
+    text = "\n\n".join("\n".join(p[i : i + width] for i in range(0, len(p), width)) for p in paras) + "\n"
+    full = list(so.ScanOverlap().check(_ctx(text, None)))
+    assert full
+    ranges: list[tuple[int, int]] = []
+    for f in rng.sample(full, min(2, len(full))):
+        start, end = _stretch(f)
+        for at in (start + rng.randint(0, 20), end - rng.randint(0, 20), end + rng.randint(900, 1100)):
+            ranges.append((at, at))
+    dirty = Dirty(ranges)
+    told = so._check_dirty(so.ScanOverlap(), _ctx(text, dirty), so.script_of(text[:4000]))
+    assert told is not None
+    wanted = {fix for f in full if dirty.touches(*_stretch(f)) for fix in _safe_fixes([f])}
+    assert wanted <= _safe_fixes(told)
+    assert _safe_fixes(told) <= _safe_fixes(full)
+
+
+def test_the_runs_that_matter_close_over_competitors_found_in_any_order() -> None:
+    """Runs meeting a change matter, and so does every run competing with one that matters, however
+    far down the line and in whichever order they are found; runs whose cluster cannot reach the
+    change or such a run are never extended."""
+    # run 0 competes with run 1 for its first copy, run 1 meets the change, run 2 competes with run 0
+    # for its second copy (its cluster reaches run 0's copies only), run 3 reaches the change but
+    # competes with nothing, run 4 is far from everything
+    runs = {
+        0: so.Overlap(100, 200, 900, 1000, 95.0),
+        1: so.Overlap(150, 260, 300, 410, 95.0),
+        2: so.Overlap(1500, 1600, 950, 1050, 95.0),
+        3: so.Overlap(5000, 5050, 5100, 5150, 95.0),
+        4: so.Overlap(90_000, 90_050, 90_100, 90_150, 95.0),
+    }
+    reach = [(50.0, 1100.0), (140.0, 420.0), (940.0, 1700.0), (300.0, 5200.0), (89_000.0, 91_000.0)]
+    extended: list[int] = []
+
+    def extend(k: int) -> so.Overlap | None:
+        extended.append(k)
+        return runs[k]
+
+    got, matters, must = so._runs_that_matter(reach, (380, 400), extend, lambda o: o.b0 <= 400 < o.b1)
+    assert sorted(matters) == [0, 1, 2]
+    assert 4 not in extended and sorted(extended) == [0, 1, 2, 3]
+    assert got[4] is None and got[3] == runs[3]
+    for k in (0, 1, 2):
+        o = runs[k]
+        assert (o.a0, o.a1) in must and (o.b0, o.b1) in must
+    assert (runs[3].a0, runs[3].a1) not in must

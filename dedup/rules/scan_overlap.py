@@ -1117,7 +1117,7 @@ class ScanOverlap(Rule):
         text = ctx.text
         if len(text) < 2 * min(MIN_RUN.values()):
             return
-        script = script_of(text[:4000])
+        script = _script(ctx)
         held: _HeldForm | None
         if ctx.dirty is not None:
             # a later pass of clean: only the stretches around the changed places are searched, and
@@ -1193,11 +1193,16 @@ class ScanOverlap(Rule):
         edit = _deletion(text, keep, drop)
         preview = drop.slice(text)
         preview = preview if len(preview) <= 40 else preview[:18] + "…" + preview[-18:]
+        if ctx.dirty is None or "line_starts" in ctx.doc.__dict__:
+            twin = f"line {ctx.doc.line_col(keep.start)[0]}"
+        else:
+            # a later pass of clean reports nothing: no line table (a pass over the whole text) for it
+            twin = f"offset {keep.start}"
         return self.finding(
             ctx,
             drop,
-            f"text read twice (scan tiles overlap): {preview!r} repeats the run at line "
-            f"{ctx.doc.line_col(keep.start)[0]} ({o.ratio:.0f}% alike); this copy is removed",
+            f"text read twice (scan tiles overlap): {preview!r} repeats the run at {twin} "
+            f"({o.ratio:.0f}% alike); this copy is removed",
             confidence=min(0.95, 0.6 + (o.ratio - MIN_RATIO) / 40),
             related=(keep,),
             evidence={"ratio": round(o.ratio, 1), "characters": len(drop), "within_block": one_block},
@@ -1205,6 +1210,22 @@ class ScanOverlap(Rule):
             kind=kind,
         )
 
+
+def _script(ctx: Context) -> str:
+    """The script of the text's first lines (which decide the seed and run lengths), remembered
+    across the passes of a clean by those lines themselves."""
+    head = ctx.text[:4000]
+    if ctx.memo is not None:
+        known = ctx.memo.get(_SCRIPT_KEY)
+        if known is not None and known[0] == head:
+            return str(known[1])
+    script = script_of(head)
+    if ctx.memo is not None:
+        ctx.memo[_SCRIPT_KEY] = (head, script)
+    return script
+
+
+_SCRIPT_KEY = "scan_overlap.script"
 
 #: how far :func:`_settle` may slide a run (its largest shift)
 _MAX_SHIFT = 5
@@ -1553,35 +1574,32 @@ def _region_runs(
                 lo_p - p0 + LOOKBACK if cut0 else (0 if cut1 else lo_r - r0),
                 p1 - hi_p + LOOKBACK if cut1 else (0 if cut0 else r1 - hi_r),
             ))
-        runs = [_run(whole, c, min_run, fuzz.ratio) for c in chains]
-        # the longest runs first, as find_overlaps (chains in the same order: clusters in order of position)
+        def meets(o: Overlap) -> bool:
+            start, end = local.to_original(o.a0, o.b1)
+            return dirty.touches(start, end, _CONTEXT)
+
+        def extend(k: int, chains: list[_Chain] = chains) -> Overlap | None:
+            return _run(whole, chains[k], min_run, fuzz.ratio)
+
+        runs, matters, must = _runs_that_matter(reach, (zn0, zn1), extend, meets)
+        # the longest runs first, as find_overlaps (chains in the same order: clusters in order of
+        # position); a run's fate depends only on the runs it competes with, all of them extended
         accepted = set(_longest_disjoint(chains, runs))
-        # the places whose clusters must be exact: around the changed places, and the copies of the runs
-        # competing with a run that meets one
-        must: list[tuple[int, int]] = [(zn0, zn1)]
         out: list[Overlap] = []
-        for group in _competing(runs):
-            meets = False
-            for k in group:
-                o = runs[k]
-                assert o is not None
-                start, end = local.to_original(o.a0, o.b1)
-                meets = meets or dirty.touches(start, end, _CONTEXT)
-            if not meets:
-                continue  # decided on the same text by the pass before
-            for k in group:
-                o = runs[k]
-                assert o is not None
-                covers(o.a0, o.b1)  # its competitors may lie beyond the stretch
-                must.extend(((o.a0, o.a1), (o.b0, o.b1)))
-            out.extend(o for k, o in enumerate(runs) if k in accepted and k in group and o is not None)
+        for k in matters:
+            o = runs[k]
+            assert o is not None
+            covers(o.a0, o.b1)  # its competitors may lie beyond the stretch
+            if k in accepted:
+                out.append(o)
         needed = np.zeros(keys.size, dtype=bool)
         for k, (c0, c1) in enumerate(reach):
             if any(c0 < m1 and m0 < c1 for m0, m1 in must):
                 # a cluster the stretch does not hold may lack seeds, chain or extend otherwise in a
                 # full search
                 lacks(*lacking[k])
-                needed[(second >= clusters[k][0]) & (second <= clusters[k][1])] = True
+                lo, hi = np.searchsorted(second, (clusters[k][0], clusters[k][1] + 1))
+                needed[lo:hi] = True
         if any(short):
             return _Short(*short)
         if exact or not needed.any() or _boilerplate_free(text, x0, whole, first[needed], second[needed], seed):
@@ -1590,6 +1608,55 @@ def _region_runs(
         # the count may decide a seed: count from where a full search's window starts
         keys = _exact_seeds(text, x0, whole, keys, seed)
         exact = True
+
+
+def _runs_that_matter(
+    reach: Sequence[tuple[float, float]], zone: tuple[int, int], extend: Callable[[int], Overlap | None],
+    meets: Callable[[Overlap], bool],
+) -> tuple[list[Overlap | None], list[int], list[tuple[int, int]]]:
+    """The runs of a stretch that matter: those meeting a changed place (``meets``), and transitively
+    those competing with one for a copy; with the runs worked out (None where a chain gave none or
+    was not extended) and the places whose clusters must be exact (``zone`` and those runs' copies).
+
+    A run lies within its cluster's ``reach``, so only the chains whose cluster reaches the changed
+    places (``zone``), or the copies of a run that matters, are extended (``extend(k)``).
+    """
+    runs: list[Overlap | None] = [None] * len(reach)
+    done = [False] * len(reach)
+    matters: list[int] = []
+    must: list[tuple[int, int]] = [zone]
+    fresh: list[tuple[int, int]] = [zone]
+    while fresh:
+        found: list[int] = []
+        for k, (c0, c1) in enumerate(reach):
+            if not done[k] and any(c0 < m1 and m0 < c1 for m0, m1 in fresh):
+                done[k] = True
+                runs[k] = extend(k)
+                if runs[k] is not None:
+                    found.append(k)
+        fresh = []
+        for k in found:
+            o = runs[k]
+            assert o is not None
+            if meets(o) or any(_overlap(o, runs[j]) for j in matters):  # or a competitor of one that matters
+                matters.append(k)
+                fresh.extend(((o.a0, o.a1), (o.b0, o.b1)))
+        # a run found before may compete with one that matters only now
+        grew = True
+        while grew:
+            grew = False
+            for k, o in enumerate(runs):
+                if o is not None and k not in matters and any(_overlap(o, runs[j]) for j in matters):
+                    matters.append(k)
+                    fresh.extend(((o.a0, o.a1), (o.b0, o.b1)))
+                    grew = True
+        must.extend(fresh)
+    return runs, matters, must
+
+
+def _overlap(o: Overlap, other: Overlap | None) -> bool:
+    """Whether two runs compete: their first copies overlap, or their second copies do."""
+    return other is not None and ((o.a0 < other.a1 and other.a0 < o.a1) or (o.b0 < other.b1 and other.b0 < o.b1))
 
 
 def _competing(runs: Sequence[Overlap | None]) -> list[list[int]]:
