@@ -259,6 +259,8 @@ _LATIN_OPEN_WORDS = frozenset(
         "your", "this", "these", "those",
     )
 )
+#: the same words, for the rules that weigh how a line ends (LAY003)
+LATIN_OPEN_WORDS = _LATIN_OPEN_WORDS
 #: OCR specks before the first letter of a line
 _LEADING_NOISE = "_|'`~·.,"
 
@@ -523,6 +525,37 @@ def has_furniture_content(text: str) -> bool:
     (True, False)
     """
     return _FURNITURE_CONTENT_RE.search(text) is not None
+
+
+def without_furniture_content(text: str) -> str:
+    """``text`` with what :func:`has_furniture_content` finds in it (dates, weekdays, page and
+    edition numbers) blanked out: the rest of the line, which tells a masthead from a sentence.
+
+    >>> without_furniture_content("Page 4 THE DAILY NEWS Tuesday").split()
+    ['THE', 'DAILY', 'NEWS']
+    """
+    return _FURNITURE_CONTENT_RE.sub(" ", text)
+
+
+#: the dates and weekdays :func:`has_furniture_content` finds in Latin text (running text names
+#: them too, unlike page and edition numbers)
+_LATIN_DATE_RE = _regex.compile(
+    rf"""(?ix)
+      \b(?:{_DAYS})\b
+    | \b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
+    | \b\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}
+    """
+)
+
+
+def states_page(text: str) -> bool:
+    """Whether a line says what page furniture says besides a Latin date or weekday: a page,
+    volume, edition or issue number, a bare folio, a CJK date.
+
+    >>> states_page("(Continued on page 4)"), states_page("Tuesday, January 4, 1916")
+    (True, False)
+    """
+    return has_furniture_content(_LATIN_DATE_RE.sub(" ", text))
 
 
 def single_whole_line(text: str, span: Span) -> bool:

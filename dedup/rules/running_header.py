@@ -11,6 +11,7 @@ from dedup import _regex
 from dedup.model import Block, Finding, Fix
 from dedup.rules import register
 from dedup.rules._layout import (
+    LATIN_OPEN_WORDS,
     block_deletion,
     continues,
     deleted_by_kind,
@@ -24,7 +25,9 @@ from dedup.rules._layout import (
     is_sentence_tail,
     layout_width,
     script_of,
+    states_page,
     weak_heading,
+    without_furniture_content,
 )
 from dedup.rules.base import Context, Rule
 
@@ -32,6 +35,14 @@ from dedup.rules.base import Context, Rule
 SPLICED_KINDS = ("splice", "duplicate-section", "duplicate-paragraph")
 #: a short line repeated this often is furniture even where it does not interrupt a sentence
 REPEATS_ALONE = 3
+#: the lowercase words a name or title keeps (``Bank of England``, ``The Sun and the Herald``);
+#: any other lowercase word (two letters or more: one letter is as often an OCR speck) makes a
+#: line with a date on it read as running text (``Miss Louise Clambey left Sunday``)
+TITLE_LOWER_WORDS = frozenset(
+    ("a", "an", "the", "of", "and", "de", "du", "la", "le", "van", "von", "der")
+)
+#: a masthead line with this many such words is a line of text, not a name (see ``_name_like``)
+NAME_MAX_TEXT_WORDS = 2
 #: ``ctx.memo`` entry: ``(width,)`` when the text of the previous pass of ``clean`` had no
 #: furniture-like block under that column width (this rule runs on every pass, so the entry
 #: describes the text ``ctx.dirty`` is relative to)
@@ -108,11 +119,14 @@ class RunningHeader(Rule):
         for i in candidates:
             groups[furniture_key(blocks[i].text)].append(i)
         # neighbours are looked for past furniture only when it is surely furniture (it states a
-        # date or page, or repeats): a short line of text may be the cut sentence itself
+        # date or page, or repeats): a short line of text may be the cut sentence itself, also
+        # one naming a weekday (``The mayor spent Thursday with`` | a masthead | ``friends …``).
+        # Any repeated line is looked past, text or not, as before: which lines are looked past
+        # decides which blocks meet, and lines of text stay whether or not they are looked past
         sure = {
             i
             for i in furniture
-            if has_furniture_content(blocks[i].text) or len(groups[furniture_key(blocks[i].text)]) >= 2
+            if _says_furniture(blocks[i].text) or len(groups[furniture_key(blocks[i].text)]) >= 2
         }
         gone = removed | sure
         zone = _header_zone(blocks, furniture, removed)
@@ -131,6 +145,7 @@ class RunningHeader(Rule):
                 prev is not None
                 and nxt is not None
                 and not _finishes_word(prev.text, blocks[index].text)
+                and not _runs_on_into(blocks[index].text, nxt.text)
                 and not ends_sentence(prev.text)
                 and (not is_heading(prev.text, width) or weak_heading(prev.text))
                 and continues(prev.text, nxt.text, width)
@@ -154,13 +169,24 @@ class RunningHeader(Rule):
             )
             if reads_on:
                 return False
-            tail = nxt is not None and is_sentence_tail(nxt.text)
             cut = prev is not None and not ends_sentence(prev.text) and not is_heading(prev.text, width)
+            # a sentence tail proves a seam when it can end the sentence the line interrupts: the
+            # one cut before the line, or (no cut sentence before it) one whose start was spliced
+            # away before the line, the tail then following the line directly.  With a deleted
+            # fragment between the line and the tail, and nothing cut before the line (the
+            # document's first line, a complete paragraph), the tail ends that fragment's own
+            # sentence (a copy's rest, ``…the roads`` | ``of the county.``) and says nothing
+            # about the line
+            tail = (
+                nxt is not None
+                and is_sentence_tail(nxt.text)
+                and (cut or not any(k in spliced for k in range(index + 1, nxt.index)))
+            )
             # a deleted copy next to it is not enough (a short line between two duplicates is
             # the writer's); with a stray sentence tail beside it, it is a seam; beside a cut
             # sentence only a line that states a date or page is surely furniture (a short line
             # of text there may be the sentence's own broken piece)
-            return tail or (cut and has_furniture_content(line))
+            return tail or (cut and _says_furniture(line))
 
         # copies an earlier rule keeps as the twin of a deleted copy: deleting them too would
         # undo that rule's fix (its twin must survive), so the furniture stays once
@@ -170,7 +196,7 @@ class RunningHeader(Rule):
             if any(k.start <= block.start and block.end <= k.end for k in kept_twins):
                 continue
             group = groups[furniture_key(block.text)]
-            says_furniture = has_furniture_content(block.text)
+            says_furniture = _says_furniture(block.text)
             if _BYLINE_RE.search(block.text) and not says_furniture:
                 continue  # brackets or a colon: a byline, a caption, a note; not a page header
             reasons: list[str] = []
@@ -197,6 +223,76 @@ class RunningHeader(Rule):
                 evidence={"reasons": reasons, "occurrences": len(group)},
                 fix=Fix((block_deletion(ctx.text, blocks, index),)),
             )
+
+
+def _says_furniture(text: str) -> bool:
+    """Whether a line states a date, weekday, page or edition as furniture does, not in a sentence.
+
+    1916 newspapers name weekdays and dates in every other sentence (``light for Tuesday,
+    and it was expect``), and OCR lays lines of such text out as blocks of their own: what
+    proves a masthead is the date with names around it (``COLUMBIA, MISSOURI, TUESDAY,
+    JANUARY 4, 1916``, ``An Adless Newspaper, Daily Except Sunday``), not the date alone.  A
+    Latin line with a lowercase word besides the words titles keep lowercase reads as running
+    text, and a date in it proves nothing (it may still go as a line repeated on other pages).
+    CJK has no case to tell them apart: a CJK line is judged by its date or page alone.
+
+    >>> _says_furniture("THE COUNTY GAZETTE Tuesday, January 4th, 2022"), _says_furniture("2016年5月5日 星期四")
+    (True, True)
+    >>> _says_furniture("light for Tuesday, and it was expect"), _says_furniture("Page 4")
+    (False, True)
+    >>> _says_furniture("Miss Louise Clambey left Sunday"), _says_furniture("Bank of England, Monday")
+    (False, True)
+    """
+    if not has_furniture_content(text):
+        return False
+    if states_page(text):
+        return True  # a page or edition number, a CJK date: Latin running text seldom names one
+    return _text_words(without_furniture_content(text)) == 0
+
+
+def _text_words(text: str) -> int:
+    """How many words of a Latin line no name or title has: lowercase words (two letters or more)
+    other than the few that titles keep lowercase (``Bank of England``).  CJK: none.
+
+    >>> _text_words("Miss Louise Clambey left Sunday with"), _text_words("The Bank of England"), _text_words("经济")
+    (2, 0, 0)
+    """
+    if script_of(text) == "cjk":
+        return 0
+    words = _WORD_RE.findall(text)
+    return sum(1 for w in words if len(w) >= 2 and w[0].islower() and w.lower() not in TITLE_LOWER_WORDS)
+
+
+#: words, not the letters after a figure (``4th``)
+_WORD_RE = _regex.compile(r"\b[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _runs_on_into(line: str, nxt: str) -> bool:
+    """Whether a Latin ``line`` runs on into ``nxt``: it is then the first part of the sentence ``nxt``
+    continues, not something set between that sentence's parts.
+
+    It runs on when it breaks off mid-word (``… society elected b`` | ``oard meeting``), or ends
+    where no header ends: on a comma, a word hyphenated across the break (``The Impos-``), or
+    a word a sentence does not end on (``… and``, ``… of``).  Only a lowercase last word
+    counts as broken off: a capitalised one (a name, a weekday, a title) ends headers too.
+
+    >>> _runs_on_into("the society elected b", "oard members."), _runs_on_into("EVENING STAR Monday", "y market")
+    (True, False)
+    >>> _runs_on_into("Vermont, on Monday, January 17, 1910,", "and was"), _runs_on_into("Page 4", "approve it.")
+    (True, False)
+    """
+    body = line.rstrip()
+    head = nxt.lstrip()[:1]
+    if script_of(body[-40:]) == "cjk" or not (head.isalpha() and head.islower()):
+        return False
+    words = _WORD_RE.findall(body[-40:])
+    last = words[-1] if words and body.endswith(words[-1]) else ""
+    return (
+        body.endswith(",")
+        or bool(_regex.compile(r"[^\W\d_]-$").search(body))
+        or (last.isascii() and last[:1].islower())
+        or last.lower() in LATIN_OPEN_WORDS
+    )
 
 
 def _finishes_word(prev: str, line: str) -> bool:
@@ -227,7 +323,7 @@ def _header_zone(blocks: Sequence[Block], furniture: set[int], removed: set[int]
                 continue
             if i not in furniture or _BYLINE_RE.search(blocks[i].text):
                 break  # brackets and colons belong to bylines, captions and odd content, not mastheads
-            if not (has_furniture_content(blocks[i].text) or _name_like(blocks[i].text)):
+            if not (_says_furniture(blocks[i].text) or _name_like(blocks[i].text)):
                 break  # a masthead names the paper: a short title, not a piece of a sentence
             run.append(i)
         # a letter or a decree ends with its issuer and a date: at the foot only a page
@@ -235,7 +331,7 @@ def _header_zone(blocks: Sequence[Block], furniture: set[int], removed: set[int]
         proof = [
             k
             for k, i in enumerate(run)
-            if (has_furniture_content(blocks[i].text) if top else is_page_number(blocks[i].text))
+            if (_says_furniture(blocks[i].text) if top else is_page_number(blocks[i].text))
         ]
         # a lone date opening a letter is the letter's; a masthead has a name and a date, or a page
         if proof and (proof[-1] >= 1 or _edition(blocks[run[proof[-1]]].text)):
@@ -254,7 +350,10 @@ def _name_like(text: str) -> bool:
     if script_of(body) == "cjk":
         return len(body) <= 12
     words = _regex.compile(r"[^\W\d_]+").findall(body)
-    return bool(words) and len(words) <= 6 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    capitalised = sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    # a line of text above a masthead (``Mrs Kate Jennings spent Saturday with``) is no name; one
+    # such word is not enough to tell, OCR garbles mastheads so (``Tie liberal Bemowsit``)
+    return bool(words) and len(words) <= 6 and capitalised and _text_words(body) < NAME_MAX_TEXT_WORDS
 
 
 def _edition(text: str) -> bool:
