@@ -373,3 +373,106 @@ def test_the_runs_that_matter_close_over_competitors_found_in_any_order() -> Non
         o = runs[k]
         assert (o.a0, o.a1) in must and (o.b0, o.b1) in must
     assert (runs[3].a0, runs[3].a1) not in must
+
+
+def test_a_full_run_keeps_every_grams_hash_and_a_later_pass_reads_them_by_content() -> None:
+    """A full search of clean (with a memo) keeps the high half of every gram's hash; a later pass
+    finds a window of its own text in that text, wherever it moved, and reads the hashes of the
+    grams lying wholly in it: the same as hashing the window afresh.  A window with a change in it
+    is not found, and the window is then folded and hashed as before."""
+    import numpy as np
+
+    rng = random.Random(41)
+    text = "\n\n".join(_paragraphs(rng, "zh", 600_000)) + "\n"
+    memo: dict[str, object] = {}
+    list(so.ScanOverlap().check(Context(doc=Document(text), config=CONFIG, enabled=frozenset({"LAY007"}), memo=memo)))
+    grams = memo[so._GRAMS_KEY]
+    assert isinstance(grams, so._Grams)
+    form = so.matching_text(text)
+    k = so.SEED["cjk"]
+    assert np.array_equal(grams.hashes, (so._gram_hashes(form, k) >> np.uint64(32)).astype(np.uint32))
+    # the text of a later pass: a paragraph deleted early on, another near the end
+    cut = text.index("\n\n", 20_000)
+    later = text[:cut] + text[text.index("\n\n", cut + 2) :]
+    end = later.index("\n\n", len(later) - 20_000)
+    later = later[:end] + later[later.index("\n\n", end + 2) :]
+    for b0, x0 in ((100_000, 320_000), (30_000, 250_000), (len(later) - 230_000, len(later) - 5000)):
+        found = grams.window(later, b0, x0, k)
+        if b0 < cut or x0 > end:
+            assert found is None, "a window with a change in it is not read from the memo"
+            continue
+        assert found is not None
+        fresh = so._gram_hashes(so.matching_text(later[b0:x0]), k)
+        assert np.array_equal(found, (fresh >> np.uint64(32)).astype(np.uint32))
+    assert grams.window(later, 100_000, 320_000, k + 1) is None, "grams of another length"
+
+
+def test_boilerplate_counted_from_the_memo_decides_as_counted_afresh() -> None:
+    """The boilerplate check of a later pass reads the window before a stretch from the memo where
+    it can: it decides as folding the window afresh does, boilerplate or not."""
+    import numpy as np
+
+    rng = random.Random(42)
+    phrase = "各级政府要坚持以人民为中心的发展思想"
+    paras = _paragraphs(rng, "zh", 600_000)
+    for j in range(len(paras) // 2, len(paras) // 2 + 60, 12):  # five times before the strip
+        paras[j] = phrase + paras[j]
+    k = len(paras) // 2 + 70
+    paras[k] = paras[k] + phrase + "\n" + phrase + "首先"
+    text = "\n\n".join(paras) + "\n"
+    memo: dict[str, object] = {}
+    list(so.ScanOverlap().check(Context(doc=Document(text), config=CONFIG, enabled=frozenset({"LAY007"}), memo=memo)))
+    grams = memo[so._GRAMS_KEY]
+    assert isinstance(grams, so._Grams)
+    seed = so.SEED["cjk"]
+    at = text.index(phrase + "\n" + phrase)
+    for x0, expect_found in ((at - 8000, True), (text.index(paras[len(paras) // 2 + 30]) - 500, True)):
+        whole = so.matching_text(text[x0 : x0 + 26_000])
+        grams_n = len(whole) - seed + 1
+        work = so._Work(grams_n, seed)
+        keys = so._window_seed_keys(whole, seed, 30, so.LOOKBACK, 0, grams_n, 64, work, max_occ=1 << 40)
+        keys = np.sort(keys)
+        first, second = keys & 0xFFFFFFFF, keys >> 32
+        b0 = max(0, x0 - (so.WINDOW + so.WINDOW // 16))
+        assert (grams.window(text, b0, x0, seed) is not None) == expect_found
+        with_memo = so._boilerplate_free(text, x0, whole, first, second, seed, grams)
+        afresh = so._boilerplate_free(text, x0, whole, first, second, seed, None)
+        assert with_memo == afresh
+    assert not with_memo, "the phrase seen five times before is boilerplate, counted either way"
+
+
+def test_boilerplate_from_the_memo_counts_the_grams_running_into_the_stretch() -> None:
+    """A phrase three times well before a stretch, a fourth time across its start (only its first
+    grams, which start before the stretch and end in it), and read twice in the stretch: the gram
+    opening the phrase is then seen five times before its second copy there, boilerplate; the
+    grams the memo cannot hold (those running into the stretch) must be counted too."""
+    import numpy as np
+
+    rng = random.Random(43)
+    phrase = "各级政府要坚持以人民为中心的发展思想，切实保障和改善民生，推动高质量发展"
+    seed = so.SEED["cjk"]
+    paras = _paragraphs(rng, "zh", 600_000)
+    mid = len(paras) // 2
+    for j in (mid - 300, mid - 200, mid - 100):
+        paras[j] = phrase + paras[j]
+    paras[mid] = paras[mid] + phrase[: seed + 2] + "，另起一行"
+    paras[mid + 3] = paras[mid + 3] + phrase + "\n" + phrase + "首先"
+    text = "\n\n".join(paras) + "\n"
+    memo: dict[str, object] = {}
+    list(so.ScanOverlap().check(Context(doc=Document(text), config=CONFIG, enabled=frozenset({"LAY007"}), memo=memo)))
+    grams = memo[so._GRAMS_KEY]
+    assert isinstance(grams, so._Grams)
+    x0 = text.index(phrase[: seed + 2] + "，另起一行") + 3  # its first three grams run into the stretch
+    whole = so.matching_text(text[x0 : x0 + 26_000])
+    n = len(whole) - seed + 1
+    keys = np.sort(so._window_seed_keys(whole, seed, 30, so.LOOKBACK, 0, n, 64, so._Work(n, seed), max_occ=1 << 40))
+    first, second = keys & 0xFFFFFFFF, keys >> 32
+    p = so.matching_text(text[x0 : text.index(phrase + "首先")]).__len__()  # the second copy, in the stretch
+    opening = np.flatnonzero(second == p)
+    assert opening.size, "the second copy's opening gram pairs with the first"
+    assert so._boilerplate_free(text, x0, whole, first[opening], second[opening], seed, None) is False
+    assert grams.window(text, max(0, x0 - (so.WINDOW + so.WINDOW // 16)), x0, seed) is not None
+    assert so._boilerplate_free(text, x0, whole, first[opening], second[opening], seed, grams) is False
+    # the phrase's later grams are seen four times before: kept, either way
+    later = np.flatnonzero(second == p + 4)
+    assert so._boilerplate_free(text, x0, whole, first[later], second[later], seed, grams) is True

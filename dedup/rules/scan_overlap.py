@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
 from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
@@ -45,6 +45,8 @@ SMALL = 50_000
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
+
+    _U = TypeVar("_U", np.uint32, np.uint64)
 
 
 @dataclass
@@ -152,6 +154,7 @@ def _seed_arrays(
     window: int = WINDOW,
     lookback: int = LOOKBACK,
     hash_bits: int = 64,
+    capture: NDArray[np.uint32] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """:func:`_seeds` with numpy: the first and second positions of the pairs, in order of ``(p, i)``.
 
@@ -160,7 +163,8 @@ def _seed_arrays(
     many times the gram was seen before it in the window, and its two predecessors are
     the two occurrences before it.  Hash collisions are ruled out by comparing the grams
     of every group; a window with one is indexed by the reference loop instead.
-    ``hash_bits`` below 64 weakens the hash (tests use it to force collisions).
+    ``hash_bits`` below 64 weakens the hash (tests use it to force collisions).  ``capture``, when
+    given, receives the high half of every gram's hash (:func:`_hash_block`), by position.
     """
     import numpy as np
 
@@ -173,7 +177,7 @@ def _seed_arrays(
     start = 0
     while True:
         stop = min(grams, start + window + lookback)
-        found = _window_seed_keys(norm, seed, min_run, lookback, start, stop, hash_bits, work)
+        found = _window_seed_keys(norm, seed, min_run, lookback, start, stop, hash_bits, work, capture=capture)
         if found.size:
             keys.append(found)
         if stop >= grams:
@@ -235,10 +239,10 @@ def _hash_block(cp: NDArray[np.uint32], a: int, b: int, seed: int) -> NDArray[np
 
 def _window_seed_keys(
     norm: _Text, seed: int, min_run: int, lookback: int, start: int, stop: int, hash_bits: int, work: _Work,
-    max_occ: int = MAX_OCCURRENCES,
+    max_occ: int = MAX_OCCURRENCES, capture: NDArray[np.uint32] | None = None,
 ) -> NDArray[np.int64]:
     """The seeds of one window as ``p << 32 | i`` (a gram seen more than ``max_occ`` times before
-    in the window makes none)."""
+    in the window makes none); ``capture[start + q]`` receives the high half of gram ``q``'s hash."""
     import numpy as np
 
     m = stop - start
@@ -258,6 +262,8 @@ def _window_seed_keys(
     for a in range(0, m, _BLOCK):
         b = min(m, a + _BLOCK)
         h = _hash_block(cp, a, b, seed)
+        if capture is not None:
+            capture[start + a : start + b] = h >> np.uint64(32)
         h *= mult  # carry the last character up into the high bits the key keeps
         if hash_bits < 64:
             h >>= np.uint64(64 - hash_bits)
@@ -347,7 +353,9 @@ def _chain_seeds(seeds: Iterable[tuple[int, int]], seed: int, chains: list[_Chai
         open_chains = [c for c in open_chains if j - c.last_j <= MAX_GAP]
 
 
-def _chains_fast(norm: _Text, seed: int, min_run: int) -> list[_Chain]:
+def _chains_fast(
+    norm: _Text, seed: int, min_run: int, capture: NDArray[np.uint32] | None = None
+) -> list[_Chain]:
     """:func:`_chain_seeds` over :func:`_seed_arrays`, cluster by cluster.
 
     Seeds more than :data:`MAX_GAP` apart never chain, so the seeds fall into
@@ -355,7 +363,7 @@ def _chains_fast(norm: _Text, seed: int, min_run: int) -> list[_Chain]:
     shortest run cannot give a run (:func:`find_overlaps` drops such chains), and a
     cluster on one diagonal with distinct second positions is one chain, built at once.
     """
-    first, second = _seed_arrays(norm, seed, min_run)
+    first, second = _seed_arrays(norm, seed, min_run, capture=capture)
     return _chains_of(first, second, seed, min_run)
 
 
@@ -394,11 +402,14 @@ def _chains_of(
     return chains
 
 
-def find_overlaps(norm: _Text, seed: int, min_run: int, fast: bool | None = None) -> list[Overlap]:
+def find_overlaps(
+    norm: _Text, seed: int, min_run: int, fast: bool | None = None, capture: NDArray[np.uint32] | None = None
+) -> list[Overlap]:
     """Runs of ``norm`` that occur twice, found from exact seeds and extended along their diagonal.
 
     ``fast`` chooses the numpy seed search (by default for texts of :data:`SMALL`
-    characters or more); both give the same runs.
+    characters or more); both give the same runs.  ``capture`` (the numpy search only) receives
+    the high half of every gram's hash, by position (see :class:`_Grams`).
 
     >>> run = "0123456789abcdefghijklmnopqrstuvwxyz"
     >>> text = "ABCDEFGHIJ" + run + "KLM" + run.replace("i", "1") + "NOP"
@@ -411,7 +422,7 @@ def find_overlaps(norm: _Text, seed: int, min_run: int, fast: bool | None = None
         fast = len(norm) >= SMALL
     chains: list[_Chain] = []
     if fast:
-        chains = _chains_fast(norm, seed, min_run)
+        chains = _chains_fast(norm, seed, min_run, capture)
     else:
         _chain_seeds(_seeds_small(norm if isinstance(norm, str) else norm[:], seed, min_run), seed, chains)
     # Each chain's run is extended and checked on its own, in order of position (a form
@@ -1135,7 +1146,20 @@ class ScanOverlap(Rule):
             norm: _MatchingForm = held.form  # folded already (for the duplicate rules), or now for both
         else:
             norm = _matching_form(text) if len(text) >= SMALL else normalize(text)
-        yield from self._judge(ctx, norm, find_overlaps(norm.text, SEED[script], MIN_RUN[script]), script)
+        seed = SEED[script]
+        capture = None
+        held_form = isinstance(norm, _LazyMatching) and isinstance(norm.text, _Pieces)
+        if ctx.memo is not None and held_form and len(norm.text) >= SMALL:  # the numpy search
+            import numpy as np
+
+            # clean's later passes count boilerplate from these hashes (see _Grams)
+            capture = np.empty(len(norm.text) - seed + 1, dtype=np.uint32)
+        overlaps = find_overlaps(norm.text, seed, MIN_RUN[script], capture=capture)
+        if ctx.memo is not None:
+            ctx.memo.pop(_GRAMS_KEY, None)
+            if capture is not None and isinstance(norm, _LazyMatching):
+                ctx.memo[_GRAMS_KEY] = _Grams(text, norm.marks, norm.step, capture, seed)
+        yield from self._judge(ctx, norm, overlaps, script)
 
     def _judge(
         self, ctx: Context, norm: _MatchingForm, overlaps: Iterable[Overlap], script: str,
@@ -1602,7 +1626,10 @@ def _region_runs(
                 needed[lo:hi] = True
         if any(short):
             return _Short(*short)
-        if exact or not needed.any() or _boilerplate_free(text, x0, whole, first[needed], second[needed], seed):
+        hashes: _Grams | None = ctx.memo.get(_GRAMS_KEY) if ctx.memo is not None else None
+        if exact or not needed.any() or _boilerplate_free(
+            text, x0, whole, first[needed], second[needed], seed, hashes
+        ):
             out.sort(key=lambda o: o.b0)
             return local, out
         # the count may decide a seed: count from where a full search's window starts
@@ -1742,7 +1769,7 @@ def _exact_seeds(text: str, x0: int, whole: str, keys: NDArray[np.int64], seed: 
     return keys[keep]
 
 
-def _distinct(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+def _distinct(values: NDArray[_U]) -> NDArray[_U]:
     """The distinct values, sorted (np.unique would import numpy.ma on first use: 20 ms)."""
     import numpy as np
 
@@ -1778,8 +1805,71 @@ def _folded_codes(text: str, chunk: int = 1 << 14) -> NDArray[np.uint32]:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
 
 
+@dataclass(frozen=True)
+class _Grams:
+    """The high half of the hash (:func:`_hash_block`) of every gram of a text's matching form, by
+    position, kept in ``Context.memo`` from a full search for clean's later passes.
+
+    A later pass counts boilerplate over a window of text before each stretch it searches
+    (:func:`_boilerplate_free`); where that window is found whole in ``text``, the hashes of the grams
+    lying wholly in it are read here instead of folding and hashing it again.  The memo is thus
+    keyed by content: equal text has equal grams wherever it stands, in this pass or another.
+    """
+
+    text: str
+    #: the matching-form offset of original character ``k * step``
+    marks: NDArray[np.int64]
+    step: int
+    hashes: NDArray[np.uint32]
+    seed: int
+
+    def form_offset(self, pos: int) -> int:
+        """How many matching-form characters ``text[:pos]`` gives."""
+        if pos >= len(self.text):
+            return len(self.hashes) + self.seed - 1
+        k = pos // self.step
+        return int(self.marks[k]) + sum(len(fold_char(ch)) for ch in self.text[k * self.step : pos])
+
+    def window(self, text: str, b0: int, x0: int, seed: int) -> NDArray[np.uint32] | None:
+        """The hashes of the grams lying wholly in the matching form of ``text[b0:x0]``, if that
+        stretch is found whole in :attr:`text` (near where it stands in ``text``), else None."""
+        if seed != self.seed or x0 - b0 < 64:
+            return None
+        old = self.text
+        window = text[b0:x0]
+        probe = window[:64]
+        # the stretch stands where it stood, moved by what was deleted or inserted before it since
+        lo = max(0, b0 - (1 << 16))
+        hi = b0 + max(0, len(old) - len(text)) + (1 << 16) + 64
+        at = old.find(probe, lo, hi)
+        for _ in range(16):
+            if at < 0 or old.startswith(window, at):
+                break
+            at = old.find(probe, at + 1, hi)
+        else:
+            return None
+        if at < 0:
+            return None
+        f0, f1 = self.form_offset(at), self.form_offset(at + len(window))
+        return self.hashes[f0 : max(f0, f1 - seed + 1)]
+
+
+_GRAMS_KEY = "scan_overlap.grams"
+
+
+def _tail_codes(text: str, b0: int, x0: int, n: int) -> NDArray[np.uint32]:
+    """The last ``n`` code points (fewer if there are none) of the matching form of ``text[b0:x0]``."""
+    k = 64
+    while True:
+        codes = _folded_codes(text[max(b0, x0 - k) : x0])
+        if len(codes) >= n or x0 - k <= b0:
+            return codes[max(0, len(codes) - n) :]
+        k *= 4
+
+
 def _boilerplate_free(
-    text: str, x0: int, whole: str, first: NDArray[np.int64], second: NDArray[np.int64], seed: int
+    text: str, x0: int, whole: str, first: NDArray[np.int64], second: NDArray[np.int64], seed: int,
+    grams: _Grams | None = None,
 ) -> bool:
     """Whether a full search keeps every pair ``(first, second)`` of the stretch ``whole`` (the
     matching form of ``text[x0:]`` on), whatever the start of its window.
@@ -1791,25 +1881,34 @@ def _boilerplate_free(
     """
     import numpy as np
 
-    before = _before(text, x0, seed)
     head = np.frombuffer(whole[: seed - 1].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    here = _gram_hashes(whole, seed)
+    # the high half of each hash (a collision only adds to a count): as :class:`_Grams` keeps them
+    here = (_gram_hashes(whole, seed) >> np.uint64(32)).astype(np.uint32)
     wanted = _distinct(here[second])
     # the high bits of a hash pick its bucket: only the few grams in a wanted bucket are looked up
-    shift = np.uint64(64 - 20)
+    shift = np.uint32(32 - 20)
     bucket = np.zeros(1 << 20, dtype=bool)
     bucket[(wanted >> shift).astype(np.intp)] = True
 
-    def hits(hashes: NDArray[np.uint64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    def hits(hashes: NDArray[np.uint32]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         """Positions of ``hashes`` that are wanted, and which wanted hash each is."""
         maybe = np.flatnonzero(bucket[(hashes >> shift).astype(np.intp)])
         at = np.minimum(np.searchsorted(wanted, hashes[maybe]), wanted.size - 1)
         ok = wanted[at] == hashes[maybe]
         return maybe[ok], at[ok]
 
-    # the grams that start before the stretch
-    _, which = hits(_gram_hashes(np.concatenate((before, head)), seed))
-    counts = np.bincount(which, minlength=wanted.size)
+    # the grams that start before the stretch: those wholly in a window's worth of text before it
+    # (kept from the full search where that text is found whole), and those running into the stretch
+    b0 = max(0, x0 - (WINDOW + WINDOW // 16))
+    inner = grams.window(text, b0, x0, seed) if grams is not None else None
+    if inner is not None and (b0 == 0 or len(inner) >= WINDOW + 1):
+        crossing = _gram_hashes(np.concatenate((_tail_codes(text, b0, x0, seed - 1), head)), seed)
+        counts = np.bincount(hits(inner)[1], minlength=wanted.size)
+        counts += np.bincount(hits((crossing >> np.uint64(32)).astype(np.uint32))[1], minlength=wanted.size)
+    else:
+        before = _before(text, x0, seed)
+        starting = _gram_hashes(np.concatenate((before, head)), seed)
+        counts = np.bincount(hits((starting >> np.uint64(32)).astype(np.uint32))[1], minlength=wanted.size)
     # and inside the stretch before each pair's second position (itself one of its gram's positions)
     hit, which = hits(here)
     key = which * (len(here) + 1) + hit
