@@ -7,6 +7,7 @@ All offsets are Unicode code points into the ORIGINAL decoded text, half-open
 from __future__ import annotations
 
 import bisect
+import collections
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -193,7 +194,13 @@ class Document:
 
     @cached_property
     def blocks(self) -> tuple[Block, ...]:
-        return tuple(split_blocks(self.text))
+        starts, ends = self._bounds
+        return tuple(_new_blocks(starts, ends, self.text))
+
+    @cached_property
+    def _bounds(self) -> tuple[list[int], list[int]]:
+        """The blocks' starts and ends (kept: the next pass of ``clean`` derives its blocks from them)."""
+        return block_bounds(self.text)
 
     def edited(self, text: str, edits: Sequence[Edit]) -> Document:
         """The document ``text`` that ``edits`` (sorted, not overlapping) made of this one.
@@ -204,7 +211,9 @@ class Document:
         """
         doc = Document(text, self.path, self.encoding, self.bom, self.newline)
         if "blocks" in self.__dict__:
-            doc.__dict__["blocks"] = blocks_after_edits(self.blocks, len(self.text), text, edits)
+            bounds = _bounds_after_edits(*self._bounds, len(self.text), text, edits)
+            doc.__dict__["_bounds"] = bounds
+            doc.__dict__["blocks"] = tuple(_new_blocks(*bounds, text))
         return doc
 
 
@@ -230,23 +239,58 @@ def split_blocks(text: str) -> Iterable[Block]:
     >>> [(b.start, b.end, b.text) for b in split_blocks("\\na\\nb\\n\\n c \\n")]
     [(1, 4, 'a\\nb'), (6, 9, ' c ')]
     """
+    starts, ends = block_bounds(text)
+    return iter(_new_blocks(starts, ends, text))
+
+
+def block_bounds(text: str) -> tuple[list[int], list[int]]:
+    """The starts and the ends of the blocks of ``text`` (see :func:`split_blocks`)."""
+    starts: list[int] = []
+    ends: list[int] = []
     if "\r" in text:
-        for index, m in enumerate(_BLOCK_RE.finditer(text)):
-            yield Block(index, m.start(), m.end(), text)
-        return
+        for m in _BLOCK_RE.finditer(text):
+            starts.append(m.start())
+            ends.append(m.end())
+        return starts, ends
     # LF only (nearly every file once read): find the blank lines between blocks instead of
     # matching every character of the blocks, about 3x faster on long text
-    index, pos = 0, 0
+    pos = 0
     for m in _BLANK_LINES_LF.finditer(text):
         # between two runs of blank lines every line holds text: only the first piece needs trimming
         start, end = _trim_blank_edges(text, pos, m.start()) if pos == 0 else (pos, m.start())
         if start < end:
-            yield Block(index, start, end, text)
-            index += 1
+            starts.append(start)
+            ends.append(end)
         pos = m.end()
     start, end = _trim_blank_edges(text, pos, len(text))
     if start < end:
-        yield Block(index, start, end, text)
+        starts.append(start)
+        ends.append(end)
+    return starts, ends
+
+
+_NEW = object.__new__
+_SET_INDEX = Block.__dict__["index"].__set__
+_SET_START = Block.__dict__["start"].__set__
+_SET_END = Block.__dict__["end"].__set__
+_SET_SOURCE = Block.__dict__["source"].__set__
+
+
+def _new_blocks(starts: list[int], ends: list[int], source: str) -> list[Block]:
+    """``Block(i, starts[i], ends[i], source)`` for every ``i``, built field by field in C loops
+    (a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``: twice the
+    time, which a later pass of ``clean`` pays for every block of a long document)."""
+    n = len(starts)
+    blocks: list[Block] = list(map(_NEW, itertools.repeat(Block, n)))
+    _consume(map(_SET_INDEX, blocks, range(n)))
+    _consume(map(_SET_START, blocks, starts))
+    _consume(map(_SET_END, blocks, ends))
+    _consume(map(_SET_SOURCE, blocks, itertools.repeat(source, n)))
+    return blocks
+
+
+def _consume(calls: Iterable[object]) -> None:
+    collections.deque(calls, maxlen=0)
 
 
 def blocks_after_edits(blocks: Sequence[Block], old_length: int, text: str, edits: Sequence[Edit]) -> tuple[Block, ...]:
@@ -257,9 +301,14 @@ def blocks_after_edits(blocks: Sequence[Block], old_length: int, text: str, edit
     between two), so each is re-split from the start of the block before it to the end of the
     block after it: those ends stay block edges whatever the edit does inside.
     """
-    n = len(blocks)
-    starts = [b.start for b in blocks]
-    ends = [b.end for b in blocks]
+    bounds = _bounds_after_edits([b.start for b in blocks], [b.end for b in blocks], old_length, text, edits)
+    return tuple(_new_blocks(*bounds, text))
+
+
+def _bounds_after_edits(starts: list[int], ends: list[int], old_length: int, text: str,
+                        edits: Sequence[Edit]) -> tuple[list[int], list[int]]:
+    """:func:`blocks_after_edits` on the blocks' starts and ends."""
+    n = len(starts)
     # stretches of old block indices [lo, hi] to split again (-1 and n: the text's edges)
     stretches: list[list[int]] = []
     for e in edits:
@@ -269,31 +318,35 @@ def blocks_after_edits(blocks: Sequence[Block], old_length: int, text: str, edit
             stretches[-1][1] = max(stretches[-1][1], hi)
         else:
             stretches.append([lo, hi])
-    out: list[Block] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
 
     def moved(first: int, last: int, shift: int) -> None:
         """Old blocks ``first..last - 1``, untouched, ``shift`` further on."""
-        base = len(out)
-        out.extend(map(Block, range(base, base + last - first), [s + shift for s in starts[first:last]],
-                       [e + shift for e in ends[first:last]], itertools.repeat(text, last - first)))
+        if shift:
+            new_starts.extend([s + shift for s in starts[first:last]])
+            new_ends.extend([e + shift for e in ends[first:last]])
+        else:
+            new_starts.extend(starts[first:last])
+            new_ends.extend(ends[first:last])
 
     shift = 0
     done = 0  # old blocks before this index are placed
     k = 0  # edits before this index are inside placed stretches
     for lo, hi in stretches:
         moved(done, max(done, lo), shift)
-        old_start = blocks[lo].start if lo >= 0 else 0
-        old_end = blocks[hi].end if hi < n else old_length
+        old_start = starts[lo] if lo >= 0 else 0
+        old_end = ends[hi] if hi < n else old_length
         new_start = old_start + shift
         while k < len(edits) and edits[k].start <= old_end and edits[k].end <= old_end:
             shift += len(edits[k].replacement) - (edits[k].end - edits[k].start)
             k += 1
-        piece = text[new_start : old_end + shift]
-        for b in split_blocks(piece):
-            out.append(Block(len(out), b.start + new_start, b.end + new_start, text))
+        piece_starts, piece_ends = block_bounds(text[new_start : old_end + shift])
+        new_starts.extend([s + new_start for s in piece_starts])
+        new_ends.extend([e + new_start for e in piece_ends])
         done = hi + 1
     moved(done, n, shift)
-    return tuple(out)
+    return new_starts, new_ends
 
 
 def _trim_blank_edges(text: str, start: int, end: int) -> tuple[int, int]:
