@@ -1830,28 +1830,101 @@ class _Grams:
         k = pos // self.step
         return int(self.marks[k]) + sum(len(fold_char(ch)) for ch in self.text[k * self.step : pos])
 
-    def window(self, text: str, b0: int, x0: int, seed: int) -> NDArray[np.uint32] | None:
-        """The hashes of the grams lying wholly in the matching form of ``text[b0:x0]``, if that
-        stretch is found whole in :attr:`text` (near where it stands in ``text``), else None."""
-        if seed != self.seed or x0 - b0 < 64:
+    def window(self, text: str, b0: int, x0: int, seed: int) -> tuple[NDArray[np.uint32], int] | None:
+        """The hashes of the grams lying wholly in the matching form of ``text[b0:x0]`` (in no order;
+        some counted twice where that only adds) and that form's length, or None when too little
+        of it is found in :attr:`text`.
+
+        The stretch is matched piece by piece against :attr:`text` near where it stands (moved by
+        what was deleted or inserted before it since): the grams wholly in a piece found there are
+        read, the others (in the text between pieces, or running from one piece into the next)
+        hashed afresh.
+        """
+        import numpy as np
+
+        if seed != self.seed:
             return None
         old = self.text
-        window = text[b0:x0]
-        probe = window[:64]
-        # the stretch stands where it stood, moved by what was deleted or inserted before it since
+        slack = max(0, len(old) - len(text)) + (1 << 16)
         lo = max(0, b0 - (1 << 16))
-        hi = b0 + max(0, len(old) - len(text)) + (1 << 16) + 64
-        at = old.find(probe, lo, hi)
-        for _ in range(16):
-            if at < 0 or old.startswith(window, at):
-                break
-            at = old.find(probe, at + 1, hi)
-        else:
-            return None
-        if at < 0:
-            return None
-        f0, f1 = self.form_offset(at), self.form_offset(at + len(window))
-        return self.hashes[f0 : max(f0, f1 - seed + 1)]
+        # pieces of the stretch: (start, end, where found in the old text or -1)
+        pieces: list[tuple[int, int, int]] = []
+        pos = b0
+        while pos < x0:
+            if len(pieces) > 64:
+                return None  # changed all over: fold it as before
+            at = old.find(text[pos : pos + 64], lo, pos + slack + 64) if x0 - pos >= 256 else -1
+            if at < 0:
+                end = min(x0, pos + 64) if x0 - pos >= 256 else x0
+                if pieces and pieces[-1][2] < 0:
+                    pieces[-1] = (pieces[-1][0], end, -1)
+                else:
+                    pieces.append((pos, end, -1))
+                pos = end
+                continue
+            n = _common_length(text, pos, old, at, x0 - pos)
+            pieces.append((pos, pos + n, at))
+            pos += n
+            lo = at + n
+        parts: list[NDArray[np.uint32]] = []
+        size = 0  # matching-form characters so far
+        tail = np.zeros(0, dtype=np.uint32)  # the last seed - 1 of them
+        for k, (start, end, at) in enumerate(pieces):
+            if at < 0:
+                codes = _folded_codes(text[start:end])
+                # the grams starting here or in the tail, up to the next piece's first characters
+                ahead = _head_codes(text, end, x0, seed - 1) if k + 1 < len(pieces) else codes[:0]
+                parts.append(_high_hashes(np.concatenate((tail, codes, ahead)), seed))
+                size += len(codes)
+                tail = np.concatenate((tail, codes))[max(0, len(tail) + len(codes) - (seed - 1)) :]
+                continue
+            if k and pieces[k - 1][2] >= 0:
+                # one found piece after another (text deleted between them): the grams running across
+                # (counted again if the piece before was too short to hold a tail: that only adds)
+                parts.append(_high_hashes(np.concatenate((tail, _head_codes(text, start, x0, seed - 1))), seed))
+            f0, f1 = self.form_offset(at), self.form_offset(at + end - start)
+            parts.append(self.hashes[f0 : max(f0, f1 - seed + 1)])
+            size += f1 - f0
+            last = _tail_codes(text, start, end, seed - 1)
+            tail = np.concatenate((tail, last))[max(0, len(tail) + len(last) - (seed - 1)) :]
+        return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)), size
+
+
+def _high_hashes(codes: NDArray[np.uint32], seed: int) -> NDArray[np.uint32]:
+    """The high half of the hash of every gram of ``codes`` (as :class:`_Grams` keeps them)."""
+    import numpy as np
+
+    return (_gram_hashes(codes, seed) >> np.uint64(32)).astype(np.uint32)
+
+
+def _common_length(a: str, i: int, b: str, j: int, limit: int) -> int:
+    """The length of the longest common prefix of ``a[i:i + limit]`` and ``b[j:]``."""
+    n = 0
+    step = 1 << 14
+    while n < limit:
+        m = min(step, limit - n)
+        if b.startswith(a[i + n : i + n + m], j + n):
+            n += m
+            continue
+        low, high = 0, m - 1  # a[i + n : i + n + low] matches, and the whole step does not
+        while low < high:
+            mid = (low + high + 1) // 2
+            if b.startswith(a[i + n : i + n + mid], j + n):
+                low = mid
+            else:
+                high = mid - 1
+        return n + low
+    return n
+
+
+def _head_codes(text: str, start: int, end: int, n: int) -> NDArray[np.uint32]:
+    """The first ``n`` code points (fewer if there are none) of the matching form of ``text[start:end]``."""
+    k = 64
+    while True:
+        codes = _folded_codes(text[start : min(end, start + k)])
+        if len(codes) >= n or start + k >= end:
+            return codes[:n]
+        k *= 4
 
 
 _GRAMS_KEY = "scan_overlap.grams"
@@ -1900,11 +1973,11 @@ def _boilerplate_free(
     # the grams that start before the stretch: those wholly in a window's worth of text before it
     # (kept from the full search where that text is found whole), and those running into the stretch
     b0 = max(0, x0 - (WINDOW + WINDOW // 16))
-    inner = grams.window(text, b0, x0, seed) if grams is not None else None
-    if inner is not None and (b0 == 0 or len(inner) >= WINDOW + 1):
-        crossing = _gram_hashes(np.concatenate((_tail_codes(text, b0, x0, seed - 1), head)), seed)
-        counts = np.bincount(hits(inner)[1], minlength=wanted.size)
-        counts += np.bincount(hits((crossing >> np.uint64(32)).astype(np.uint32))[1], minlength=wanted.size)
+    found = grams.window(text, b0, x0, seed) if grams is not None else None
+    if found is not None and (b0 == 0 or found[1] >= WINDOW + seed):
+        crossing = _high_hashes(np.concatenate((_tail_codes(text, b0, x0, seed - 1), head)), seed)
+        counts = np.bincount(hits(found[0])[1], minlength=wanted.size)
+        counts += np.bincount(hits(crossing)[1], minlength=wanted.size)
     else:
         before = _before(text, x0, seed)
         starting = _gram_hashes(np.concatenate((before, head)), seed)
