@@ -46,6 +46,8 @@ class CleanResult(CheckResult):
     applied: list[Finding] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     passes: int = 1
+    #: fixes applied by the passes after the first (the findings and ``applied`` describe the first)
+    later_fixes: int = 0
 
     @property
     def changed(self) -> bool:
@@ -61,6 +63,7 @@ class CleanResult(CheckResult):
                 "characters_removed": max(0, len(self.doc.text) - len(self.text)),
                 "paragraphs_joined": sum(1 for f in self.applied if f.kind == "broken-paragraph"),
                 "passes": self.passes,
+                "later_fixes": self.later_fixes,
             }
         )
         return stats
@@ -202,6 +205,7 @@ def clean_document(doc: Document, config: Config | None = None, *, incremental: 
         if not step.applied or step.text == text:
             break
         result.passes += 1
+        result.later_fixes += len(step.applied)
         text = step.text
     result.text = text
     return result

@@ -69,7 +69,9 @@ class TableReporter(Reporter):
             parts.append(", ".join(f"{counts[s]} {s}" for s in ("error", "warning", "info") if counts[s]))
         fixed = sum(len(r.applied) for r in records)
         if any(r.corrected is not None for r in records):
-            parts.append(f"{fixed} fixed")
+            later = sum(int(r.stats.get("later_fixes", 0) or 0) for r in records)
+            # what the later passes of clean fixed is not among the findings: say so
+            parts.append(f"{fixed} fixed" + (f" ({later} more found and fixed on later passes)" if later else ""))
         else:
             fixable = sum(1 for r in records for f in r.findings if f.fix is not None and f.fix.safe)
             if fixable:

@@ -139,3 +139,17 @@ def test_report_folder_is_created_and_write_failures_exit_2(work: Path) -> None:
     result = invoke("check", "-o", "file/report.json", "page.txt")
     assert result.exit_code == EXIT_ERROR
     assert "cannot write file/report.json" in result.stderr
+
+
+def test_clean_counts_what_later_passes_fixed(work: Path) -> None:
+    # the copy's doubled word hides the duplicate until the first pass removes it: the second pass
+    # removes the copy, a fix that no finding of the report describes
+    copy = "The council met on Monday and voted for the new bridge over the river today and all agreed."
+    doubled = copy.replace("the new", "the the new")
+    (work / "twice.txt").write_text(f"{copy}\n\n{doubled}\n\nEnd of the story here.\n", encoding="utf-8")
+    result = invoke("clean", "-q", "-o", "out.txt", "twice.txt")
+    assert (work / "out.txt").read_text(encoding="utf-8") == f"{copy}\n\nEnd of the story here.\n"
+    assert result.stdout.strip().endswith("1 fixed (1 more found and fixed on later passes).")
+    report = json.loads(invoke("clean", "--format", "json", "-o", "out2.txt", "twice.txt").stdout)
+    stats = report["documents"][0]["stats"]
+    assert (stats["passes"], stats["applied"], stats["later_fixes"]) == (2, 1, 1)
