@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar
 
 from dedup import _regex
@@ -139,16 +139,25 @@ class RunningHeader(Rule):
                 i += step
             return None
 
+        words_seen: set[str] = set()
+
+        def known_word(word: str) -> bool:
+            # the document's words, gathered once and only when a line may break off mid-word
+            if not words_seen:
+                words_seen.update(_WORD_RE.findall(ctx.text.lower()))
+                words_seen.add("")  # marks the set gathered (a document without words)
+            return word.lower() in words_seen
+
         def interrupts(index: int) -> bool:
             prev, nxt = live_neighbour(index, -1), live_neighbour(index, 1)
             return (
                 prev is not None
                 and nxt is not None
                 and not _finishes_word(prev.text, blocks[index].text)
-                and not _runs_on_into(blocks[index].text, nxt.text)
                 and not ends_sentence(prev.text)
                 and (not is_heading(prev.text, width) or weak_heading(prev.text))
                 and continues(prev.text, nxt.text, width)
+                and not _runs_on_into(blocks[index].text, nxt.text, known_word)
             )
 
         def beside_splice(index: int) -> bool:
@@ -267,14 +276,17 @@ def _text_words(text: str) -> int:
 _WORD_RE = _regex.compile(r"\b[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
-def _runs_on_into(line: str, nxt: str) -> bool:
+def _runs_on_into(line: str, nxt: str, known_word: Callable[[str], bool] | None = None) -> bool:
     """Whether a Latin ``line`` runs on into ``nxt``: it is then the first part of the sentence ``nxt``
     continues, not something set between that sentence's parts.
 
     It runs on when it breaks off mid-word (``… society elected b`` | ``oard meeting``), or ends
     where no header ends: on a comma, a word hyphenated across the break (``The Impos-``), or
     a word a sentence does not end on (``… and``, ``… of``).  Only a lowercase last word
-    counts as broken off: a capitalised one (a name, a weekday, a title) ends headers too.
+    counts as broken off by itself: a capitalised one (a name, a weekday, a title) ends
+    headers too, and breaks off only where it and the next block's first letters make a word
+    the document uses elsewhere (``… the County Ses`` | ``sion met``; ``known_word``): a
+    header's last word and the sentence's rest make none (``EVENING STAR Monday`` | ``y``).
 
     >>> _runs_on_into("the society elected b", "oard members."), _runs_on_into("EVENING STAR Monday", "y market")
     (True, False)
@@ -287,11 +299,13 @@ def _runs_on_into(line: str, nxt: str) -> bool:
         return False
     words = _WORD_RE.findall(body[-40:])
     last = words[-1] if words and body.endswith(words[-1]) else ""
+    rest = _WORD_RE.match(nxt.lstrip())
     return (
         body.endswith(",")
         or bool(_regex.compile(r"[^\W\d_]-$").search(body))
         or (last.isascii() and last[:1].islower())
         or last.lower() in LATIN_OPEN_WORDS
+        or (known_word is not None and bool(last) and rest is not None and known_word(last + rest.group()))
     )
 
 
