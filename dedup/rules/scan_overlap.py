@@ -1149,10 +1149,12 @@ class ScanOverlap(Rule):
         seed = SEED[script]
         capture = None
         held_form = isinstance(norm, _LazyMatching) and isinstance(norm.text, _Pieces)
-        if ctx.memo is not None and held_form and len(norm.text) >= SMALL:  # the numpy search
+        if ctx.memo is not None and ctx.dirty is not None and held_form and len(norm.text) >= SMALL:
             import numpy as np
 
-            # clean's later passes count boilerplate from these hashes (see _Grams)
+            # a later pass of clean searching the whole text (many changes): the passes after it,
+            # with few changes, count boilerplate from these hashes (see _Grams).  The first pass
+            # keeps none: a long text's second pass mostly searches the whole text again.
             capture = np.empty(len(norm.text) - seed + 1, dtype=np.uint32)
         overlaps = find_overlaps(norm.text, seed, MIN_RUN[script], capture=capture)
         if ctx.memo is not None:
@@ -1438,9 +1440,13 @@ _FAR_FWD = _cluster_reach(0, 0, LOOKBACK)[1]
 _P_HEAD = LOOKBACK + MAX_GAP + max(SEED.values()) + 8
 #: ... and this far from its end: every gram within MAX_GAP after it lies inside the stretch
 _P_TAIL = MAX_GAP + max(SEED.values()) + 8
-#: a run this far from the edges of a stretch was extended as in the whole text (a walk reads
+#: a run this far from the edges of the text read was extended as in the whole text (a walk reads
 #: at most _RESYNC characters past where it stops)
 _EDGE = _RESYNC + 8
+#: the text read around a stretch for the walks (original characters): as far as a complete
+#: cluster in the stretch may reach, and some for the characters that fold away
+_WALK_BEFORE = _FAR_BACK - _P_HEAD + _EDGE + 1000
+_WALK_AFTER = _FAR_FWD - _P_TAIL + _EDGE + 1000
 #: more of the text than this share searched around the changed places is searched whole instead
 _DIRTY_SHARE = 0.3
 
@@ -1525,8 +1531,9 @@ def _region_runs(
     ctx: Context, x0: int, x1: int, seed: int, min_run: int
 ) -> tuple[_Local, list[Overlap]] | _Short:
     """The runs a full search would accept whose stretch (or a competitor's) meets a changed place in
-    ``text[x0:x1]`` (perhaps with a few more), in matching-form offsets of the stretch; or how much
-    more the stretch needs to tell."""
+    ``text[x0:x1]`` (perhaps with a few more), in matching-form offsets of the text read (the
+    stretch and, for the walks that extend runs, as far around it as a cluster there may reach);
+    or how much more the stretch needs to tell."""
     import numpy as np
     from rapidfuzz import fuzz
 
@@ -1537,16 +1544,20 @@ def _region_runs(
     k0 = bisect_left(dirty.ends, x0)
     k1 = bisect_right(dirty.starts, x1)
     z0, z1 = dirty.starts[k0], dirty.ends[k1 - 1]
-    at = np.array([max(0, z0 - _CONTEXT - x0), min(x1, z1 + _CONTEXT) - x0], dtype=np.int64)
-    form, where = _form_and_offsets(text[x0:x1], hold=True, at=at)
+    # seeds are searched in the stretch; the walks may read the text around it as far as a
+    # cluster there reaches (characters that fold away may leave the walks short: then it widens)
+    w0, w1 = max(0, x0 - _WALK_BEFORE), min(n, x1 + _WALK_AFTER)
+    at = np.array([x0, max(x0, z0 - _CONTEXT), min(x1, z1 + _CONTEXT), x1], dtype=np.int64) - w0
+    form, where = _form_and_offsets(text[w0:w1], hold=True, at=at)
     assert where is not None and isinstance(form.text, _Pieces)
     whole = "".join(form.text.pieces)
     size = len(whole)
-    local = _Local(form, whole, x0)
+    local = _Local(form, whole, w0)
+    s0, zn0, zn1, s1 = (int(q) for q in where)
     at_start, at_end = x0 == 0, x1 == n
     # second positions where a cluster is complete, and where a run was extended as in the whole text
-    lo_p, hi_p = (0 if at_start else _P_HEAD), (size if at_end else size - _P_TAIL)
-    lo_r, hi_r = (-float("inf") if at_start else _EDGE), (float("inf") if at_end else size - _EDGE)
+    lo_p, hi_p = (s0 if at_start else s0 + _P_HEAD), (s1 if at_end else s1 - _P_TAIL)
+    lo_r, hi_r = (-float("inf") if w0 == 0 else _EDGE), (float("inf") if w1 == n else size - _EDGE)
 
     # what the stretch lacks before and after it, as found so far
     short = [0, 0]
@@ -1564,12 +1575,13 @@ def _region_runs(
         if not at_end and after > 0:
             short[1] = max(short[1], int(min(after, size)) + 1)
 
-    zn0, zn1 = int(where[0]), int(where[1])
     if not covers(zn0, zn1):
         return _Short(*short)  # a cluster that could reach a changed place may have seeds beyond the stretch
-    grams = size - seed + 1
-    # every pair the seed definition could make, whatever the boilerplate count (a superset)
-    keys = _window_seed_keys(whole, seed, min_run, LOOKBACK, 0, grams, 64, _Work(grams, seed), max_occ=1 << 40)
+    grams = s1 - s0 - seed + 1
+    # every pair of the stretch the seed definition could make, whatever the boilerplate count (a superset)
+    keys = _window_seed_keys(
+        whole, seed, min_run, LOOKBACK, s0, s0 + max(0, grams), 64, _Work(max(1, grams), seed), max_occ=1 << 40
+    )
     if keys.size == 0:
         return local, []
     keys = np.sort(keys)
@@ -1628,12 +1640,12 @@ def _region_runs(
             return _Short(*short)
         hashes: _Grams | None = ctx.memo.get(_GRAMS_KEY) if ctx.memo is not None else None
         if exact or not needed.any() or _boilerplate_free(
-            text, x0, whole, first[needed], second[needed], seed, hashes
+            text, w0, whole, first[needed], second[needed], seed, hashes
         ):
             out.sort(key=lambda o: o.b0)
             return local, out
         # the count may decide a seed: count from where a full search's window starts
-        keys = _exact_seeds(text, x0, whole, keys, seed)
+        keys = _exact_seeds(text, w0, whole, keys, seed)
         exact = True
 
 
