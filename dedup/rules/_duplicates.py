@@ -1614,7 +1614,6 @@ class _Dirty:
         self.sorted_form_list: list[int] = rows.sorted_form.tolist()
         self.order_list: list[int] = rows.order.tolist()
         row_forms = self.row_forms = rows.forms
-        self.row_forms_list: list[int] = row_forms.tolist()
         self.row_of = row_of = np.full(nf, -1, dtype=np.int64)
         row_of[row_forms] = np.arange(len(row_forms), dtype=np.int64)
         nrows = len(row_forms)
