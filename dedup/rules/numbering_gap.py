@@ -10,14 +10,35 @@ from dedup.rules._text import STYLE_ORDER, heading_number, looks_like_heading
 from dedup.rules.base import Context, Rule
 
 
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _cn_number(value: int) -> str:
+    """``value`` in Chinese numerals as headings write it: 十, 十二, 二十, 一百零五, 一千二百.
+
+    >>> [_cn_number(v) for v in (0, 7, 10, 12, 20, 35, 100, 105, 110, 1000, 1205, 20000)]
+    ['〇', '七', '十', '十二', '二十', '三十五', '一百', '一百零五', '一百一十', '一千', '一千二百零五', '20000']
+    """
+    if value < 0 or value >= 10000:
+        return str(value)  # no heading counts that far: the label only has to name the number
+    if value < 10:
+        return _CN_DIGITS[value]
+    if value < 20:
+        return "十" + (_CN_DIGITS[value - 10] if value > 10 else "")
+    out = ""
+    pending_zero = False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = value // unit % 10
+        if digit:
+            out += ("零" if pending_zero else "") + _CN_DIGITS[digit] + name
+            pending_zero = False
+        elif out:
+            pending_zero = True
+    return out
+
+
 def _label(style: str, value: int) -> str:
-    digits = "〇一二三四五六七八九十"
-    if value <= 10:
-        cn = digits[value]
-    elif value < 20:
-        cn = "十" + (digits[value - 10] if value > 10 else "")
-    else:
-        cn = digits[value // 10] + "十" + (digits[value % 10] if value % 10 else "")
+    cn = _cn_number(value)
     return {
         "chapter": f"第{cn}章",
         "section": f"第{cn}节",
@@ -96,10 +117,17 @@ class NumberingGap(Rule):
                 if missing:
                     removed_note = " once the duplicated copy is removed"
             if number.value > expected:
-                gap = ", ".join(_label(number.style, v) for v in range(expected, min(number.value, expected + 5)))
+                count = number.value - expected
+                if count == 1:
+                    gap = f"{_label(number.style, expected)} is missing"
+                elif count <= 5:
+                    gap = ", ".join(_label(number.style, v) for v in range(expected, number.value)) + " are missing"
+                else:
+                    gap = (f"{_label(number.style, expected)} to {_label(number.style, number.value - 1)} "
+                           f"are missing ({count} numbers)")
                 message = (
                     f"numbering jumps from {_label(number.style, prev_value)} to "
-                    f"{_label(number.style, number.value)}{removed_note}: {gap} is missing"
+                    f"{_label(number.style, number.value)}{removed_note}: {gap}"
                 )
             else:
                 message = (
