@@ -9,7 +9,6 @@ from dedup.rules import register
 from dedup.rules._text import STYLE_ORDER, heading_number, looks_like_heading
 from dedup.rules.base import Context, Rule
 
-
 _CN_DIGITS = "〇一二三四五六七八九"
 
 
