@@ -254,9 +254,12 @@ def _says_furniture(text: str) -> bool:
     """
     if not has_furniture_content(text):
         return False
+    rest = _text_words(without_furniture_content(text))
     if states_page(text):
-        return True  # a page or edition number, a CJK date: Latin running text seldom names one
-    return _text_words(without_furniture_content(text)) == 0
+        # a page or edition number, a CJK date: Latin running text seldom names one, but a line of
+        # it may run into a jump marker OCR glued on (``The mayor spoke ab|ontinued on page 2``)
+        return rest < NAME_MAX_TEXT_WORDS
+    return rest == 0
 
 
 def _text_words(text: str) -> int:
