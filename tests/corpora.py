@@ -19,6 +19,11 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 @cache
 def chinese_paragraphs(min_len: int = 40) -> tuple[str, ...]:
     folder = SHARED / "corpus" / "zh-gov-reports"
+    if not folder.is_dir():
+        import pytest
+
+        # CI clones the repository with ../shared beside it; a bare checkout skips, not fails
+        pytest.skip(f"{folder} not found (the shared corpus beside the repository)", allow_module_level=True)
     paras: list[str] = []
     for path in sorted(folder.glob("*.txt")):
         for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
