@@ -159,3 +159,18 @@ def test_numbered_candidates_are_those_of_the_first_character_test(texts: list[s
     doc = Document("\n\n".join(texts))
     blocks = doc.blocks
     assert _maybe_numbered(blocks) == [i for i, b in enumerate(blocks) if _may_be_numbered(b.text)]
+
+
+def test_a_garbled_reading_a_few_characters_longer_is_no_complete_copy() -> None:
+    from dedup.rules._duplicates import _verify, matching_forms
+
+    clean, garbled = matching_forms(["New farmers that 、s that old agreed committee.",
+                                     "New farmers thatg、s that old agreeddcxmmittes."])
+    # two characters longer, and too unlike for a near copy: not a truncated copy of the other
+    assert _verify(clean, garbled) is None
+    cut = matching_forms(["New farmers that met on Monday agreed with the old committee on the new roads."])[0]
+    assert _verify(cut[:40], cut) == (100.0, "contained")
+    # the property tests' find: the clean reading stayed, not the garbled one
+    text = ("New farmers that 、s that old agreed committee.\n\nNew oarmers that 、s that old agreed committee."
+            "\n\nNew farmers thatg、s that old agreeddcxmmittes.\n")
+    assert "old agreed committee." in dedup.clean_text(text).text

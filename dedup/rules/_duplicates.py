@@ -191,8 +191,11 @@ def _verifier() -> Callable[[str, str], tuple[float, str] | None]:
             limit = max(1, int(0.08 * len(short)))
             if score >= NEAR_RATIO and distance(x, y, score_cutoff=limit) <= limit:
                 return score, "near"
-        if share >= CONTAINED_MIN_SHARE and len(short) >= 2 * MIN_CHARS:
-            # a copy cut off at either end: it aligns with the start or the end of its twin
+        # a copy cut off at either end: it aligns with the start or the end of its twin, which goes
+        # on for more than OCR slips add (a garbled reading a few characters longer is no more
+        # complete: ``agreed committee.`` | ``agreeddcxmmittes.``, found by the property tests)
+        if (share >= CONTAINED_MIN_SHARE and len(short) >= 2 * MIN_CHARS
+                and len(long_) - len(short) > max(1, int(0.08 * len(short)))):
             head = ratio(short, long_[: len(short)], score_cutoff=CONTAINED_RATIO)
             tail = ratio(short, long_[-len(short) :], score_cutoff=CONTAINED_RATIO)
             score = max(head, tail)
