@@ -204,7 +204,8 @@ def lost_content(before: str, after: str) -> list[Loss]:
     from rapidfuzz.distance import Indel
 
     src, src_lines = _collapse(*_skeleton(before))
-    out, _ = _collapse(*_skeleton(after))
+    raw_out = _skeleton(after)[0]
+    out, _ = _collapse(raw_out, [0] * len(raw_out))
     if src == out:
         return []
     before_lines = _lines(before)
@@ -233,8 +234,14 @@ def lost_content(before: str, after: str) -> list[Loss]:
             # a line mostly deleted is a removed copy: judged whole (the diff may keep a few of its
             # characters where they match its twin); a line mostly kept lost only this piece
             mostly_deleted = deleted_in_line[line] * 2 >= len(whole)
-            twinned = _has_twin(whole, out) if mostly_deleted else _has_twin(piece, out) or \
-                _short_piece_of_twinned_line(piece, whole, out)
+            # a twin is looked for in the output collapsed as the input was, and as it stands: a copy
+            # whose doubled item OCR misread (甲子、甲油) does not collapse, while its twin's did
+            twinned = any(
+                _has_twin(whole, o)
+                if mostly_deleted
+                else _has_twin(piece, o) or _short_piece_of_twinned_line(piece, whole, o)
+                for o in (out, raw_out)
+            )
             if not twinned and not _is_furniture(before, {line}):
                 losses.append(Loss(piece, pos))
             pos = stop
