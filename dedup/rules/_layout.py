@@ -11,7 +11,6 @@ constant with the reason it has its value.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import operator
 import re
@@ -29,6 +28,7 @@ from dedup.rules._cjk_words import (
     starts_on_particle,
     straddle_gain,
 )
+from dedup.rules.base import covered_blocks
 
 if TYPE_CHECKING:
     from dedup.rules.base import Context
@@ -583,66 +583,17 @@ def deleted_by_kind(ctx: Context, kinds: Iterable[str]) -> set[int]:
         for e in f.fix.edits
         if not e.replacement
     )
-    return _covered_blocks(ctx.blocks, [(s.start, s.end) for s in spans])
-
-
-def _covered_blocks(blocks: Sequence[Block], spans: list[tuple[int, int]]) -> set[int]:
-    """Indices of blocks lying inside one of ``spans``.
-
-    Blocks are in document order and do not overlap, so the blocks inside a span are a
-    run starting at the first block that starts in it: a bisection per span, no pass
-    over all blocks.
-    """
-    out: set[int] = set()
-    n = len(blocks)
-    for start, end in spans:
-        i = bisect.bisect_left(blocks, start, key=_block_start)
-        while i < n and blocks[i].end <= end:
-            out.add(blocks[i].index)
-            i += 1
-    return out
-
-
-def _block_start(block: Block) -> int:
-    return block.start
-
-
-#: changed places in at least this share of the blocks are "all over the text": the rules take
-#: their whole-text path (already the cheaper one there), without locating each place
-DIRTY_ALL_OVER = 4
+    return covered_blocks(ctx.blocks, [(s.start, s.end) for s in spans])
 
 
 def dirty_blocks(ctx: Context, reach: int = 0) -> list[int] | None:
-    """``ctx.dirty.block_indices(ctx.blocks, reach)``, the changed places located once per pass for
-    every layout rule (sorted indices); None on a full run, and when there are changed places for a
-    quarter of the blocks or more (then a rule looks at the whole text, as on a full run).
-
-    Many changed places (the second pass of a long clean changes thousands) are located in a
-    list of block starts, bisected in C; a few by the blocks themselves.
-    """
-    if ctx.dirty is None or len(ctx.dirty) * DIRTY_ALL_OVER >= len(ctx.blocks):
-        return None
-    base: list[int] = ctx.shared("layout.dirty_blocks", _dirty_blocks)
-    if not reach:
-        return base
-    n = len(ctx.blocks)
-    widened = {j for i in base for j in range(max(0, i - reach), min(n, i + reach + 1))}
-    return sorted(widened)
-
-
-def _dirty_blocks(ctx: Context) -> list[int]:
-    assert ctx.dirty is not None
-    return ctx.dirty.block_indices(ctx.blocks)
+    """:meth:`Context.dirty_blocks` (every changed place), for the layout and repeat rules."""
+    return ctx.dirty_blocks(reach)
 
 
 def removed_blocks(ctx: Context) -> set[int]:
-    """:meth:`Context.removed_blocks` without a pass over every block: a bisection per planned deletion.
-
-    A block is removed when one deletion covers it (starts at or before it, ends at or after it),
-    which is what both compute; this one costs nothing on a later pass of ``clean`` (few
-    deletions), where a loop over 20,000 blocks would be most of a rule's time.
-    """
-    return _covered_blocks(ctx.blocks, [(s.start, s.end) for s in ctx.planned_deletions()])
+    """:meth:`Context.removed_blocks` (kept for the layout rules that import it)."""
+    return ctx.removed_blocks()
 
 
 def layout_width(ctx: Context) -> int | None:

@@ -148,6 +148,28 @@ def _block_start(block: Block) -> int:
     return block.start
 
 
+#: changed places in at least this share of the blocks are "all over the text": the rules take
+#: their whole-text path (already the cheaper one there), without locating each place
+DIRTY_ALL_OVER = 4
+
+
+def covered_blocks(blocks: Sequence[Block], spans: Iterable[tuple[int, int]]) -> set[int]:
+    """Indices of blocks lying inside one of ``spans``.
+
+    Blocks are in document order and do not overlap, so the blocks inside a span are a
+    run starting at the first block that starts in it: a bisection per span, no pass
+    over all blocks.
+    """
+    out: set[int] = set()
+    n = len(blocks)
+    for start, end in spans:
+        i = bisect_left(blocks, start, key=_block_start)
+        while i < n and blocks[i].end <= end:
+            out.add(blocks[i].index)
+            i += 1
+    return out
+
+
 @dataclass
 class Context:
     """What a rule sees: the document, its options, and the findings of earlier phases."""
@@ -225,15 +247,8 @@ class Context:
             return removed
         blocks = self.blocks
         if len(deletions) * 64 < len(blocks):
-            # few deletions (a later pass of clean): the blocks inside each are a run from the first
-            # block starting in it, found by bisection, with no pass over every block
-            n = len(blocks)
-            for cut in deletions:
-                i = bisect_left(blocks, cut.start, key=_block_start)
-                while i < n and blocks[i].end <= cut.end:
-                    removed.add(blocks[i].index)
-                    i += 1
-            return removed
+            # few deletions (a later pass of clean): a bisection each, no pass over every block
+            return covered_blocks(blocks, [(d.start, d.end) for d in deletions])
         # both lists are sorted by start: a block is covered by one of the deletions starting at or
         # before it, and of those the one reaching furthest decides
         reach = -1
@@ -246,16 +261,21 @@ class Context:
                 removed.add(block.index)
         return removed
 
-    def edited_blocks(self, reach: int = 0, all_over: int = 4) -> list[int] | None:
-        """On a later pass of ``clean``: the indices of the blocks meeting a place of
-        :attr:`Dirty.edited`, widened by ``reach`` blocks (sorted), for a rule whose evidence is
-        the text near its finding; None on a full run, and when the places number a
-        ``1 / all_over`` share of the blocks or more (a rule then looks at the whole text)."""
-        if self.dirty is None or len(self.dirty.edited) * all_over >= len(self.blocks):
+    def dirty_blocks(self, reach: int = 0, *, edited: bool = False) -> list[int] | None:
+        """On a later pass of ``clean``: the indices of the blocks meeting a changed place (of
+        :attr:`Dirty.edited` with ``edited``, for a rule whose evidence is the text near its
+        finding), widened by ``reach`` blocks, sorted; located once per pass for every rule.
+        None on a full run, and when the places number a ``1 / DIRTY_ALL_OVER`` share of the
+        blocks or more (a rule then looks at the whole text, as on a full run).
+        """
+        if self.dirty is None:
             return None
-        key = f"_edited_blocks.{reach}"
+        places = self.dirty.edited if edited else self.dirty
+        if len(places) * DIRTY_ALL_OVER >= len(self.blocks):
+            return None
+        key = f"_dirty_blocks.{edited}.{reach}"
         if key not in self.cache:
-            self.cache[key] = self.dirty.edited.block_indices(self.blocks, reach)
+            self.cache[key] = places.block_indices(self.blocks, reach)
         found: list[int] = self.cache[key]
         return found
 

@@ -103,7 +103,7 @@ class BoundaryOverlap(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         # a pair's decision reads its own blocks and the repeats' findings there (the REP rules
         # look at the same places): the twins kept by the last pass's fixes are not among them
-        touched = ctx.edited_blocks()
+        touched = ctx.dirty_blocks(edited=True)
         if touched is not None and len(touched) * DIRTY_SHARE_FULL < len(ctx.blocks):
             removed = removed_blocks(ctx)
             seams = _seams_at(ctx.text, _dirty_pairs(ctx.blocks, removed, touched))

@@ -107,7 +107,7 @@ class PageMarker(Rule):
         # a marker's finding reads its own block and, for a whole-block deletion, where the next
         # block starts (or the previous one ends): a changed place in the block or a neighbour
         # (not a twin kept by the last pass: unchanged text among unchanged neighbours)
-        touched = ctx.edited_blocks(1)
+        touched = ctx.dirty_blocks(1, edited=True)
         if touched is not None and len(touched) * 3 < len(blocks):
             # (changes all over the text: one search of the whole text costs less than one per run)
             if self.prefilter:

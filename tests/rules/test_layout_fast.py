@@ -17,7 +17,6 @@ from dedup.model import Block, Document
 from dedup.normalize import fold_char, is_cjk, matching_text
 from dedup.rules import _layout, boundary_overlap
 from dedup.rules._layout import (
-    _covered_blocks,
     _strip_closers,
     _words,
     ends_sentence,
@@ -29,6 +28,7 @@ from dedup.rules._layout import (
     script_of,
     script_of_reference,
 )
+from dedup.rules.base import covered_blocks
 from dedup.rules.boundary_overlap import (
     _best_length,
     _best_length_reference,
@@ -166,7 +166,7 @@ def test_covered_blocks_matches_brute_force(
         pos = start + size
     spans = sorted((s, s + n) for s, n in raw_spans)
     expected = {b.index for b in blocks if any(s <= b.start and b.end <= e for s, e in spans)}
-    assert _covered_blocks(blocks, spans) == expected
+    assert covered_blocks(blocks, spans) == expected
 
 
 def _old_is_furniture_text(text: str, width: int | None = None) -> bool:
