@@ -197,6 +197,11 @@ class Document:
         starts, ends = self._bounds
         return tuple(_new_blocks(starts, ends, self.text))
 
+    @property
+    def block_starts(self) -> list[int]:
+        """``[b.start for b in self.blocks]``, kept with the blocks (do not modify it)."""
+        return self._bounds[0]
+
     @cached_property
     def _bounds(self) -> tuple[list[int], list[int]]:
         """The blocks' starts and ends (kept: the next pass of ``clean`` derives its blocks from them)."""

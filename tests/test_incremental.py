@@ -27,7 +27,7 @@ from dedup.config import Config
 from dedup.engine import changed_places, clean_document
 from dedup.fixer import apply_fixes
 from dedup.io import read_document
-from dedup.model import Document, Edit, Finding, Fix, Span
+from dedup.model import Block, Document, Edit, Finding, Fix, Span
 from dedup.rules.base import Context, Dirty
 
 CONFIG = Config()
@@ -153,6 +153,42 @@ def test_dirty_touches_and_blocks() -> None:
     assert dirty.block_indices(doc.blocks) == [0, 1]
     assert dirty.block_indices(doc.blocks, reach=1) == [0, 1, 2]
     assert not Dirty([])
+
+
+def _meeting(blocks: tuple[Block, ...], dirty: Dirty, reach: int) -> list[int]:
+    """Blocks ``i`` with a place in ``[start_i, start_{i+1})`` (the first block from the text's
+    start, the last to any end), widened by ``reach``: the definition, block by block."""
+    n = len(blocks)
+    hit: set[int] = set()
+    for start, end in zip(dirty.starts, dirty.ends, strict=True):
+        for i in range(n):
+            lo = blocks[i].start if i else -1
+            hi = blocks[i + 1].start if i + 1 < n else float("inf")
+            if start < hi and lo <= end:
+                hit.update(range(max(0, i - reach), min(n, i + reach + 1)))
+    return sorted(hit)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    layout=st.lists(st.tuples(st.integers(0, 3), st.integers(1, 4)), min_size=0, max_size=12),
+    places=st.lists(st.tuples(st.integers(0, 80), st.integers(0, 6)), max_size=80),
+    reach=st.integers(0, 3),
+)
+def test_block_indices_is_its_definition(layout: list[tuple[int, int]], places: list[tuple[int, int]],
+                                         reach: int) -> None:
+    """Every path of Dirty.block_indices (bisecting the blocks, or a list of starts, given or
+    built for 64 places or more) against the definition."""
+    text = "".join("\n" * (gap + 1) + "x" * size for gap, size in layout)
+    doc = Document(text)
+    blocks = doc.blocks
+    few = Dirty((min(a, len(text)), min(a + w, len(text))) for a, w in places)
+    # the same places and more past the text's end: the path that builds the list of starts
+    many = Dirty([*zip(few.starts, few.ends, strict=True), *((len(text) + k, len(text) + k) for k in range(64))])
+    for dirty in (few, many):
+        expected = _meeting(blocks, dirty, reach)
+        assert dirty.block_indices(blocks, reach) == expected
+        assert dirty.block_indices(blocks, reach, starts=doc.block_starts) == expected
 
 
 # --- blocks that earlier phases delete whole ---------------------------------------------------------

@@ -27,7 +27,7 @@ from typing import Any
 
 from dedup import _regex
 from dedup.model import Block, Span
-from dedup.rules.base import Context, Dirty
+from dedup.rules.base import Context
 
 __all__ = [
     "CJK",
@@ -844,7 +844,7 @@ def _scope(ctx: Context) -> list[int]:
     # own places are marked when something near changed): the reach above never needs them
     dirty = ctx.dirty.edited
     blocks = ctx.blocks
-    found = set(_blocks_meeting(ctx, dirty) if dirty is ctx.dirty else dirty.block_indices(blocks))
+    found = set(ctx.changed_blocks(edited=True))
     if not ctx.enabled or ctx.is_enabled("REP002"):
         found.update(_stutter_reach(ctx, dirty.starts, dirty.ends))
     # a deletion an earlier phase plans anew (its own evidence changed; it may delete such a kept
@@ -889,14 +889,6 @@ def words_meet_memo(ctx: Context) -> set[str] | None:
         found: set[str] = memo.setdefault(WORDS_MEET_MEMO, set())
         return found
     return memo.get(WORDS_MEET_MEMO)
-
-
-def _blocks_meeting(ctx: Context, dirty: Dirty) -> Iterable[int]:
-    """``dirty.block_indices(ctx.blocks)``, shared by the REP rules and the layout rules."""
-    from dedup.rules._layout import dirty_blocks
-
-    shared = dirty_blocks(ctx)
-    return shared if shared is not None else dirty.block_indices(ctx.blocks)
 
 
 def _stutter_reach(ctx: Context, starts: Sequence[int], ends: Sequence[int]) -> set[int]:

@@ -123,25 +123,35 @@ class Dirty:
         i = bisect_left(self.ends, start - reach)
         return i < len(self.starts) and self.starts[i] <= end + reach
 
-    def block_indices(self, blocks: Sequence[Block], reach: int = 0) -> list[int]:
+    def block_indices(self, blocks: Sequence[Block], reach: int = 0, *,
+                      starts: Sequence[int] | None = None) -> list[int]:
         """Indices of the blocks meeting a changed place (a block's trailing separator counts as
-        its own), widened by ``reach`` blocks on each side; sorted."""
-        found: set[int] = set()
+        its own), widened by ``reach`` blocks on each side; sorted.  ``starts``: the blocks'
+        starts, if the caller has them (``Document.block_starts``)."""
         n = len(blocks)
-        # many places (a second pass of a long clean has thousands) are located in a list of the
-        # block starts, bisected in C; a few through the blocks (a key bisection calls the key
-        # some thirty times a place, building the list costs a pass over every block)
-        starts: Sequence[int] | None = [b.start for b in blocks] if len(self.starts) >= 64 else None
+        out: list[int] = []
+        if not n:
+            return out
+        if starts is None and len(self.starts) >= 64:
+            # many places (a second pass of a long clean has thousands) are located in a list of
+            # the block starts, bisected in C; a few through the blocks (a key bisection calls the
+            # key some thirty times a place, building the list costs a pass over every block)
+            starts = [b.start for b in blocks]
+        last = -1  # the places are sorted, so are the runs of blocks they meet: merged as they come
         for start, end in zip(self.starts, self.ends, strict=True):
             # the last block starting at or before each end of the range
             if starts is None:
-                lo = max(0, bisect_right(blocks, start, key=_block_start) - 1)
-                hi = max(0, bisect_right(blocks, end, key=_block_start) - 1)
+                lo = bisect_right(blocks, start, key=_block_start) - 1
+                hi = bisect_right(blocks, end, key=_block_start) - 1
             else:
-                lo = max(0, bisect_right(starts, start) - 1)
-                hi = max(0, bisect_right(starts, end) - 1)
-            found.update(range(max(0, lo - reach), min(n, hi + reach + 1)))
-        return sorted(found)
+                lo = bisect_right(starts, start) - 1
+                hi = bisect_right(starts, end) - 1
+            lo = max(lo - reach, 0, last + 1)
+            hi = min(max(hi, 0) + reach, n - 1)
+            if lo <= hi:
+                out.extend(range(lo, hi + 1))
+                last = hi
+        return out
 
 
 def _block_start(block: Block) -> int:
@@ -273,10 +283,16 @@ class Context:
         places = self.dirty.edited if edited else self.dirty
         if len(places) * DIRTY_ALL_OVER >= len(self.blocks):
             return None
+        return self.changed_blocks(reach, edited=edited)
+
+    def changed_blocks(self, reach: int = 0, *, edited: bool = False) -> list[int]:
+        """:meth:`dirty_blocks` however many the places are (a later pass of ``clean`` only)."""
+        assert self.dirty is not None
         key = f"_dirty_blocks.{edited}.{reach}"
-        if key not in self.cache:
-            self.cache[key] = places.block_indices(self.blocks, reach)
-        found: list[int] = self.cache[key]
+        found: list[int] | None = self.cache.get(key)
+        if found is None:
+            places = self.dirty.edited if edited else self.dirty
+            found = self.cache[key] = places.block_indices(self.blocks, reach, starts=self.doc.block_starts)
         return found
 
     def live_blocks(self) -> Iterator[Block]:

@@ -118,7 +118,7 @@ class BoundaryOverlap(Rule):
                 # unfixed repeat) that this pass did not look for: only the pairs a search of the
                 # changed places would look at may be reported (found by fuzzing)
                 wanted = {(a.index, b.index) for a, b in
-                          _dirty_pairs(ctx.blocks, removed, ctx.dirty.edited.block_indices(ctx.blocks))}
+                          _dirty_pairs(ctx.blocks, removed, ctx.changed_blocks(edited=True))}
                 seams = (s for s in seams if (s[0].index, s[1].index) in wanted)
         owned = [
             s
