@@ -850,9 +850,10 @@ def _scope(ctx: Context) -> list[int]:
     # a deletion an earlier phase plans anew (its own evidence changed; it may delete such a kept
     # twin) may suppress a REP001 finding that kept REP002 from reporting a doubling inside it, and
     # it makes a new seam for LAY006 (below): look at its blocks too
+    starts = ctx.doc.block_starts
     for d in ctx.planned_deletions():
-        lo = bisect.bisect_right(blocks, d.start, key=_block_start) - 1
-        hi = bisect.bisect_right(blocks, d.end - 1, key=_block_start) - 1
+        lo = bisect.bisect_right(starts, d.start) - 1
+        hi = bisect.bisect_right(starts, d.end - 1) - 1
         found.update(range(max(lo, 0), hi + 1))
     if not ctx.enabled or ctx.is_enabled("LAY006"):
         # LAY006, a later phase, leaves alone a seam a repeat owns, fixed or not: the live blocks
@@ -947,17 +948,13 @@ def _stutter_reach(ctx: Context, starts: Sequence[int], ends: Sequence[int]) -> 
                 if b == hi:
                     break
                 a += WINDOW_CHARS
-    blocks = ctx.blocks
+    starts = ctx.doc.block_starts
     found: set[int] = set()
     for p in points:
-        i = bisect.bisect_right(blocks, p, key=_block_start) - 1
+        i = bisect.bisect_right(starts, p) - 1
         if i >= 0:
             found.add(i)
     return found
-
-
-def _block_start(block: Block) -> int:
-    return block.start
 
 
 def _scope_flags(ctx: Context, code: str, indices: list[int]) -> dict[int, object] | None:
