@@ -314,15 +314,29 @@ def _bounds_after_edits(starts: list[int], ends: list[int], old_length: int, tex
                         edits: Sequence[Edit]) -> tuple[list[int], list[int]]:
     """:func:`blocks_after_edits` on the blocks' starts and ends."""
     n = len(starts)
-    # stretches of old block indices [lo, hi] to split again (-1 and n: the text's edges)
-    stretches: list[list[int]] = []
+    # stretches of old block indices [lo, hi] to split again (-1 and n: the text's edges); a
+    # deletion of exactly one block and the blank lines after it (how the rules delete a block)
+    # leaves its neighbours and the separator before it as they were: it only drops that block
+    raw: list[tuple[int, int, bool]] = []
     for e in edits:
-        lo = max(-1, bisect.bisect_right(starts, e.start) - 2)
-        hi = min(n, bisect.bisect_left(ends, e.end) + 1)
-        if stretches and lo <= stretches[-1][1]:
-            stretches[-1][1] = max(stretches[-1][1], hi)
+        i = bisect.bisect_left(starts, e.start)
+        if not e.replacement and i + 1 < n and starts[i] == e.start and starts[i + 1] == e.end:
+            raw.append((i, i, True))
         else:
-            stretches.append([lo, hi])
+            raw.append((max(-1, bisect.bisect_right(starts, e.start) - 2), min(n, bisect.bisect_left(ends, e.end) + 1),
+                        False))
+    raw.sort()
+    stretches: list[list[Any]] = []
+    for lo, hi, dropped in raw:
+        if stretches and lo <= stretches[-1][1]:
+            # overlapping stretches are split again as one; a dropped block among them is split with
+            # the block its deletion runs up to
+            last = stretches[-1]
+            if last[2]:
+                last[1], last[2] = last[0] + 1, False
+            last[1] = max(last[1], hi + 1 if dropped else hi)
+        else:
+            stretches.append([lo, hi, dropped])
     new_starts: list[int] = []
     new_ends: list[int] = []
 
@@ -338,8 +352,13 @@ def _bounds_after_edits(starts: list[int], ends: list[int], old_length: int, tex
     shift = 0
     done = 0  # old blocks before this index are placed
     k = 0  # edits before this index are inside placed stretches
-    for lo, hi in stretches:
+    for lo, hi, dropped in stretches:
         moved(done, max(done, lo), shift)
+        if dropped:
+            shift -= edits[k].end - edits[k].start
+            k += 1
+            done = hi + 1
+            continue
         old_start = starts[lo] if lo >= 0 else 0
         old_end = ends[hi] if hi < n else old_length
         new_start = old_start + shift

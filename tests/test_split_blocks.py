@@ -68,3 +68,39 @@ def test_blocks_after_edits_equal_a_fresh_split(case: tuple[str, list[Edit]]) ->
     derived = old.edited(new_text, edits)
     assert derived.blocks == tuple(split_blocks(new_text))
     assert blocks_after_edits(old.blocks, len(text), new_text, edits) == derived.blocks
+
+
+@st.composite
+def _blocks_deleted(draw: st.DrawFn) -> tuple[str, list[Edit]]:
+    """Edits as the rules make them: whole blocks deleted with the blank lines after them (the last
+    block with those before it), some next to each other, among edits anywhere."""
+    text = "".join(draw(st.lists(_PIECES, max_size=40)))
+    blocks = Document(text).blocks
+    wanted: list[Edit] = []
+    for k, block in enumerate(blocks):
+        choice = draw(st.integers(0, 3))
+        if choice == 1 and k + 1 < len(blocks):
+            wanted.append(Edit.replace(text, block.start, blocks[k + 1].start, ""))
+        elif choice == 1 and k:
+            wanted.append(Edit.replace(text, blocks[k - 1].end, block.end, ""))
+        elif choice == 2:
+            a = draw(st.integers(max(0, block.start - 2), min(len(text), block.end + 2)))
+            b = draw(st.integers(a, min(len(text), a + 4)))
+            wanted.append(Edit.replace(text, a, b, "".join(draw(st.lists(_PIECES, max_size=2)))))
+    edits: list[Edit] = []
+    for e in sorted(wanted, key=lambda e: (e.start, e.end)):
+        if not edits or (e.start >= edits[-1].end and (e.start > edits[-1].end or e.end > e.start)):
+            edits.append(e)
+    return text, edits
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_blocks_deleted())
+def test_blocks_after_block_deletions_equal_a_fresh_split(case: tuple[str, list[Edit]]) -> None:
+    from dedup.fixer import apply_edits
+
+    text, edits = case
+    new_text = apply_edits(text, edits)
+    old = Document(text)
+    _ = old.blocks
+    assert old.edited(new_text, edits).blocks == tuple(split_blocks(new_text))
