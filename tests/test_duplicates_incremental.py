@@ -344,3 +344,37 @@ def test_heading_keys_of_many_blocks_are_those_of_each() -> None:
     keys = _heading_keys(raws)
     assert keys == [_heading_key(r) for r in raws]
     assert sum(k is not None for k in keys[:9]) >= 4
+
+
+def _edges_of(text: str) -> tuple[list[int], list[int]]:
+    blocks = Document(text).blocks
+    return [b.start for b in blocks], [b.end for b in blocks]
+
+
+@pytest.mark.parametrize(("old", "new", "changed", "expected"), [
+    # the stretch after the changed first block stands 3 characters further on
+    ("AAAA\n\nBBBB\n\nCCCC", "XXXXXXX\n\nBBBB\n\nCCCC", [0], [(1, 3, 1, 3)]),
+    # found in the old text, but inside an old block (its start is no block start there)
+    ("AAAA\nBBBB\n\nCCCC", "XX\n\nBBBB\n\nCCCC", [0], []),
+    # found, but its last block went on in the old text (no block end where the stretch ends)
+    ("AAAA\n\nBBCD\n\nZ", "AAAA\n\nBB\n\nZZ", [1, 2], [(0, 1, 0, 0)]),
+    ("AAAA\n\nBB CD\n\nZ", "AAAA\n\nBB\n\nZZ", [2], []),
+    # a stretch whose first characters (more than are searched for) stand earlier too: the whole
+    # stretch is compared, and found further on
+    ("ZZ\n\n" + "Q" * 300 + "\n\nSS\n\n" + "Q" * 300 + "\n\nRR", "Z\n\n" + "Q" * 300 + "\n\nRR", [0],
+     [(1, 3, 3, 3 - 310)]),
+])
+def test_carried_stretches_stand_block_for_block_in_the_old_text(old: str, new: str, changed: list[int],
+                                                                  expected: list[tuple[int, int, int, int]]) -> None:
+    # a later pass takes the forms of unchanged blocks from the pass before by stretches, checking
+    # only the block edges at each stretch's two ends (the same text between two block edges splits
+    # into the same blocks)
+    import numpy as np
+
+    from dedup.rules._duplicates import _carried
+
+    old_starts, old_ends = _edges_of(old)
+    doc = Document(new)
+    first, stop, old_first, shift = _carried(old, np.array(old_starts), np.array(old_ends), new, doc.blocks,
+                                             doc.block_starts, changed)
+    assert list(zip(first.tolist(), stop.tolist(), old_first.tolist(), shift.tolist(), strict=True)) == expected

@@ -673,7 +673,7 @@ def _analyse_full(ctx: Context) -> DuplicateAnalysis:
     pairs = [p for p in find_pairs(norms, blocks, found) if p.a not in gone and p.b not in gone]
     if ctx.memo is not None and found is not None:
         # what a later pass starts from: kept by reference, indexed only if a later pass comes
-        first = _FirstPass(ctx.text, blocks, forms, gone, found, pairs)
+        first = _FirstPass(ctx.text, blocks, ctx.doc.block_starts, forms, gone, found, pairs)
         ctx.memo[_STATE] = None if found.get("all_pairs", True) else first
         del forms
         return _decide(ctx, pairs, norms, found.setdefault("covers", {}))
@@ -899,6 +899,8 @@ class _FirstPass:
 
     text: str
     blocks: Sequence[Block]
+    #: the blocks' starts (``Document.block_starts``: shared, never modified)
+    starts: Sequence[int]
     forms: list[str]
     gone: set[int]
     record: dict[str, Any]
@@ -1130,7 +1132,8 @@ class _Index:
         #: copies and numbered headings aside), as of the last pass that looked at it
         self.partners: dict[int, list[tuple[int, tuple[float, str]]]] = {}
         self.prev: _PassCounts | None = None
-        #: the pass before: its text, block edges, and each block's form and heading id
+        #: the pass before: its text, block edges (carried from pass to pass with the forms: no pass
+        #: reads every block's), and each block's form and heading id
         self.text = ""
         self.starts = np.zeros(0, dtype=np.int64)
         self.ends = np.zeros(0, dtype=np.int64)
@@ -1159,7 +1162,8 @@ class _Index:
         index.prev = index.pass_counts(first_form, first_heading, state.gone)
         index.set_partners(state.pairs, first_form)
         index.text = state.text
-        index.starts, index.ends = _edges(state.blocks)
+        index.starts = np.array(state.starts, dtype=np.int64)
+        index.ends = np.fromiter(map(_block_end, state.blocks), dtype=np.int64, count=len(state.blocks))
         index.block_form, index.block_heading = first_form, first_heading
         # its probes and verdicts, by the forms they were about
         for kind, part, passed in record.get("probed", ()):
@@ -1270,24 +1274,42 @@ class _Index:
         self.heads = np.concatenate((self.heads, heads))
         self.tails = np.concatenate((self.tails, tails))
 
-    def carry(self, text: str, starts: Any, ends: Any, changed: Any) -> tuple[Any, Any]:
-        """Form and heading id of every block of ``text``, remembered for the next pass.
+    def carry(self, text: str, blocks: Sequence[Block], starts: Sequence[int], changed: Sequence[int]
+              ) -> tuple[Any, Any]:
+        """Form and heading id of every block of ``text`` (``blocks``, their ``starts``), remembered
+        for the next pass with the blocks' edges.
 
-        Blocks between changed ones take their ids from the same stretch of the previous text
-        (:func:`_carried`); the changed blocks, and any stretch not found so, are folded afresh.
+        Blocks between changed ones take their ids and edges from the same stretch of the previous
+        text (:func:`_carried`); the changed blocks, and any stretch not found so, are read afresh.
+        No Python loop goes over every block.
         """
         import numpy as np
 
-        was = _carried(self.text, self.starts, self.ends, text, starts, ends, changed)
-        kept = was >= 0
-        form = np.where(kept, self.block_form[np.maximum(was, 0)], -2)
-        heading = np.where(kept, self.block_heading[np.maximum(was, 0)], -1)
-        fresh = np.flatnonzero(~kept)
+        n = len(blocks)
+        first, stop, old_first, shift = _carried(self.text, self.starts, self.ends, text, blocks, starts, changed)
+        form = np.full(n, -2, dtype=np.int64)
+        heading = np.full(n, -1, dtype=np.int64)
+        new_starts = np.zeros(n, dtype=np.int64)
+        new_ends = np.zeros(n, dtype=np.int64)
+        if len(first):
+            size = stop - first
+            new_ids = _spans(first, stop)
+            old_ids = new_ids + np.repeat(old_first - first, size)
+            moved = np.repeat(shift, size)
+            form[new_ids] = self.block_form[old_ids]
+            heading[new_ids] = self.block_heading[old_ids]
+            new_starts[new_ids] = self.starts[old_ids] + moved
+            new_ends[new_ids] = self.ends[old_ids] + moved
+        fresh = np.flatnonzero(form == -2)
         if len(fresh):
-            raws = list(map(text.__getitem__, map(slice, starts[fresh].tolist(), ends[fresh].tolist())))
+            at = fresh.tolist()
+            some = [blocks[i] for i in at]
+            new_starts[fresh] = [b.start for b in some]
+            new_ends[fresh] = [b.end for b in some]
+            raws = block_texts(some)
             form[fresh] = self.form_ids(matching_forms(raws))
             heading[fresh] = self.heading_ids(_heading_keys(raws))
-        self.text, self.starts, self.ends = text, starts, ends
+        self.text, self.starts, self.ends = text, new_starts, new_ends
         self.block_form, self.block_heading = form, heading
         return form.copy(), heading
 
@@ -1305,69 +1327,63 @@ class _Index:
         return _PassCounts(counts, sizes, gone_forms[gone_forms >= 0])
 
 
-def _edges(blocks: Sequence[Block]) -> tuple[Any, Any]:
-    """Start and end offsets of ``blocks`` (numpy arrays)."""
-    import numpy as np
-
-    n = len(blocks)
-    return (np.fromiter(map(_block_start, blocks), dtype=np.int64, count=n),
-            np.fromiter(map(_block_end, blocks), dtype=np.int64, count=n))
-
-
-_block_start = operator.attrgetter("start")
 _block_end = operator.attrgetter("end")
 
 
-def _carried(old: str, old_starts: Any, old_ends: Any, text: str, starts: Any, ends: Any,
-             changed: Sequence[int]) -> Any:
-    """For each block of ``text`` (edges ``starts``/``ends``), the index of the block of the previous
-    text ``old`` it is, or -1.
+def _carried(old: str, old_starts: Any, old_ends: Any, text: str, blocks: Sequence[Block], starts: Sequence[int],
+             changed: Sequence[int]) -> tuple[Any, Any, Any, Any]:
+    """The stretches of unchanged blocks of ``text`` that stand, block for block, in the previous
+    text ``old`` (block edges ``old_starts``, ``old_ends``): arrays ``first``, ``stop``, ``old_first``
+    and ``shift``, blocks ``first .. stop - 1`` of ``text`` being blocks ``old_first ..`` of ``old``,
+    ``shift`` characters further on (``changed``: the changed blocks, sorted).
 
-    The blocks between changed ones form stretches of unchanged text: each is found in ``old``
-    after the previous one found (its first characters searched, then the whole stretch compared
-    there), and taken when the blocks there have the same edges.  A block so found has the text
-    of the old block, whatever else is true of it.
+    Each stretch between changed blocks is found in ``old`` after the previous one found (its first
+    characters searched, then the whole stretch compared there), and taken when a block of ``old``
+    starts where it was found and the one ``stop - first - 1`` after it ends where it ends: blocks
+    are runs of non-blank lines, so between two block edges the same text splits into the same
+    blocks.  A block so found has the text of the old block, whatever else is true of it.
     """
     import numpy as np
 
-    n = len(starts)
-    was = np.full(n, -1, dtype=np.int64)
-    marked = np.zeros(n + 2, dtype=bool)
-    marked[0] = marked[-1] = True
-    marked[np.asarray(changed, dtype=np.int64) + 1] = True
-    # runs of unchanged blocks, [first, stop): where the marks switch off and on again
-    edges = np.flatnonzero(marked[1:] != marked[:-1])
-    firsts, stops = edges[0::2], edges[1::2]
-    found: list[int] = []
-    where: list[int] = []
+    n = len(blocks)
+    firsts: list[int] = []
+    stops: list[int] = []
+    ats: list[int] = []
+    los: list[int] = []
+    his: list[int] = []
     bound = 0
-    for k, (lo, hi) in enumerate(zip(starts[firsts].tolist(), ends[stops - 1].tolist(), strict=True)):
+    prev = -1
+    for c in itertools.chain(changed, (n,)):
+        lo_block, stop = prev + 1, c
+        prev = c
+        if lo_block >= stop:
+            continue
+        lo, hi = starts[lo_block], blocks[stop - 1].end
         piece = text[lo:hi]
         # a find of the whole stretch would first build its tables: its first characters, then compare
         at = old.find(piece[:_CARRY_PROBE], bound)
         while at >= 0 and not old.startswith(piece, at):
             at = old.find(piece[:_CARRY_PROBE], at + 1)
         if at >= 0:
-            found.append(k)
-            where.append(at)
             bound = at + hi - lo
-    if not found:
-        return was
-    # the blocks of each stretch found, against the blocks from where it stands in the old text
-    ks = np.array(found, dtype=np.int64)
-    ats = np.array(where, dtype=np.int64)
-    first, size = firsts[ks], stops[ks] - firsts[ks]
-    new_ids = _spans(first, first + size)
-    stretch = np.repeat(np.arange(len(ks)), size)
-    old_ids = np.searchsorted(old_starts, ats)[stretch] + (new_ids - first[stretch])
-    inside = old_ids < len(old_starts)
-    old_ids = np.where(inside, old_ids, 0)
-    shift = (ats - starts[first])[stretch]
-    same = inside & (old_starts[old_ids] == starts[new_ids] + shift) & (old_ends[old_ids] == ends[new_ids] + shift)
-    whole = np.bincount(stretch[~same], minlength=len(ks)) == 0
-    take = whole[stretch]
-    was[new_ids[take]] = old_ids[take]
-    return was
+            firsts.append(lo_block)
+            stops.append(stop)
+            ats.append(at)
+            los.append(lo)
+            his.append(hi)
+    first = np.array(firsts, dtype=np.int64)
+    stop_ = np.array(stops, dtype=np.int64)
+    at_ = np.array(ats, dtype=np.int64)
+    shift = np.array(los, dtype=np.int64) - at_
+    n_old = len(old_starts)
+    if not len(first) or not n_old:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty
+    j = np.searchsorted(old_starts, at_)
+    last = j + (stop_ - first) - 1
+    ok = (last < n_old) & (old_starts[np.minimum(j, n_old - 1)] == at_)
+    ok &= old_ends[np.minimum(last, n_old - 1)] == np.array(his, dtype=np.int64) - shift
+    return first[ok], stop_[ok], j[ok], shift[ok]
 
 
 def _dirty_blocks(dirty: Dirty, starts: Any) -> Any:
@@ -1425,9 +1441,15 @@ def _analyse_dirty(ctx: Context) -> DuplicateAnalysis | None:
     ctx.memo[_STATE] = index
     blocks = ctx.blocks
     gone = ctx.removed_blocks()
-    starts, ends = _edges(blocks)
-    dirty_list = _dirty_blocks(ctx.dirty, starts)
-    form, heading = index.carry(ctx.text, starts, ends, dirty_list)
+    starts = ctx.doc.block_starts
+    if len(ctx.dirty) < 64:
+        # a few places: a bisection each (located once a pass for every rule)
+        changed: Sequence[int] = ctx.changed_blocks()
+        dirty_list = np.array(changed, dtype=np.int64)
+    else:
+        dirty_list = _dirty_blocks(ctx.dirty, np.array(starts, dtype=np.int64))
+        changed = dirty_list.tolist()
+    form, heading = index.carry(ctx.text, blocks, starts, changed)
     now = index.pass_counts(form, heading, gone)
     if gone:
         form[np.fromiter(gone, dtype=np.int64, count=len(gone))] = -1
@@ -1551,6 +1573,14 @@ def _distinct_pairs(parts: list[Any], n: int) -> Any:
     pairs = np.concatenate(parts)
     codes = _distinct(np.minimum(pairs[:, 0], pairs[:, 1]) * np.int64(n) + np.maximum(pairs[:, 0], pairs[:, 1]))
     return np.stack((codes // n, codes % n), axis=1)
+
+
+def _distinct_row_pairs(pairs: Any) -> Any:
+    """The distinct rows of ``pairs`` (shape ``(m, 2)``, values below 2**31), sorted."""
+    import numpy as np
+
+    codes = _distinct((pairs[:, 0].astype(np.int64) << np.int64(32)) | pairs[:, 1].astype(np.int64))
+    return np.stack((codes >> np.int64(32), codes & np.int64(0xFFFFFFFF)), axis=1)
 
 
 def _expanded(rows: _Rows, kept: Any) -> Any:
@@ -1869,7 +1899,8 @@ class _Dirty:
             keep = others != mine_rows
             found[kind].append(np.stack((np.minimum(mine_rows, others)[keep], np.maximum(mine_rows, others)[keep]),
                                         axis=1))
-        return self._probed({kind: {(int(x), int(y)) for x, y in np.concatenate(parts).tolist()}
+        # each pair once per kind, in numpy: most are known to the probe memo, and fail
+        return self._probed({kind: _distinct_row_pairs(np.concatenate(parts))
                              for kind, parts in found.items() if parts})
 
     def _bucketed(self, at: Any, forms: Any) -> Any:
@@ -1880,15 +1911,13 @@ class _Dirty:
         keep = rows >= 0
         return np.sort((at[keep].astype(np.uint64) << np.uint64(32)) | rows[keep].astype(np.uint64))
 
-    def _probed(self, candidates: dict[str, set[tuple[int, int]]]) -> set[tuple[int, int]]:
-        """The row pairs that pass the probes of their kind of candidate (memoised by content)."""
-        import numpy as np
-
+    def _probed(self, candidates: dict[str, Any]) -> set[tuple[int, int]]:
+        """The row pairs (distinct arrays of shape ``(m, 2)`` by kind) that pass the probes of their
+        kind of candidate (memoised by content)."""
         out: set[tuple[int, int]] = set()
-        for kind, found in candidates.items():
-            if not found:
+        for kind, pairs in candidates.items():
+            if not len(pairs):
                 continue
-            pairs = np.array(sorted(found), dtype=np.int64)
             passed = self.index.probe(kind, self.row_forms[pairs[:, 0]], self.row_forms[pairs[:, 1]])
             out.update(map(tuple, pairs[passed].tolist()))
         return out
