@@ -208,6 +208,8 @@ class _Work:
 
         self.keys = np.empty(size, dtype=np.uint64)
         self.chars = np.empty(size + seed, dtype=np.uint32)
+        #: the positions ``0 .. size - 1``, the low bits of the keys (made once, not per block)
+        self.positions = np.arange(size, dtype=np.uint64)
 
 
 def _hash_block(cp: NDArray[np.uint32], a: int, b: int, seed: int) -> NDArray[np.uint64]:
@@ -259,24 +261,29 @@ def _window_seed_keys(
     bits = int(m - 1).bit_length()
     low = np.uint64((1 << bits) - 1)
     keys = work.keys[:m]
+    positions = work.positions
+    high = ~low
     for a in range(0, m, _BLOCK):
         b = min(m, a + _BLOCK)
         h = _hash_block(cp, a, b, seed)
         if capture is not None:
             capture[start + a : start + b] = h >> np.uint64(32)
-        h *= mult  # carry the last character up into the high bits the key keeps
+        out = keys[a:b]
         if hash_bits < 64:
+            h *= mult
             h >>= np.uint64(64 - hash_bits)
             h *= mult  # spread the few bits left over the high bits the key keeps
-        h &= ~low
-        h |= np.arange(a, b, dtype=np.uint64)
-        keys[a:b] = h
+            np.bitwise_and(h, high, out=out)
+        else:
+            np.multiply(h, mult, out=out)  # carry the last character up into the high bits the key keeps
+            out &= high
+        out |= positions[a:b]
     keys.sort()
     found: list[NDArray[np.int64]] = []
-    shift = np.uint64(bits)
+    # sorted keys share their high bits exactly when they differ in the low bits only
     for a in range(0, m - 1, _BLOCK):
         b = min(m - 1, a + _BLOCK)
-        found.append(np.flatnonzero((keys[a:b] >> shift) == (keys[a + 1 : b + 1] >> shift)) + a)
+        found.append(np.flatnonzero(np.bitwise_xor(keys[a:b], keys[a + 1 : b + 1]) <= low) + a)
     same = np.concatenate(found)  # element same+1 has the hash of element same
     if same.size == 0:
         return np.zeros(0, dtype=np.int64)
