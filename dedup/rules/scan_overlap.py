@@ -268,16 +268,16 @@ def _window_seed_keys(
         h = _hash_block(cp, a, b, seed)
         if capture is not None:
             capture[start + a : start + b] = h >> np.uint64(32)
-        out = keys[a:b]
+        dest = keys[a:b]
         if hash_bits < 64:
             h *= mult
             h >>= np.uint64(64 - hash_bits)
             h *= mult  # spread the few bits left over the high bits the key keeps
-            np.bitwise_and(h, high, out=out)
+            np.bitwise_and(h, high, out=dest)
         else:
-            np.multiply(h, mult, out=out)  # carry the last character up into the high bits the key keeps
-            out &= high
-        out |= positions[a:b]
+            np.multiply(h, mult, out=dest)  # carry the last character up into the high bits the key keeps
+            dest &= high
+        dest |= positions[a:b]
     keys.sort()
     found: list[NDArray[np.int64]] = []
     # sorted keys share their high bits exactly when they differ in the low bits only
