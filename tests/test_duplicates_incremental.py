@@ -375,6 +375,43 @@ def test_carried_stretches_stand_block_for_block_in_the_old_text(old: str, new: 
 
     old_starts, old_ends = _edges_of(old)
     doc = Document(new)
+    marks = [(c, c + 1) for c in changed]
     first, stop, old_first, shift = _carried(old, np.array(old_starts), np.array(old_ends), new, doc.blocks,
-                                             doc.block_starts, changed)
+                                             doc.block_starts, marks)
     assert list(zip(first.tolist(), stop.tolist(), old_first.tolist(), shift.tolist(), strict=True)) == expected
+
+
+def test_a_block_deleted_splits_the_carried_stretches_without_reading_a_block_again() -> None:
+    # a deleted block leaves a point at the start of the block after it: that block is as it was,
+    # so the stretches break there and every block is carried (a pass of many deletions reads none)
+    import numpy as np
+
+    from dedup.rules._duplicates import _carried, _carry_marks
+
+    old = "AAAA\n\nBBBB\n\nCCCC\n\nDDDD\n\nEEEE"
+    new = "AAAA\n\nCCCC\n\nDDDD\n\nEEXE"
+    doc = Document(new)
+    starts = doc.block_starts
+    # the point where BBBB went, and EEXE rewritten
+    places = Dirty([(6, 6), (20, 24)])
+    marks = _carry_marks(places, starts)
+    assert marks == [(1, 1), (3, 4)]
+    assert _carry_marks(places, starts, np.array(starts)) == marks
+    old_starts, old_ends = _edges_of(old)
+    first, stop, old_first, shift = _carried(old, np.array(old_starts), np.array(old_ends), new, doc.blocks,
+                                             starts, marks)
+    assert list(zip(first.tolist(), stop.tolist(), old_first.tolist(), shift.tolist(), strict=True)) == [
+        (0, 1, 0, 0), (1, 3, 2, -6)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_carry_marks_located_one_by_one_and_all_at_once_agree(seed: int) -> None:
+    import numpy as np
+
+    from dedup.rules._duplicates import _carry_marks
+
+    rng = random.Random(seed)
+    text = "".join(rng.choice(["ab", "\n", "\n\n", "c d", " "]) for _ in range(400))
+    starts = Document(text).block_starts
+    places = Dirty((x, x + rng.choice([0, 0, 1, 5])) for x in (rng.randrange(len(text) + 1) for _ in range(80)))
+    assert _carry_marks(places, starts) == _carry_marks(places, starts, np.array(starts, dtype=np.int64))

@@ -1022,6 +1022,11 @@ class _ProbeMemo:
             self.known[kind], (held << np.int64(1)) | held_passed, (codes << np.int64(1)) | passed.astype(np.int64))))
 
 
+#: bits of a form id in the buckets' table (``band << 60 | key << 28 | form``: one sorted array for
+#: every band, searched once for all of them); a clean that meets more forms takes the memo path
+_FORM_BITS = 28
+
+
 class _Buckets:
     """The long forms met, by LSH band key and by the hash of their first (last) characters: sorted
     tables in which the forms sharing a bucket or a group with given ones are ranges.  They hold
@@ -1029,29 +1034,57 @@ class _Buckets:
     keeps those that stand in the pass.  Kept across passes (a pass adds the few forms it made)."""
 
     def __init__(self, bands: list[Any], ends: list[tuple[Any, Any]], held: Any) -> None:
-        #: per band, ``key << 32 | form``, sorted
-        self.bands = bands
+        #: per band, ``key << 32 | form``, sorted (as the sketch of pass 1 leaves them), until
+        #: :attr:`table` merges them
+        self._bands: list[Any] | None = bands
+        self._table: Any = None
         #: per end (heads, tails): the hashes sorted, and the forms in that order
         self.ends = ends
         #: whether each form id is in the tables
         self.held = held
+
+    @property
+    def table(self) -> Any:
+        """Every band's ``band << 60 | key << 28 | form``, sorted: a bucket is a range of it."""
+        import numpy as np
+
+        if self._table is None:
+            assert self._bands is not None
+            low = np.uint64((1 << _FORM_BITS) - 1)
+            # the bands' own order is kept: key first, then form (a form id fits in _FORM_BITS)
+            self._table = np.concatenate([
+                (np.uint64(b) << np.uint64(60)) | ((t >> np.uint64(32)) << np.uint64(_FORM_BITS)) | (t & low)
+                for b, t in enumerate(self._bands)])
+            self._bands = None
+        return self._table
+
+    @staticmethod
+    def _codes(index: _Index, forms: Any) -> Any:
+        """``band << 60 | key << 28 | form`` of each band of each of ``forms`` (bands x forms)."""
+        import numpy as np
+
+        from dedup.similarity.blocks import BANDS
+
+        bands = np.arange(BANDS, dtype=np.uint64)[:, None] << np.uint64(60)
+        keys = index.keys[forms].T.astype(np.uint64) << np.uint64(_FORM_BITS)
+        return bands | keys | forms.astype(np.uint64)[None, :]
 
     @classmethod
     def of(cls, index: _Index, forms: Any) -> _Buckets:
         """Tables holding ``forms`` (long forms, distinct)."""
         import numpy as np
 
-        from dedup.similarity.blocks import BANDS
-
-        ids = forms.astype(np.uint64)
-        bands = [np.sort((index.keys[forms, b].astype(np.uint64) << np.uint64(32)) | ids) for b in range(BANDS)]
+        made = cls([], [], None)
+        made._table = np.sort(cls._codes(index, forms).ravel())
+        made._bands = None
         ends = []
         for hashes in (index.heads[forms], index.tails[forms]):
             by = np.argsort(hashes)
             ends.append((hashes[by], forms[by]))
         held = np.zeros(len(index.forms), dtype=bool)
         held[forms] = True
-        return cls(bands, ends, held)
+        made.ends, made.held = ends, held
+        return made
 
     def hold(self, index: _Index, forms: Any) -> None:
         """Add those of the long forms ``forms`` not held yet."""
@@ -1062,10 +1095,9 @@ class _Buckets:
         if not len(new):
             return
         self.held[new] = True
-        ids = new.astype(np.uint64)
-        for b, table in enumerate(self.bands):
-            packed = np.sort((index.keys[new, b].astype(np.uint64) << np.uint64(32)) | ids)
-            self.bands[b] = np.insert(table, np.searchsorted(table, packed), packed)
+        table = self.table
+        packed = np.sort(self._codes(index, new).ravel())
+        self._table = np.insert(table, np.searchsorted(table, packed), packed)
         for k, hashes in enumerate((index.heads, index.tails)):
             mine = hashes[new]
             by = np.argsort(mine)
@@ -1074,17 +1106,23 @@ class _Buckets:
             at = np.searchsorted(sorted_hashes, mine)
             self.ends[k] = (np.insert(sorted_hashes, at, mine), np.insert(by_hash, at, mine_forms))
 
-    def band_mates(self, band: int, keys: Any) -> tuple[Any, Any]:
-        """For each of ``keys`` (distinct) the forms held in its bucket of ``band``: ``(k, form)``
-        arrays, k the place of the key in ``keys``."""
+    def band_mates(self, buckets: Any) -> tuple[Any, Any]:
+        """For each of ``buckets`` (``band << 60 | key << 28``, distinct) the forms held in it:
+        ``(k, form)`` arrays, k the place of the bucket in ``buckets``."""
         import numpy as np
 
-        table = self.bands[band]
-        key = keys.astype(np.uint64) << np.uint64(32)
-        lo = np.searchsorted(table, key)
-        hi = np.searchsorted(table, key | np.uint64(0xFFFFFFFF), side="right")
-        at = np.repeat(np.arange(len(keys), dtype=np.int64), hi - lo)
-        return at, (table[_spans(lo, hi)] & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        table = self.table
+        lo = np.searchsorted(table, buckets)
+        hi = np.searchsorted(table, buckets | np.uint64((1 << _FORM_BITS) - 1), side="right")
+        at = np.repeat(np.arange(len(buckets), dtype=np.int64), hi - lo)
+        return at, (table[_spans(lo, hi)] & np.uint64((1 << _FORM_BITS) - 1)).astype(np.int64)
+
+    @staticmethod
+    def buckets_of(index: _Index, forms: Any) -> Any:
+        """The buckets (``band << 60 | key << 28``) of every band of each of ``forms``: bands x forms."""
+        import numpy as np
+
+        return _Buckets._codes(index, forms) & ~np.uint64((1 << _FORM_BITS) - 1)
 
     def end_mates(self, end: int, hashes: Any) -> tuple[Any, Any]:
         """For each of ``hashes`` (distinct) the forms held with that first (``end`` 0) or last (1)
@@ -1274,19 +1312,20 @@ class _Index:
         self.heads = np.concatenate((self.heads, heads))
         self.tails = np.concatenate((self.tails, tails))
 
-    def carry(self, text: str, blocks: Sequence[Block], starts: Sequence[int], changed: Sequence[int]
+    def carry(self, text: str, blocks: Sequence[Block], starts: Sequence[int], marks: Sequence[tuple[int, int]]
               ) -> tuple[Any, Any]:
         """Form and heading id of every block of ``text`` (``blocks``, their ``starts``), remembered
         for the next pass with the blocks' edges.
 
-        Blocks between changed ones take their ids and edges from the same stretch of the previous
-        text (:func:`_carried`); the changed blocks, and any stretch not found so, are read afresh.
+        Blocks between changed ones (``marks``: :func:`_carry_marks`) take their ids and edges from
+        the same stretch of the previous text (:func:`_carried`); the changed blocks, and any
+        stretch not found so, are read afresh.
         No Python loop goes over every block.
         """
         import numpy as np
 
         n = len(blocks)
-        first, stop, old_first, shift = _carried(self.text, self.starts, self.ends, text, blocks, starts, changed)
+        first, stop, old_first, shift = _carried(self.text, self.starts, self.ends, text, blocks, starts, marks)
         form = np.full(n, -2, dtype=np.int64)
         heading = np.full(n, -1, dtype=np.int64)
         new_starts = np.zeros(n, dtype=np.int64)
@@ -1330,14 +1369,51 @@ class _Index:
 _block_end = operator.attrgetter("end")
 
 
+def _carry_marks(places: Dirty, starts: Sequence[int], starts_array: Any = None) -> list[tuple[int, int]]:
+    """Where the stretches of blocks carried from the pass before break, ``(stop, resume)`` sorted:
+    ``(c, c + 1)`` for a block ``c`` that a changed place meets (read afresh; a block's trailing
+    separator counts as its own), ``(j, j)`` for a point at the start of block ``j`` (text taken out
+    before it: the block itself is as it was).  ``starts``: the blocks' starts, also as an array
+    ``starts_array`` when there are many places (located all at once)."""
+    n = len(starts)
+    out: list[tuple[int, int]] = []
+    if not n:
+        return out
+    if starts_array is None:
+        for s, e in zip(places.starts, places.ends, strict=True):
+            if s == e:
+                j = bisect.bisect_left(starts, s)
+                if j < n and starts[j] == s:
+                    out.append((j, j))
+                    continue
+            lo = max(bisect.bisect_right(starts, s) - 1, 0)
+            hi = min(max(bisect.bisect_right(starts, e) - 1, 0), n - 1)
+            out.extend((c, c + 1) for c in range(lo, hi + 1))
+        out.sort()
+        return out
+    import numpy as np
+
+    s_ = np.array(places.starts, dtype=np.int64)
+    e_ = np.array(places.ends, dtype=np.int64)
+    at = np.searchsorted(starts_array, s_)
+    cut = (s_ == e_) & (at < n) & (starts_array[np.minimum(at, n - 1)] == s_)
+    lo = np.maximum(np.searchsorted(starts_array, s_[~cut], side="right") - 1, 0)
+    hi = np.minimum(np.maximum(np.searchsorted(starts_array, e_[~cut], side="right") - 1, 0), n - 1)
+    met = _spans(lo, hi + 1)
+    stop = np.concatenate((at[cut], met))
+    resume = np.concatenate((at[cut], met + 1))
+    by = np.argsort(stop * 2 + (resume - stop), kind="stable")
+    return list(zip(stop[by].tolist(), resume[by].tolist(), strict=True))
+
+
 def _carried(old: str, old_starts: Any, old_ends: Any, text: str, blocks: Sequence[Block], starts: Sequence[int],
-             changed: Sequence[int]) -> tuple[Any, Any, Any, Any]:
+             marks: Sequence[tuple[int, int]]) -> tuple[Any, Any, Any, Any]:
     """The stretches of unchanged blocks of ``text`` that stand, block for block, in the previous
     text ``old`` (block edges ``old_starts``, ``old_ends``): arrays ``first``, ``stop``, ``old_first``
     and ``shift``, blocks ``first .. stop - 1`` of ``text`` being blocks ``old_first ..`` of ``old``,
-    ``shift`` characters further on (``changed``: the changed blocks, sorted).
+    ``shift`` characters further on (``marks``: where the stretches break, :func:`_carry_marks`).
 
-    Each stretch between changed blocks is found in ``old`` after the previous one found (its first
+    Each stretch between marks is found in ``old`` after the previous one found (its first
     characters searched, then the whole stretch compared there), and taken when a block of ``old``
     starts where it was found and the one ``stop - first - 1`` after it ends where it ends: blocks
     are runs of non-blank lines, so between two block edges the same text splits into the same
@@ -1352,10 +1428,10 @@ def _carried(old: str, old_starts: Any, old_ends: Any, text: str, blocks: Sequen
     los: list[int] = []
     his: list[int] = []
     bound = 0
-    prev = -1
-    for c in itertools.chain(changed, (n,)):
-        lo_block, stop = prev + 1, c
-        prev = c
+    resume = 0
+    for stop, after in itertools.chain(marks, ((n, n),)):
+        lo_block = resume
+        resume = max(resume, after)
         if lo_block >= stop:
             continue
         lo, hi = starts[lo_block], blocks[stop - 1].end
@@ -1449,7 +1525,11 @@ def _analyse_dirty(ctx: Context) -> DuplicateAnalysis | None:
     else:
         dirty_list = _dirty_blocks(ctx.dirty, np.array(starts, dtype=np.int64))
         changed = dirty_list.tolist()
-    form, heading = index.carry(ctx.text, blocks, starts, changed)
+    # where the text changed (a kept twin did not): a block there is read afresh, and a point at a
+    # block's start (text taken out before it, how a block is deleted) only splits the stretches
+    edited = ctx.dirty.edited
+    marks = _carry_marks(edited, starts, None if len(edited) < 64 else np.array(starts, dtype=np.int64))
+    form, heading = index.carry(ctx.text, blocks, starts, marks)
     now = index.pass_counts(form, heading, gone)
     if gone:
         form[np.fromiter(gone, dtype=np.int64, count=len(gone))] = -1
@@ -1462,7 +1542,7 @@ def _analyse_dirty(ctx: Context) -> DuplicateAnalysis | None:
     prev, index.prev = index.prev, now
     index.form_of_blocks = form
     rows = _Rows(index, form)
-    if prev is not None and len(dirty_list) * _MANY_CHANGES <= len(blocks):
+    if prev is not None and len(dirty_list) * _MANY_CHANGES <= len(blocks) and len(index.forms) < 1 << _FORM_BITS:
         done = _Dirty(ctx, index, rows, heading, gone).analyse(dirty_list, prev, now)
         if done is not None:
             index.last_way = "units"
@@ -1636,7 +1716,6 @@ class _Dirty:
         analysis is then no slower)."""
         import numpy as np
 
-        from dedup.similarity.blocks import BANDS
 
         index, rows = self.index, self.rows
         form, heading = self.form, self.heading
@@ -1668,9 +1747,8 @@ class _Dirty:
         long_touched = touched_forms[index.form_len[touched_forms] >= MIN_CHARS]
         if len(long_touched) and nrows:
             # the forms of this pass in a bucket or group of a touched form
-            for b in range(BANDS):
-                held = buckets.band_mates(b, _distinct(index.keys[long_touched, b]))[1]
-                mates.append(held[row_of[held] >= 0])
+            held = buckets.band_mates(_distinct(_Buckets.buckets_of(index, long_touched).ravel()))[1]
+            mates.append(held[row_of[held] >= 0])
             for k, hashes in enumerate((index.heads, index.tails)):
                 held = buckets.end_mates(k, _distinct(hashes[long_touched]))[1]
                 mates.append(held[row_of[held] >= 0])
@@ -1861,25 +1939,29 @@ class _Dirty:
         mask = np.uint64(0xFFFFFFFF)
         urows = rows.astype(np.uint64)
         forms = self.row_forms[rows]
-        for b in range(BANDS):
-            # the rows of the buckets of ``rows``, ``bucket << 32 | row`` sorted: a bucket is a range,
-            # its members in row order (the bucket: the place of its key among the distinct keys)
-            keys = index.keys[forms, b]
-            distinct = _distinct(keys)
-            packed = self._bucketed(*self.buckets.band_mates(b, distinct))
-            key = np.searchsorted(distinct, keys).astype(np.uint64) << np.uint64(32)
-            pos = np.searchsorted(packed, key | urows)
-            lo = np.searchsorted(packed, key)
-            hi = np.searchsorted(packed, key | mask, side="right")
-            m = pos > lo
-            found["band"].append(np.stack(((packed[pos[m] - 1] & mask).astype(np.int64), rows[m]), axis=1))
-            m = pos >= lo + 2
-            found["band"].append(np.stack(((packed[lo[m]] & mask).astype(np.int64), rows[m]), axis=1))
-            m = pos + 1 < hi
-            found["band"].append(np.stack((rows[m], (packed[pos[m] + 1] & mask).astype(np.int64)), axis=1))
-            for k in np.flatnonzero((pos == lo) & (hi - lo > 2)).tolist():
-                members = (packed[int(lo[k]) + 2 : int(hi[k])] & mask).astype(np.int64)
-                found["band"].append(np.stack((np.full(len(members), rows[k]), members), axis=1))
+        # the rows of the buckets of ``rows`` in every band at once, ``bucket << 32 | row`` sorted: a
+        # bucket is a range, its members in row order (the bucket: the place of its band and key
+        # among the distinct ones; queries band by band, each band a copy of ``rows``)
+        codes = _Buckets.buckets_of(index, forms).ravel()
+        rows_all = np.tile(rows, BANDS)
+        distinct = _distinct(codes)
+        packed = self._bucketed(*self.buckets.band_mates(distinct))
+        key = np.searchsorted(distinct, codes).astype(np.uint64) << np.uint64(32)
+        pos = np.searchsorted(packed, key | rows_all.astype(np.uint64))
+        lo = np.searchsorted(packed, key)
+        hi = np.searchsorted(packed, key | mask, side="right")
+        # each member pairs with the one before it and with its bucket's first (band_pairs)
+        m = pos > lo
+        found["band"].append(np.stack(((packed[pos[m] - 1] & mask).astype(np.int64), rows_all[m]), axis=1))
+        m = pos >= lo + 2
+        found["band"].append(np.stack(((packed[lo[m]] & mask).astype(np.int64), rows_all[m]), axis=1))
+        m = pos + 1 < hi
+        found["band"].append(np.stack((rows_all[m], (packed[pos[m] + 1] & mask).astype(np.int64)), axis=1))
+        lead = np.flatnonzero((pos == lo) & (hi - lo > 2))
+        if len(lead):
+            first, stop = lo[lead] + 2, hi[lead]
+            members = (packed[_spans(first, stop)] & mask).astype(np.int64)
+            found["band"].append(np.stack((np.repeat(rows_all[lead], stop - first), members), axis=1))
         for end, (kind, hashes) in enumerate((("head", index.heads), ("tail", index.tails))):
             mine = hashes[forms]
             distinct = _distinct(mine)
