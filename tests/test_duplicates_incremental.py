@@ -415,3 +415,18 @@ def test_carry_marks_located_one_by_one_and_all_at_once_agree(seed: int) -> None
     starts = Document(text).block_starts
     places = Dirty((x, x + rng.choice([0, 0, 1, 5])) for x in (rng.randrange(len(text) + 1) for _ in range(80)))
     assert _carry_marks(places, starts) == _carry_marks(places, starts, np.array(starts, dtype=np.int64))
+
+
+@pytest.mark.parametrize("way", ["units", "memo"], indirect=True)
+def test_a_text_of_pass_one_read_again_keeps_its_one_id(way: str) -> None:
+    # pass 1's texts are found through its own dict of texts (not registered one by one): a block
+    # rewritten into a copy of one of them, or a block read again unchanged, takes that text's id
+    before = _paragraphs(41)
+    after = list(before)
+    after[100] = before[400]
+    after[200] = before[200] + "。"
+    _, _, memo = _later_pass(before, after, [100, 200, 300], way)
+    index = memo[_STATE]
+    assert isinstance(index, _Index)
+    assert len(set(index.forms)) == len(index.forms)
+    assert index.block_form[100] == index.block_form[400]

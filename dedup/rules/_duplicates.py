@@ -311,6 +311,9 @@ def find_pairs(norms: Sequence[str], blocks: Sequence[Block] | None = None,
         # the exact dict's groups of long texts are the sketch's rows (in block order, like long_ids)
         long_groups = {t: ids for t, ids in by_text.items() if len(t) >= MIN_CHARS}
         candidates.update(_candidates_sketch(norms, long_ids, long_groups, record))
+        if record is not None:
+            # a later pass finds a text of pass 1 here (its blocks of pass 1) instead of in a dict of its own
+            record["by_text"] = by_text
         del long_groups
 
     verify = _verifier()
@@ -1153,6 +1156,10 @@ class _Index:
 
         self.forms: list[str] = []
         self.form_id: dict[str, int] = {"": -1}
+        #: pass 1's texts (each with its blocks there) and each block's form id there: the form of a
+        #: text of pass 1 not in ``form_id`` (the sketch's rows are not put in it one by one)
+        self.first_texts: dict[str, list[int]] | None = None
+        self.first_form: Any = None
         self.headings: dict[str, int] = {}
         self.form_len = np.zeros(0, dtype=np.int64)
         self.keys = np.zeros((0, BANDS), dtype=np.uint32)
@@ -1189,10 +1196,22 @@ class _Index:
 
         index = cls()
         record = state.record
-        # the sketch's rows first: their keys and end hashes are the record's, in order
-        if "texts" in record:
-            index._register(record["texts"], record)
-        first_form = index.form_ids(state.forms)
+        if "texts" in record and "members" in record and "by_text" in record:
+            # the sketch's rows first (their keys, end hashes and lengths are the record's, in order),
+            # each block of a row taking its id; then the other blocks' texts, in block order
+            rows = record["members"]
+            index._register(record["texts"], record, named=False)
+            sizes = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+            first_form = np.full(len(state.forms), -3, dtype=np.int64)
+            first_form[np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=int(sizes.sum()))] = (
+                np.repeat(np.arange(len(rows), dtype=np.int64), sizes))
+            index.first_texts, index.first_form = record["by_text"], first_form
+            rest = np.flatnonzero(first_form == -3)
+            first_form[rest] = index.form_ids([state.forms[i] for i in rest.tolist()])
+        else:
+            if "texts" in record:
+                index._register(record["texts"], record)
+            first_form = index.form_ids(state.forms)
         headings = record.get("headings", {})
         first_heading = np.full(len(state.forms), -1, dtype=np.int64)
         if headings:
@@ -1263,13 +1282,25 @@ class _Index:
         self.partners = {f: list(found.items()) for f, found in partners.items()}
 
     def form_ids(self, forms: Sequence[str]) -> Any:
-        """Ids of ``forms``, registering those never met (in bulk: dict and map work in C)."""
+        """Ids of ``forms``, registering those never met."""
         import numpy as np
 
-        fresh = list(dict.fromkeys(itertools.filterfalse(self.form_id.__contains__, forms)))
-        if fresh:
-            self._register(fresh)
-        return np.fromiter(map(self.form_id.__getitem__, forms), dtype=np.int64, count=len(forms))
+        ids = list(map(self._known, forms))
+        if None in ids:
+            self._register(list(dict.fromkeys(t for t, i in zip(forms, ids, strict=True) if i is None)))
+            ids = [self.form_id[t] if i is None else i for t, i in zip(forms, ids, strict=True)]
+        return np.array(ids, dtype=np.int64)
+
+    def _known(self, text: str) -> int | None:
+        """The id of ``text``, None if never met."""
+        fid = self.form_id.get(text)
+        if fid is None and self.first_texts is not None:
+            blocks = self.first_texts.get(text)
+            if blocks:
+                fid = int(self.first_form[blocks[0]])
+                if fid < 0:  # a block of pass 1 whose id is being given (of_first_pass)
+                    return None
+        return fid
 
     def heading_ids(self, keys: Sequence[str | None]) -> Any:
         """Ids of numbered-heading keys (-1 for None), registering those never met."""
@@ -1284,15 +1315,19 @@ class _Index:
                 out[k] = hid
         return out
 
-    def _register(self, fresh: list[str], sketch: dict[str, Any] | None = None) -> None:
+    def _register(self, fresh: list[str], sketch: dict[str, Any] | None = None, named: bool = True) -> None:
         """Ids for the texts ``fresh`` (none known yet), with their band keys and end hashes: from
-        ``sketch`` (pass 1's rows: ``texts``, all long, and their ``keys``, ``heads`` and ``tails``)
-        when given, else computed."""
+        ``sketch`` (pass 1's rows: ``texts``, all long, and their ``keys``, ``heads``, ``tails`` and
+        ``lengths``) when given, else computed.  ``named``: put them in ``form_id`` (not pass 1's
+        rows, which :meth:`_known` finds through ``first_texts``)."""
         import numpy as np
 
-        self.form_id.update(zip(fresh, range(len(self.forms), len(self.forms) + len(fresh)), strict=True))
+        if named:
+            self.form_id.update(zip(fresh, range(len(self.forms), len(self.forms) + len(fresh)), strict=True))
         self.forms.extend(fresh)
-        lengths = np.fromiter(map(len, fresh), dtype=np.int64, count=len(fresh))
+        lengths = sketch.get("lengths") if sketch is not None else None
+        if lengths is None:
+            lengths = np.fromiter(map(len, fresh), dtype=np.int64, count=len(fresh))
         if sketch is not None:
             keys, heads, tails = sketch["keys"], sketch["heads"], sketch["tails"]
         else:

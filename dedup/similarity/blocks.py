@@ -825,7 +825,8 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
     probed ``chunk`` at a time.  ``groups`` (distinct long text -> its blocks, in block
     order) saves building that map again when the caller has it.  ``record``, when given, receives
     what a later pass needs to find the candidates of a few texts alone: ``texts`` (the rows, in
-    order), their band ``keys`` and the hashes of their ``heads`` and ``tails``, and every pair of
+    order), their ``lengths``, ``members`` (each row's blocks), band ``keys`` and the hashes of
+    their ``heads`` and ``tails``, and every pair of
     rows probed (``probed``: a list of ``(kind, pairs, passed)``, kind ``band``, ``head`` or ``tail``),
     and the sorted tables of the bands and of the heads and tails (``band_tables``, ``end_tables``:
     see :func:`band_pairs` and :func:`pairs_within_groups`).
@@ -860,7 +861,7 @@ def duplicate_candidates(norms: Sequence[str], long_ids: Sequence[int], *, key_c
         if probed is not None:
             probed.append(("band", part, aligned))
     if record is not None:
-        record["texts"], record["keys"] = texts, keys
+        record["texts"], record["keys"], record["lengths"], record["members"] = texts, keys, lengths, members
     del keys
     for head in (True, False):
         # lazily, text by text: a list of the ends would be a few more bytes than a pointer a text
