@@ -430,3 +430,36 @@ def test_a_text_of_pass_one_read_again_keeps_its_one_id(way: str) -> None:
     assert isinstance(index, _Index)
     assert len(set(index.forms)) == len(index.forms)
     assert index.block_form[100] == index.block_form[400]
+
+
+def test_a_memoised_pass_leaves_the_partners_a_unit_search_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pass 2 (many changes) takes the memoised full analysis, pass 3 (one change, next to the later
+    # of two near copies) the unit search: the near pair of two untouched texts comes from the
+    # partners pass 2 left
+    rng = random.Random(21)
+    paragraphs = _paragraphs(43)
+    original = chinese_paragraph(rng, 6)
+    reading = original[:30] + "某" + original[31:]
+    assert len(set(matching_forms([original, reading]))) == 2
+    paragraphs[200], paragraphs[500] = original, reading
+    memo: dict[str, object] = {}
+    _dup_findings(_join(paragraphs), memo=memo)
+    fresh = _paragraphs(44)
+    mid = list(paragraphs)
+    changed = [k for k in range(3, 700, 9) if k not in (200, 500, 501)]
+    for k in changed:
+        mid[k] = fresh[k]
+    monkeypatch.setattr(_duplicates, "_MANY_CHANGES", 10**9)
+    _dup_findings(_join(mid), Dirty((_offset(mid, k), _offset(mid, k) + len(mid[k])) for k in changed), memo)
+    index = memo[_STATE]
+    assert isinstance(index, _Index) and index.last_way == "memo"
+    monkeypatch.setattr(_duplicates, "_MANY_CHANGES", 1)
+    monkeypatch.setattr(_duplicates, "_MANY_SEEDS", 1)
+    after = list(mid)
+    after[501] = fresh[501]
+    told = _fixes(_dup_findings(_join(after), Dirty([(_offset(after, 501), _offset(after, 501) + len(after[501]))]),
+                                memo))
+    full = _fixes(_dup_findings(_join(after)))
+    assert index.last_way == "units"
+    assert _removed(full, after) & {200, 500}
+    assert told == full

@@ -924,7 +924,8 @@ class _Norms(Sequence[str]):
 
     def __init__(self, forms: list[str], form_of: Any) -> None:
         self._forms = forms
-        self._form_of = form_of.tolist()
+        # an array: a decision reads the forms of a few blocks, a list would cost one object a block
+        self._form_of = form_of
 
     def __len__(self) -> int:
         return len(self._form_of)
@@ -932,7 +933,7 @@ class _Norms(Sequence[str]):
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
-        f = self._form_of[i]
+        f = int(self._form_of[i])
         return self._forms[f] if f >= 0 else ""
 
 
@@ -1175,7 +1176,10 @@ class _Index:
         self.verdicts: dict[tuple[int, int], tuple[float, str] | None] = {}
         #: form id -> the other forms its copies are verified near or contained copies of (exact
         #: copies and numbered headings aside), as of the last pass that looked at it
-        self.partners: dict[int, list[tuple[int, tuple[float, str]]]] = {}
+        self._partners: dict[int, list[tuple[int, tuple[float, str]]]] | None = {}
+        #: the pairs and block forms the partners are made of when first asked for (pass 1's: only
+        #: a unit search reads them, and pass 2 mostly takes the memoised full analysis)
+        self._partner_source: tuple[Sequence[Pair], Any] | None = None
         self.prev: _PassCounts | None = None
         #: the pass before: its text, block edges (carried from pass to pass with the forms: no pass
         #: reads every block's), and each block's form and heading id
@@ -1272,14 +1276,33 @@ class _Index:
         self.probes.add(kind, fx[todo], fy[todo], found)
         return passed
 
+    @property
+    def partners(self) -> dict[int, list[tuple[int, tuple[float, str]]]]:
+        """Form id -> the other forms its copies are verified near or contained copies of (exact
+        copies and numbered headings aside), as of the last pass that looked at it."""
+        if self._partners is None:
+            assert self._partner_source is not None
+            self._partners = self._partners_of(*self._partner_source)
+            self._partner_source = None
+        return self._partners
+
     def set_partners(self, pairs: Sequence[Pair], form: Any) -> None:
-        """The partners of every form from the pairs of a full run (``form``: each block's form id)."""
+        """The partners of every form from the pairs of a full run (``form``: each block's form id),
+        made when first read."""
+        self._partners, self._partner_source = None, (pairs, form)
+
+    def set_partner_map(self, partners: dict[int, dict[int, tuple[float, str]]]) -> None:
+        """The partners of every form, found with the pairs of a full run."""
+        self._partners, self._partner_source = {f: list(found.items()) for f, found in partners.items()}, None
+
+    @staticmethod
+    def _partners_of(pairs: Sequence[Pair], form: Any) -> dict[int, list[tuple[int, tuple[float, str]]]]:
         partners: dict[int, dict[int, tuple[float, str]]] = defaultdict(dict)
         for p in pairs:
             if p.how in ("near", "contained"):
                 fa, fb = int(form[p.a]), int(form[p.b])
                 partners[fa][fb] = partners[fb][fa] = (p.score, p.how)
-        self.partners = {f: list(found.items()) for f, found in partners.items()}
+        return {f: list(found.items()) for f, found in partners.items()}
 
     def form_ids(self, forms: Sequence[str]) -> Any:
         """Ids of ``forms``, registering those never met."""
@@ -1656,9 +1679,9 @@ def _analyse_memo(ctx: Context, index: _Index, rows: _Rows, heading: Any, gone: 
     pairs: list[Pair] = []
     verify = _verifier()
     texts, verdicts = index.forms, index.verdicts
-    form_of = form.tolist()
-    for a, b in candidates.tolist():
-        fa, fb = form_of[a], form_of[b]
+    # the partners of each form, as Index.set_partners would find them in ``pairs``
+    partners: dict[int, dict[int, tuple[float, str]]] = defaultdict(dict)
+    for a, b, fa, fb in zip(*candidates.T.tolist(), *form[candidates].T.tolist(), strict=True):
         if fa == fb:
             pairs.append(Pair(a, b, 100.0, "exact"))
             continue
@@ -1669,12 +1692,14 @@ def _analyse_memo(ctx: Context, index: _Index, rows: _Rows, heading: Any, gone: 
             verdict = verdicts[key] = verify(texts[key[0]], texts[key[1]])
         if verdict and min(len(texts[fa]), len(texts[fb])) >= MIN_CHARS:
             pairs.append(Pair(a, b, verdict[0], verdict[1]))
+            if verdict[1] in ("near", "contained"):
+                partners[fa][fb] = partners[fb][fa] = verdict
     seen = {p.key for p in pairs}
     for a, b in _heading_groups(heading):
         if (a, b) not in seen and a not in gone and b not in gone:
             pairs.append(Pair(a, b, 95.0, "heading"))
     pairs.sort(key=lambda p: p.key)
-    index.set_partners(pairs, form)
+    index.set_partner_map(partners)
     return _decide(ctx, pairs, _Norms(index.forms, form), index.covers)
 
 
