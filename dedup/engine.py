@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -152,15 +152,33 @@ def _edits(step: FixResult) -> list[Edit]:
     return sorted((e for f in step.applied if f.fix is not None for e in f.fix.edits), key=lambda e: (e.start, e.end))
 
 
-def changed_places(step: FixResult) -> Dirty:
+def changed_places(step: FixResult, starts: Sequence[int] | None = None) -> Dirty:
     """Where the text after ``step`` differs from the text before it, where the fixes it had to
     skip lie (the next pass must look at them again), and the twins its fixes kept, in offsets of
-    the text after it.  :attr:`Dirty.edited` leaves out the kept twins (unchanged text)."""
+    the text after it.  :attr:`Dirty.edited` leaves out the kept twins (unchanged text).
+
+    With ``starts``, the block starts of the text before ``step``, the points where its fixes
+    deleted whole blocks are told apart for :meth:`Dirty.unseen_by`.
+    """
+    from dedup.rules import registry
+
     edits = _edits(step)
     moved = _position_map(edits)
+    phase_of: dict[int, int] = {}
+    if starts is not None:
+        phases = {rule.code: rule.phase for rule in registry.all()}
+        for f in step.applied:
+            if f.fix is not None:
+                phase_of.update((id(e), phases[f.rule]) for e in f.fix.edits)
     ranges: list[tuple[int, int]] = []
+    points: list[tuple[int, int]] = []
     for e in edits:
         start = moved(e.start, False)
+        if starts is not None and not e.replacement:
+            i = bisect_left(starts, e.start)
+            if i + 1 < len(starts) and starts[i] == e.start and starts[i + 1] == e.end:
+                points.append((start, phase_of[id(e)]))
+                continue
         ranges.append((start, start + len(e.replacement)))
     spans: list[Span] = []
     for skipped in step.skipped:
@@ -170,10 +188,11 @@ def changed_places(step: FixResult) -> Dirty:
             spans.extend(e.span for e in f.fix.edits)
             spans.extend(f.fix.keeps)
     ranges.extend((moved(s.start, False), moved(s.end, True)) for s in spans)
+    edited = Dirty([*ranges, *((p, p) for p, _ in points)], seen=(ranges, points) if points else None)
     kept = [(moved(k.start, False), moved(k.end, True)) for f in step.applied if f.fix is not None for k in f.fix.keeps]
     if not kept:
-        return Dirty(ranges)
-    return Dirty([*ranges, *kept], edited=Dirty(ranges))
+        return edited
+    return Dirty([*ranges, *((p, p) for p, _ in points), *kept], edited=edited)
 
 
 def clean_document(doc: Document, config: Config | None = None, *, incremental: bool = True) -> CleanResult:
@@ -216,7 +235,7 @@ def _later_passes(result: CleanResult, fixed: FixResult, config: Config, memo: d
         if text == doc.text:
             break
         if incremental:
-            dirty: Dirty | None = changed_places(step)
+            dirty: Dirty | None = changed_places(step, current.block_starts)
             current = current.edited(text, _edits(step))
         else:
             dirty = None

@@ -36,7 +36,7 @@ def later_passes(text: str, config: Config) -> Iterator[LaterPass]:
     for _ in range(config.max_passes - 1):
         if not step.applied or current == text:
             return
-        dirty = changed_places(step)
+        dirty = changed_places(step, doc.block_starts)
         doc = doc.edited(current, sorted((e for f in step.applied if f.fix for e in f.fix.edits),
                                          key=lambda e: (e.start, e.end)))
         told = check_document(doc, config, fixable_only=True, dirty=dirty, memo=memo).findings

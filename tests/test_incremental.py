@@ -144,6 +144,37 @@ def test_twins_of_skipped_fixes_stay_among_the_edited_places() -> None:
     assert changed_places(step).touches(11, 13)
 
 
+def test_block_deletions_of_earlier_phases_are_unseen_by_later_rules() -> None:
+    """LAY006 (phase 50) met the blocks around a block DUP001 (phase 20) deleted as neighbours on
+    the pass before: that point is not new to it, nor to the REP rules that serve its seams; it is
+    to any rule of phase 20 or less, and a deletion inside a block is a change for every rule."""
+    text = "aaa\n\nbbb\n\nccc\n\nddd eee"
+    doc = Document(text)
+    b = doc.blocks
+    whole = _finding(b[1].start, b[2].start, "", text, keeps=(b[0].span,))
+    inside = _finding(b[3].start, b[3].start + 4, "", text)
+    # a block deleted without the blank lines after it is not a block's deletion: its place stays
+    partial = _finding(b[2].start, b[2].end, "", text)
+    step = apply_fixes(text, [whole, inside, partial])
+    assert step.text == "aaa\n\n\n\neee"
+    # in the new text: the whole block's deletion and the emptied block leave points at 5, the
+    # deletion inside the last block one at 7
+    point, in_block = 5, 7
+    dirty = changed_places(step, doc.block_starts)
+    assert dirty.edited.touches(point, point) and dirty.edited.touches(in_block, in_block)
+    late = dirty.unseen_by(50)
+    assert late.touches(in_block, in_block) and late.touches(point, point)  # the emptied block's
+    step2 = apply_fixes(text, [whole, inside])
+    assert step2.text == "aaa\n\nccc\n\neee"
+    late2 = changed_places(step2, doc.block_starts).unseen_by(50)
+    assert not late2.touches(point, point) and late2.touches(10, 10)
+    # the deleting rule's own phase and earlier ones see the point; without the old starts nothing
+    # is told apart; the kept twin stays out of both
+    assert changed_places(step2, doc.block_starts).unseen_by(20).touches(point, point)
+    assert changed_places(step2).unseen_by(50).touches(point, point)
+    assert not late2.touches(0, 3)
+
+
 def test_dirty_touches_and_blocks() -> None:
     doc = Document("aa\n\nbb\n\ncc\n\ndd")
     dirty = Dirty([(5, 5), (0, 1)])

@@ -844,7 +844,12 @@ def _scope(ctx: Context) -> list[int]:
     # own places are marked when something near changed): the reach above never needs them
     dirty = ctx.dirty.edited
     blocks = ctx.blocks
-    found = set(ctx.changed_blocks(edited=True))
+    from dedup.rules.boundary_overlap import BoundaryOverlap
+
+    # a repeat reads its own block only, so a block deleted next to it (a new neighbour) changes
+    # nothing for it; LAY006 looks at such a seam unless it met those neighbours already on the
+    # previous pass (unseen_by), and its seams need their repeats (below)
+    found = set(ctx.changed_blocks(edited=True, unseen_by=BoundaryOverlap.phase))
     if not ctx.enabled or ctx.is_enabled("REP002"):
         found.update(_stutter_reach(ctx, dirty.starts, dirty.ends))
     # a deletion an earlier phase plans anew (its own evidence changed; it may delete such a kept

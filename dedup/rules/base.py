@@ -81,10 +81,15 @@ class Dirty:
     previous pass on the same text (see :attr:`Context.dirty`).
     """
 
-    __slots__ = ("_edited", "ends", "starts")
+    __slots__ = ("_edited", "_seen", "_unseen", "ends", "starts")
 
-    def __init__(self, ranges: Iterable[tuple[int, int]], edited: Dirty | None = None) -> None:
+    def __init__(self, ranges: Iterable[tuple[int, int]], edited: Dirty | None = None, *,
+                 seen: tuple[list[tuple[int, int]], list[tuple[int, int]]] | None = None) -> None:
         self._edited = edited
+        # (the places but whole-block deletion points, [(point, phase of the rule that deleted)]):
+        # see unseen_by
+        self._seen = seen
+        self._unseen: dict[int, Dirty] = {}
         starts: list[int] = []
         ends: list[int] = []
         for start, end in sorted(ranges):
@@ -111,6 +116,24 @@ class Dirty:
         LAY003) needs every place; so does a rule whose findings such a rule reads.
         """
         return self if self._edited is None else self._edited
+
+    def unseen_by(self, phase: int) -> Dirty:
+        """:attr:`edited` less the points where the previous pass deleted a whole block (with the
+        blank lines after it) by a fix of a rule of an earlier phase than ``phase``.
+
+        Enough for a rule of that phase that treats the blocks earlier phases delete as gone
+        (:meth:`Context.removed_blocks`) and otherwise reads only the blocks near its finding:
+        on the previous pass it already met the blocks around such a point as neighbours, with
+        the texts they have now (a block that changed since has a place of its own).
+        """
+        edited = self.edited
+        if edited._seen is None:
+            return edited
+        found = edited._unseen.get(phase)
+        if found is None:
+            rest, points = edited._seen
+            found = edited._unseen[phase] = Dirty([*rest, *((p, p) for p, ph in points if ph >= phase)])
+        return found
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -271,29 +294,34 @@ class Context:
                 removed.add(block.index)
         return removed
 
-    def dirty_blocks(self, reach: int = 0, *, edited: bool = False) -> list[int] | None:
+    def dirty_blocks(self, reach: int = 0, *, edited: bool = False, unseen_by: int | None = None) -> list[int] | None:
         """On a later pass of ``clean``: the indices of the blocks meeting a changed place (of
         :attr:`Dirty.edited` with ``edited``, for a rule whose evidence is the text near its
-        finding), widened by ``reach`` blocks, sorted; located once per pass for every rule.
-        None on a full run, and when the places number a ``1 / DIRTY_ALL_OVER`` share of the
-        blocks or more (a rule then looks at the whole text, as on a full run).
+        finding; of :meth:`Dirty.unseen_by` with ``unseen_by``, a rule's phase), widened by
+        ``reach`` blocks, sorted; located once per pass for every rule.  None on a full run, and
+        when the places number a ``1 / DIRTY_ALL_OVER`` share of the blocks or more (a rule then
+        looks at the whole text, as on a full run).
         """
         if self.dirty is None:
             return None
-        places = self.dirty.edited if edited else self.dirty
-        if len(places) * DIRTY_ALL_OVER >= len(self.blocks):
+        if len(self._places(edited, unseen_by)) * DIRTY_ALL_OVER >= len(self.blocks):
             return None
-        return self.changed_blocks(reach, edited=edited)
+        return self.changed_blocks(reach, edited=edited, unseen_by=unseen_by)
 
-    def changed_blocks(self, reach: int = 0, *, edited: bool = False) -> list[int]:
+    def changed_blocks(self, reach: int = 0, *, edited: bool = False, unseen_by: int | None = None) -> list[int]:
         """:meth:`dirty_blocks` however many the places are (a later pass of ``clean`` only)."""
-        assert self.dirty is not None
-        key = f"_dirty_blocks.{edited}.{reach}"
+        key = f"_dirty_blocks.{edited}.{unseen_by}.{reach}"
         found: list[int] | None = self.cache.get(key)
         if found is None:
-            places = self.dirty.edited if edited else self.dirty
+            places = self._places(edited, unseen_by)
             found = self.cache[key] = places.block_indices(self.blocks, reach, starts=self.doc.block_starts)
         return found
+
+    def _places(self, edited: bool, unseen_by: int | None) -> Dirty:
+        assert self.dirty is not None
+        if unseen_by is not None:
+            return self.dirty.unseen_by(unseen_by)
+        return self.dirty.edited if edited else self.dirty
 
     def live_blocks(self) -> Iterator[Block]:
         """Blocks that survive the deletions planned so far."""

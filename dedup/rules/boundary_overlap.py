@@ -102,8 +102,9 @@ class BoundaryOverlap(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         # a pair's decision reads its own blocks and the repeats' findings there (the REP rules
-        # look at the same places): the twins kept by the last pass's fixes are not among them
-        touched = ctx.dirty_blocks(edited=True)
+        # look at the same places): the twins kept by the last pass's fixes are not among them,
+        # nor the seams that blocks deleted by earlier phases left (met as pairs on that pass)
+        touched = ctx.dirty_blocks(edited=True, unseen_by=self.phase)
         if touched is not None and len(touched) * DIRTY_SHARE_FULL < len(ctx.blocks):
             removed = removed_blocks(ctx)
             seams = _seams_at(ctx.text, _dirty_pairs(ctx.blocks, removed, touched))
@@ -118,7 +119,7 @@ class BoundaryOverlap(Rule):
                 # unfixed repeat) that this pass did not look for: only the pairs a search of the
                 # changed places would look at may be reported (found by fuzzing)
                 wanted = {(a.index, b.index) for a, b in
-                          _dirty_pairs(ctx.blocks, removed, ctx.changed_blocks(edited=True))}
+                          _dirty_pairs(ctx.blocks, removed, ctx.changed_blocks(edited=True, unseen_by=self.phase))}
                 seams = (s for s in seams if (s[0].index, s[1].index) in wanted)
         owned = [
             s
