@@ -13,7 +13,7 @@ from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import fold_char, matching_text, normalize
 from dedup.rules import register
 from dedup.rules._layout import _strip_closers, ends_sentence, script_of, single_whole_line
-from dedup.rules.base import Context, Rule
+from dedup.rules.base import Context, Dirty, Rule
 
 #: seed length (matching-form characters): long enough to be rare, short enough to fall between OCR errors
 SEED = {"cjk": 8, "latin": 14}
@@ -599,14 +599,7 @@ class _LazyMatching:
         found = self._memo.get(q)
         if found is not None:
             return found
-        k = int(self.marks.searchsorted(q, side="right")) - 1
-        acc = int(self.marks[k])
-        o = k * self.step
-        for ch in self.source[o : o + self.step]:
-            acc += len(fold_char(ch))
-            if acc > q:
-                break
-            o += 1
+        o = _walk_to(self.source, self.marks, self.step, q)
         self._memo[q] = o
         return o
 
@@ -1143,19 +1136,36 @@ class ScanOverlap(Rule):
             held = ctx.cache.pop(_HELD_KEY, None)
             told = _check_dirty(self, ctx, script)
             if told is not None:
+                if ctx.memo is not None:
+                    ctx.memo.pop(_FORM_KEY, None)  # an earlier text: spliced from only by the next pass
                 yield from told
                 return
         else:
             held = ctx.shared(_HELD_KEY, _held_form)
         # the last reader: later rules get its memory back (fresh pages cost a fault each)
         ctx.cache.pop(_HELD_KEY, None)
+        kept: _KeptForm | None = ctx.memo.pop(_FORM_KEY, None) if ctx.memo is not None else None
+        spliced = None
+        if held is None and kept is not None and ctx.dirty is not None and len(text) >= SMALL:
+            # a later pass searching the whole text: the stretches the previous full search folded
+            # are found unchanged in its text, and only the rest is folded
+            spliced = _splice(kept, text, ctx.dirty)
+        del kept
         if held is not None:
             norm: _MatchingForm = held.form  # folded already (for the duplicate rules), or now for both
+        elif spliced is not None:
+            norm = spliced
         else:
             norm = _matching_form(text) if len(text) >= SMALL else normalize(text)
+        if ctx.memo is not None and ctx.dirty is None and isinstance(norm, _LazyMatching):
+            # the first pass of clean: the next pass, whose many changes make it search the whole
+            # text again, splices its form from this one (see _splice)
+            pieces = norm.text.pieces if isinstance(norm.text, _Pieces) else []
+            if len(pieces) == 1:
+                ctx.memo[_FORM_KEY] = _KeptForm(text, pieces[0], norm.marks, norm.step)
         seed = SEED[script]
         capture = None
-        held_form = isinstance(norm, _LazyMatching) and isinstance(norm.text, _Pieces)
+        held_form = isinstance(norm, _Spliced) or (isinstance(norm, _LazyMatching) and isinstance(norm.text, _Pieces))
         if ctx.memo is not None and ctx.dirty is not None and held_form and len(norm.text) >= SMALL:
             import numpy as np
 
@@ -1166,8 +1176,9 @@ class ScanOverlap(Rule):
         overlaps = find_overlaps(norm.text, seed, MIN_RUN[script], capture=capture)
         if ctx.memo is not None:
             ctx.memo.pop(_GRAMS_KEY, None)
-            if capture is not None and isinstance(norm, _LazyMatching):
-                ctx.memo[_GRAMS_KEY] = _Grams(text, norm.marks, norm.step, capture, seed)
+            if capture is not None and isinstance(norm, _LazyMatching | _Spliced):
+                offsets = norm.map if isinstance(norm, _Spliced) else _Marks(text, norm.marks, norm.step)
+                ctx.memo[_GRAMS_KEY] = _Grams(text, offsets, capture, seed)
         yield from self._judge(ctx, norm, overlaps, script)
 
     def _judge(
@@ -1290,7 +1301,7 @@ class _SpanIndex:
             if x1 - 1 < x0 + _MAX_SHIFT:
                 continue
             first, last = x0 + _MAX_SHIFT, x1 - 1  # the core's first and last characters
-            if isinstance(norm, _LazyMatching):
+            if isinstance(norm, _LazyMatching | _Spliced):
                 # where the marks alone place those characters settles most cases without a walk
                 first_lo, first_hi = norm.bounds(first)
                 last_lo, last_hi = norm.bounds(last)
@@ -1836,9 +1847,8 @@ class _Grams:
     """
 
     text: str
-    #: the matching-form offset of original character ``k * step``
-    marks: NDArray[np.int64]
-    step: int
+    #: where in the matching form each original offset falls (:class:`_Marks` or a :class:`_Spliced` form)
+    offsets: _FormOffsets
     hashes: NDArray[np.uint32]
     seed: int
 
@@ -1846,8 +1856,7 @@ class _Grams:
         """How many matching-form characters ``text[:pos]`` gives."""
         if pos >= len(self.text):
             return len(self.hashes) + self.seed - 1
-        k = pos // self.step
-        return int(self.marks[k]) + sum(len(fold_char(ch)) for ch in self.text[k * self.step : pos])
+        return self.offsets.form_offset(pos)
 
     def window(self, text: str, b0: int, x0: int, seed: int) -> tuple[NDArray[np.uint32], int] | None:
         """The hashes of the grams lying wholly in the matching form of ``text[b0:x0]`` (in no order;
@@ -1907,6 +1916,254 @@ class _Grams:
             last = _tail_codes(text, start, end, seed - 1)
             tail = np.concatenate((tail, last))[max(0, len(tail) + len(last) - (seed - 1)) :]
         return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)), size
+
+
+class _FormOffsets(Protocol):
+    """Where original offsets fall in a matching form."""
+
+    def form_offset(self, pos: int) -> int: ...
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """Form offsets from the marks of a folded text (``marks[k]``: the form offset of original character
+    ``k * step``), walking at most ``step`` characters from the mark before."""
+
+    text: str
+    marks: NDArray[np.int64]
+    step: int
+
+    def form_offset(self, pos: int) -> int:
+        """How many matching-form characters ``text[:pos]`` gives (``pos < len(text)``)."""
+        k = pos // self.step
+        return int(self.marks[k]) + sum(len(fold_char(ch)) for ch in self.text[k * self.step : pos])
+
+
+_FORM_KEY = "scan_overlap.form"
+
+
+@dataclass(frozen=True)
+class _KeptForm:
+    """The matching form of a text the first pass of clean searched whole, kept in ``Context.memo``
+    for a later pass that searches the whole text again (many changes): see :func:`_splice`.
+
+    Keyed by content: the later pass uses a stretch of it only where its own text holds the same
+    characters, and folding is character by character.
+    """
+
+    text: str
+    form: str
+    #: the matching-form offset of original character ``k * step``
+    marks: NDArray[np.int64]
+    step: int
+
+
+#: a stretch of a later pass's text is looked for in the kept text this far past where the last one
+#: was found (what the previous pass deleted or replaced between them); not found, it is folded
+_SPLICE_SLACK = 1 << 16
+#: stretches shorter than this are folded, not looked for
+_SPLICE_MIN = 256
+
+
+class _PieceMap:
+    """Offsets of a text made of pieces and its matching form: stretches found unchanged in a kept
+    text, whose form was cut from the kept form, and the rest, folded afresh (all of it at once, as
+    ``fresh``).  A matched piece maps through the kept text's marks, a fresh one through ``fresh``'s."""
+
+    __slots__ = (
+        "_memo", "_sources", "bases", "fresh", "kept", "kept_marks", "matched", "orig", "source", "srcs", "starts",
+        "step", "total",
+    )
+
+    def __init__(
+        self, source: str, total: int, kept: str, kept_marks: NDArray[np.int64], step: int,
+        fresh: _LazyMatching, pieces: tuple[list[int], list[int], list[int], list[int], list[bool]],
+    ) -> None:
+        self.source = source
+        self.total = total  # the form's length
+        self.kept = kept
+        self.kept_marks = kept_marks
+        self.step = step
+        self.fresh = fresh
+        #: per piece, in order: its original start, its form start, where it starts in the kept text
+        #: (matched: on a mark) or in ``fresh``'s source (folded), where that falls in their form, and
+        #: whether matched
+        self.orig, self.starts, self.srcs, self.bases, self.matched = pieces
+        self._memo: dict[int, int] = {}
+        #: a piece's source text, its marks and their step: by whether the piece was matched
+        self._sources: tuple[tuple[str, NDArray[np.int64], int], ...] = (
+            (fresh.source, fresh.marks, fresh.step), (kept, kept_marks, step)
+        )
+
+    def offset(self, q: int) -> int:
+        """Original offset of the character that matching-form character ``q`` came from."""
+        found = self._memo.get(q)
+        if found is not None:
+            return found
+        # a piece whose form is empty starts where the next one does: the last one starting at q holds it
+        k = bisect_right(self.starts, q) - 1
+        src = self.srcs[k]
+        o = _walk_to(*self._sources[self.matched[k]], self.bases[k] + q - self.starts[k]) - src + self.orig[k]
+        self._memo[q] = o
+        return o
+
+    def bounds(self, q: int) -> tuple[int, int]:
+        """Original offsets ``[lo, hi)`` between which matching-form character ``q`` came from (no walk)."""
+        k = bisect_right(self.starts, q) - 1
+        o2, src = self.orig[k], self.srcs[k]
+        _, marks, step = self._sources[self.matched[k]]
+        m = int(marks.searchsorted(self.bases[k] + q - self.starts[k], side="right")) - 1
+        end = self.orig[k + 1] if k + 1 < len(self.orig) else len(self.source)
+        return max(o2, m * step - src + o2), min(end, (m + 1) * step - src + o2)
+
+    def form_offset(self, pos: int) -> int:
+        """How many matching-form characters ``source[:pos]`` gives."""
+        if pos >= len(self.source):
+            return self.total
+        k = bisect_right(self.orig, pos) - 1
+        walk = _Marks(*self._sources[self.matched[k]])
+        return self.starts[k] + walk.form_offset(self.srcs[k] + pos - self.orig[k]) - self.bases[k]
+
+
+class _Spliced:
+    """The matching form of a text spliced by :func:`_splice`: its ``text``, and offsets through ``map``."""
+
+    __slots__ = ("map", "text")
+
+    def __init__(self, text: str, offsets: _PieceMap) -> None:
+        self.text = text
+        self.map = offsets
+
+    def bounds(self, q: int) -> tuple[int, int]:
+        """Original offsets ``[lo, hi)`` between which matching-form character ``q`` came from (no walk)."""
+        return self.map.bounds(q)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` covering matching-form characters ``[start, end)`` (as ``Normalized``)."""
+        size = len(self.text)
+        source_end = len(self.map.source)
+        if start >= size:
+            return source_end, source_end
+        if end > start:
+            return self.map.offset(start), self.map.offset(end - 1) + 1
+        return self.map.offset(start), self.map.offset(end) if end < size else source_end
+
+
+def _walk_to(source: str, marks: NDArray[np.int64], step: int, q: int) -> int:
+    """Original offset of the character that matching-form character ``q`` came from (``marks[k]``: the
+    form offset of original character ``k * step``)."""
+    k = int(marks.searchsorted(q, side="right")) - 1
+    acc = int(marks[k])
+    o = k * step
+    for ch in source[o : o + step]:
+        acc += len(fold_char(ch))
+        if acc > q:
+            break
+        o += 1
+    return o
+
+
+def _splice(kept: _KeptForm, text: str, dirty: Dirty) -> _Spliced | None:
+    """The matching form of ``text`` from the kept form of an earlier text: each stretch between the
+    changed places is looked for in the kept text just past where the one before was found, and
+    where the two hold the same characters (compared, whatever ``dirty`` says), cut to the kept
+    text's marks, its form is the kept form's; the rest is folded afresh, all at once.  None when
+    too little is found (then folding the whole text is no slower)."""
+    import numpy as np
+
+    old, step = kept.text, kept.step
+    n, size = len(text), len(old)
+    # the stretches found: start in text, end, where it starts in old; in order, ends on old's marks
+    m_start: list[int] = []
+    m_end: list[int] = []
+    m_at: list[int] = []
+    cursor = 0
+    find = old.find
+    # where the text changed: a twin a fix kept is unchanged, and found with the text around it
+    edited = dirty.edited
+    bounds = [0, *edited.ends, n]
+    starts = [*edited.starts, n]
+    # text not found where told (a change not told of): looked for again a little further on, a few
+    # times in a row, and a few times per stretch overall (a text unlike the kept one is folded soon)
+    budget = 4 * len(starts) + 64
+    for k, u1 in enumerate(starts):
+        pos = max(bounds[k], m_end[-1] if m_end else 0)
+        misses = 0
+        while u1 - pos >= _SPLICE_MIN and budget > 0:
+            at = find(text[pos : pos + 64], cursor, cursor + _SPLICE_SLACK)
+            if at < 0:
+                misses += 1
+                budget -= 1
+                if misses > 8:
+                    break
+                pos += 64
+                continue
+            # mostly the whole stretch is found: one comparison
+            m = u1 - pos if old.startswith(text[pos:u1], at) else _common_length(text, pos, old, at, u1 - pos)
+            a = -(-at // step) * step
+            e = at + m if at + m == size else (at + m) // step * step
+            if e - a >= 64:
+                m_start.append(pos + a - at)
+                m_end.append(pos + e - at)
+                m_at.append(a)
+            cursor = at + m
+            pos += max(m, 1)
+            misses = 0
+    if sum(m_end) - sum(m_start) < n // 2:
+        return None
+    # the pieces in order (ints in lists: no object per piece for the collector to follow): the
+    # matched ones, and the text between them, folded at once
+    orig: list[int] = []  # where each starts in text
+    srcs: list[int] = []  # ... in old (matched) or in the text folded afresh
+    matched: list[bool] = []
+    gaps: list[str] = []
+    r = 0
+    last = 0
+    for a, b, at in zip([*m_start, n], [*m_end, n], [*m_at, -1], strict=True):
+        if a > last:
+            gaps.append(text[last:a])
+            orig.append(last)
+            srcs.append(r)
+            matched.append(False)
+            r += a - last
+        if at >= 0:
+            orig.append(a)
+            srcs.append(at)
+            matched.append(True)
+        last = b
+    lengths = np.diff(np.array([*orig, n], dtype=np.int64)).tolist()
+    fresh_at = [q for q, m in zip(srcs, matched, strict=True) if not m]
+    fresh, where = _form_and_offsets("".join(gaps), hold=True, at=np.array([*fresh_at, r], dtype=np.int64))
+    assert where is not None and isinstance(fresh.text, _Pieces)
+    fresh_form = fresh.text.pieces[0] if fresh.text.pieces else ""
+    fresh_starts = iter(where.tolist())
+    # the matched pieces start and end on old's marks (or at its end)
+    m_src = np.array([q for q, m in zip(srcs, matched, strict=True) if m], dtype=np.int64)
+    m_stop = m_src + np.array([ln for ln, m in zip(lengths, matched, strict=True) if m], dtype=np.int64)
+    ended = m_stop >= size
+    m_f0 = iter(kept.marks[m_src // step].tolist())
+    m_f1 = iter(np.where(ended, len(kept.form), kept.marks[np.minimum(m_stop, size - 1) // step]).tolist())
+    form_of = kept.form
+    parts: list[str] = []
+    f_starts: list[int] = []  # where each starts in the form
+    bases: list[int] = []  # ... and in the form of its source
+    f2 = 0
+    f1 = next(fresh_starts, 0)
+    for is_matched in matched:
+        if is_matched:
+            f0, f1_m = next(m_f0), next(m_f1)
+            parts.append(form_of[f0:f1_m])
+            size_f = f1_m - f0
+        else:
+            f0, f1 = f1, next(fresh_starts)
+            parts.append(fresh_form[f0:f1])
+            size_f = f1 - f0
+        f_starts.append(f2)
+        bases.append(f0)
+        f2 += size_f
+    form = "".join(parts)
+    pieces = (orig, f_starts, srcs, bases, matched)
+    return _Spliced(form, _PieceMap(text, len(form), old, kept.marks, step, fresh, pieces))
 
 
 def _high_hashes(codes: NDArray[np.uint32], seed: int) -> NDArray[np.uint32]:
