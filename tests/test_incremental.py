@@ -28,7 +28,7 @@ from dedup.engine import changed_places, clean_document
 from dedup.fixer import apply_fixes
 from dedup.io import read_document
 from dedup.model import Block, Document, Edit, Finding, Fix, Span
-from dedup.rules.base import Context, Dirty
+from dedup.rules.base import ALTERED, Context, Dirty
 
 CONFIG = Config()
 EXAMPLES = int(os.environ.get("DEDUP_PROPERTY_EXAMPLES", 2_000)) // 2
@@ -173,6 +173,9 @@ def test_block_deletions_of_earlier_phases_are_unseen_by_later_rules() -> None:
     assert changed_places(step2, doc.block_starts).unseen_by(20).touches(point, point)
     assert changed_places(step2).unseen_by(50).touches(point, point)
     assert not late2.touches(0, 3)
+    # where a block's own text changed: no deletion point of any phase
+    assert not changed_places(step2, doc.block_starts).unseen_by(ALTERED).touches(point, point)
+    assert changed_places(step, doc.block_starts).unseen_by(ALTERED).touches(point, point)  # emptied
 
 
 def test_dirty_touches_and_blocks() -> None:

@@ -28,7 +28,7 @@ from dedup.rules._cjk_words import (
     starts_on_particle,
     straddle_gain,
 )
-from dedup.rules.base import covered_blocks
+from dedup.rules.base import ALTERED, covered_blocks
 
 if TYPE_CHECKING:
     from dedup.rules.base import Context
@@ -619,7 +619,8 @@ def _layout_width(ctx: Context) -> int | None:
     """
     memo = ctx.memo
     blocks: Iterable[Block] = ctx.blocks
-    touched = dirty_blocks(ctx)
+    # a block whose own text did not change has one of the previous text's texts
+    touched = ctx.dirty_blocks(unseen_by=ALTERED)
     if touched is not None and memo is not None and memo.get(_NO_WRAPPED_BLOCKS) is True:
         blocks = [ctx.blocks[i] for i in touched]
     lengths, open_ends = _wrapped_lines(blocks)

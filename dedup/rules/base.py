@@ -181,6 +181,11 @@ def _block_start(block: Block) -> int:
     return block.start
 
 
+#: ``unseen_by`` this phase: the places where a block's own text changed (no whole-block deletion's
+#: point: the blocks around it kept their texts), for a rule asking which blocks may newly be
+#: something on their own text alone
+ALTERED = 1 << 30
+
 #: changed places in at least this share of the blocks are "all over the text": the rules take
 #: their whole-text path (already the cheaper one there), without locating each place
 DIRTY_ALL_OVER = 4

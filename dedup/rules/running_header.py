@@ -15,7 +15,6 @@ from dedup.rules._layout import (
     block_deletion,
     continues,
     deleted_by_kind,
-    dirty_blocks,
     ends_sentence,
     furniture_key,
     has_furniture_content,
@@ -29,7 +28,7 @@ from dedup.rules._layout import (
     weak_heading,
     without_furniture_content,
 )
-from dedup.rules.base import Context, Rule
+from dedup.rules.base import ALTERED, Context, Rule
 
 #: kinds of phase-20 findings whose deleted blocks are fragments of other text (splices, copies)
 SPLICED_KINDS = ("splice", "duplicate-section", "duplicate-paragraph")
@@ -97,11 +96,12 @@ class RunningHeader(Rule):
         blocks = ctx.blocks
         width = layout_width(ctx)
         memo = ctx.memo
-        touched = dirty_blocks(ctx)
+        touched = ctx.dirty_blocks(unseen_by=ALTERED)
         if touched is not None and memo is not None and memo.get(_NO_CANDIDATES) == (width,):
             # the previous pass's text had no furniture-like block under this width, and a block
-            # that meets no changed place has the text of one of its blocks: only a changed block
-            # can be one now (exact: every candidate is found, so the group counts are too)
+            # whose own text did not change (a kept twin, a neighbour of a deleted block) has the
+            # text of one of its blocks: only a changed block can be one now (exact: every
+            # candidate is found, so the group counts are too)
             candidates = [i for i in touched if is_furniture_text(blocks[i].text, width)]
         else:
             # one pass over the blocks; all the rest works on the few furniture-like ones
