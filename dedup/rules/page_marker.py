@@ -10,7 +10,7 @@ from dedup import _regex
 from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.rules import register
 from dedup.rules._layout import block_deletion, match_marker
-from dedup.rules.base import Context, Rule
+from dedup.rules.base import ALTERED, Context, Rule
 
 _LINE_RE = _regex.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 #: every marker match_marker knows names a page: 接/转/续/承/见 (第) N 版/页/面 with a page token of at
@@ -105,9 +105,10 @@ class PageMarker(Rule):
         text = ctx.text
         blocks = ctx.blocks
         # a marker's finding reads its own block and, for a whole-block deletion, where the next
-        # block starts (or the previous one ends): a changed place in the block or a neighbour
-        # (not a twin kept by the last pass: unchanged text among unchanged neighbours)
-        touched = ctx.dirty_blocks(1, edited=True)
+        # block starts (or the previous one ends): a place where a block's own text changed, in
+        # the block or a neighbour.  Not a twin kept by the last pass, nor a block deleted next to
+        # it: a marker in a block whose text stayed was found then, and fixed or marked as skipped
+        touched = ctx.dirty_blocks(1, unseen_by=ALTERED)
         if touched is not None and len(touched) * 3 < len(blocks):
             # (changes all over the text: one search of the whole text costs less than one per run)
             if self.prefilter:
