@@ -208,8 +208,9 @@ class _Work:
 
         self.keys = np.empty(size, dtype=np.uint64)
         self.chars = np.empty(size + seed, dtype=np.uint32)
-        #: the positions ``0 .. size - 1``, the low bits of the keys (made once, not per block)
-        self.positions = np.arange(size, dtype=np.uint64)
+        #: the positions in a block of keys (made once, not per block; no bigger: the window's own
+        #: arrays are all the memory a search takes)
+        self.positions = np.arange(min(size, _BLOCK), dtype=np.uint64)
 
 
 def _hash_block(cp: NDArray[np.uint32], a: int, b: int, seed: int) -> NDArray[np.uint64]:
@@ -277,7 +278,9 @@ def _window_seed_keys(
         else:
             np.multiply(h, mult, out=dest)  # carry the last character up into the high bits the key keeps
             dest &= high
-        dest |= positions[a:b]
+        dest |= positions[: b - a]
+        if a:
+            dest += np.uint64(a)  # the low bits hold a position: no carry into the hash bits
     keys.sort()
     found: list[NDArray[np.int64]] = []
     # sorted keys share their high bits exactly when they differ in the low bits only
