@@ -463,3 +463,87 @@ def test_a_memoised_pass_leaves_the_partners_a_unit_search_reads(monkeypatch: py
     assert index.last_way == "units"
     assert _removed(full, after) & {200, 500}
     assert told == full
+
+
+def _passes(texts: list[list[str]], changed: list[list[int]], monkeypatch: pytest.MonkeyPatch) -> list[set]:
+    """Pass 1 on ``texts[0]``, then a unit search on each later text told that the paragraphs
+    ``changed[k]`` changed; each later pass's safe fixes must be the full run's (returned)."""
+    monkeypatch.setattr(_duplicates, "_MANY_CHANGES", 1)
+    monkeypatch.setattr(_duplicates, "_MANY_SEEDS", 1)
+    memo: dict[str, object] = {}
+    _dup_findings(_join(texts[0]), memo=memo)
+    out = []
+    for after, places in zip(texts[1:], changed, strict=True):
+        dirty = Dirty((_offset(after, k), _offset(after, k) + len(after[k])) for k in places)
+        told = _fixes(_dup_findings(_join(after), dirty, memo))
+        full = _fixes(_dup_findings(_join(after)))
+        index = memo[_STATE]
+        assert isinstance(index, _Index) and index.last_way == "units"
+        assert told == full
+        out.append(full)
+    return out
+
+
+@pytest.mark.parametrize("cut", ["both-ends-damaged", "truncated"])
+def test_a_text_made_by_a_later_pass_is_a_bucket_mate_on_the_next(cut: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pass 2 writes a copy of paragraph 100 at 300 (a new text, held apart from pass 1's buckets
+    # until many are), pass 3 rewrites paragraph 100: its candidates are found among the new texts
+    # too (a copy damaged near both ends only through the LSH bands; a truncated one through its
+    # first characters)
+    rng = random.Random(23)
+    first = _paragraphs(45)
+    original = chinese_paragraph(rng, 6)
+    first[100] = original
+    if cut == "truncated":
+        copy = original[: len(original) * 3 // 4]
+    else:
+        copy = original[:2] + "甲" + original[3:-4] + "乙" + original[-3:]
+        forms = matching_forms([original, copy])
+        assert forms[0][:KEY_CHARS] != forms[1][:KEY_CHARS] and forms[0][-KEY_CHARS:] != forms[1][-KEY_CHARS:]
+    second = list(first)
+    second[300] = copy
+    third = list(second)
+    third[100] = original[:40] + "丙" + original[41:]
+    fixes = _passes([first, second, third], [[300], [100]], monkeypatch)
+    assert _removed(fixes[-1], third) & {100, 300}
+
+
+@pytest.mark.parametrize("merge_share", [0, 10**9], ids=["held-apart", "merged"])
+def test_buckets_find_the_forms_held_since_their_last_merge(merge_share: int, monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    # forms a later pass adds are kept in small tables of their own until they are many: a look-up
+    # finds what it finds in tables made of all the forms at once
+    import numpy as np
+
+    from dedup.rules._duplicates import _Buckets
+
+    monkeypatch.setattr(_duplicates, "_MERGE_SHARE", merge_share)
+    texts = _paragraphs(47)[:240]
+    # copies that share bands, first or last characters with texts held before them
+    texts += [t[:2] + "甲" + t[3:] for t in texts[:30]] + [t[: len(t) // 2] for t in texts[30:60]]
+    texts += [t[len(t) // 2 :] for t in texts[60:90]]
+    index = _Index()
+    index.form_ids(matching_forms(texts))
+    forms = np.arange(len(texts), dtype=np.int64)
+    order = np.random.default_rng(47).permutation(forms)
+    held = _Buckets.of(index, np.sort(order[:200]))
+    for lo in range(200, len(order), 40):
+        held.hold(index, order[lo : lo + 40])
+    whole = _Buckets.of(index, forms)
+    assert (held.recent is None) == (merge_share > 0)
+    queries = _distinct_of(_Buckets.buckets_of(index, forms).ravel())
+
+    def found(at: np.ndarray, got: np.ndarray) -> set[tuple[int, int]]:
+        return set(zip(at.tolist(), got.tolist(), strict=True))
+
+    assert found(*held.band_mates(queries)) == found(*whole.band_mates(queries))
+    for end, hashes in enumerate((index.heads, index.tails)):
+        keys = _distinct_of(hashes[forms])
+        assert found(*held.end_mates(end, keys)) == found(*whole.end_mates(end, keys))
+        assert len(found(*whole.end_mates(end, keys))) > len(keys)  # some groups of several
+
+
+def _distinct_of(values: object) -> object:
+    from dedup.rules._duplicates import _distinct
+
+    return _distinct(values)

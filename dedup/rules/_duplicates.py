@@ -1026,6 +1026,9 @@ class _ProbeMemo:
             self.known[kind], (held << np.int64(1)) | held_passed, (codes << np.int64(1)) | passed.astype(np.int64))))
 
 
+#: the forms added to the buckets since their last merge are merged once they number one in this
+#: many of the forms met
+_MERGE_SHARE = 16
 #: bits of a form id in the buckets' table (``band << 60 | key << 28 | form``: one sorted array for
 #: every band, searched once for all of them); a clean that meets more forms takes the memo path
 _FORM_BITS = 28
@@ -1046,6 +1049,11 @@ class _Buckets:
         self.ends = ends
         #: whether each form id is in the tables
         self.held = held
+        #: the forms held since the tables were last merged, in small tables of their own (a pass
+        #: adds a few forms: inserting them would copy every table)
+        self.recent: Any = None
+        self.recent_forms: Any = None
+        self.recent_ends: list[tuple[Any, Any]] = []
 
     @property
     def table(self) -> Any:
@@ -1099,27 +1107,37 @@ class _Buckets:
         if not len(new):
             return
         self.held[new] = True
-        table = self.table
-        packed = np.sort(self._codes(index, new).ravel())
-        self._table = np.insert(table, np.searchsorted(table, packed), packed)
-        for k, hashes in enumerate((index.heads, index.tails)):
-            mine = hashes[new]
-            by = np.argsort(mine)
-            mine, mine_forms = mine[by], new[by]
-            sorted_hashes, by_hash = self.ends[k]
-            at = np.searchsorted(sorted_hashes, mine)
-            self.ends[k] = (np.insert(sorted_hashes, at, mine), np.insert(by_hash, at, mine_forms))
+        if self.recent is not None:
+            new = np.concatenate((self.recent_forms, new))
+        self.recent_forms = new
+        self.recent = np.sort(self._codes(index, new).ravel())
+        self.recent_ends = []
+        for hashes in (index.heads, index.tails):
+            by = np.argsort(hashes[new])
+            self.recent_ends.append((hashes[new][by], new[by]))
+        if len(new) * _MERGE_SHARE > len(self.held):
+            # merged once they are many: a look-up searches two tables
+            table = self.table
+            self._table = np.insert(table, np.searchsorted(table, self.recent), self.recent)
+            for k, (mine, mine_forms) in enumerate(self.recent_ends):
+                sorted_hashes, by_hash = self.ends[k]
+                at = np.searchsorted(sorted_hashes, mine)
+                self.ends[k] = (np.insert(sorted_hashes, at, mine), np.insert(by_hash, at, mine_forms))
+            self.recent, self.recent_ends = None, []
 
     def band_mates(self, buckets: Any) -> tuple[Any, Any]:
         """For each of ``buckets`` (``band << 60 | key << 28``, distinct) the forms held in it:
         ``(k, form)`` arrays, k the place of the bucket in ``buckets``."""
         import numpy as np
 
-        table = self.table
-        lo = np.searchsorted(table, buckets)
-        hi = np.searchsorted(table, buckets | np.uint64((1 << _FORM_BITS) - 1), side="right")
-        at = np.repeat(np.arange(len(buckets), dtype=np.int64), hi - lo)
-        return at, (table[_spans(lo, hi)] & np.uint64((1 << _FORM_BITS) - 1)).astype(np.int64)
+        low = np.uint64((1 << _FORM_BITS) - 1)
+        ats, forms = [], []
+        for table in (self.table,) if self.recent is None else (self.table, self.recent):
+            lo = np.searchsorted(table, buckets)
+            hi = np.searchsorted(table, buckets | low, side="right")
+            ats.append(np.repeat(np.arange(len(buckets), dtype=np.int64), hi - lo))
+            forms.append((table[_spans(lo, hi)] & low).astype(np.int64))
+        return (ats[0], forms[0]) if len(ats) == 1 else (np.concatenate(ats), np.concatenate(forms))
 
     @staticmethod
     def buckets_of(index: _Index, forms: Any) -> Any:
@@ -1133,10 +1151,13 @@ class _Buckets:
         characters' hash: ``(k, form)`` arrays, k the place of the hash in ``hashes``."""
         import numpy as np
 
-        sorted_hashes, by_hash = self.ends[end]
-        lo = np.searchsorted(sorted_hashes, hashes)
-        hi = np.searchsorted(sorted_hashes, hashes, side="right")
-        return np.repeat(np.arange(len(hashes), dtype=np.int64), hi - lo), by_hash[_spans(lo, hi)]
+        ats, forms = [], []
+        for sorted_hashes, by_hash in (self.ends[end],) + ((self.recent_ends[end],) if self.recent_ends else ()):
+            lo = np.searchsorted(sorted_hashes, hashes)
+            hi = np.searchsorted(sorted_hashes, hashes, side="right")
+            ats.append(np.repeat(np.arange(len(hashes), dtype=np.int64), hi - lo))
+            forms.append(by_hash[_spans(lo, hi)])
+        return (ats[0], forms[0]) if len(ats) == 1 else (np.concatenate(ats), np.concatenate(forms))
 
 
 class _Index:

@@ -707,6 +707,10 @@ def shifted_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: n
     return out
 
 
+#: pairs probed in one array of every probe and slip (fewer: the per-probe loop's calls cost more)
+_FEW_PROBED = 4096
+
+
 class _Probe:
     """Shorter and longer text of each pair: lengths, probe step and where their fingerprints start."""
 
@@ -715,6 +719,8 @@ class _Probe:
 
     def check(self, grams: npt.NDArray[np.uint8], from_end: bool, shift: I64) -> npt.NDArray[np.bool_]:
         ls, ll, s0, l0 = self.ls, self.ll, self.s0, self.l0
+        if len(ls) <= _FEW_PROBED:
+            return self._check_at_once(grams, from_end, shift)
         ok = np.zeros(len(ls), dtype=bool)
         for j in range(PROBES):
             if from_end:
@@ -729,6 +735,23 @@ class _Probe:
                 qc = np.where(inside, q, 0)
                 ok |= inside & (grams[l0 + qc] == first) & (grams[l0 + qc + SHINGLE] == second)
         return ok
+
+    def _check_at_once(self, grams: npt.NDArray[np.uint8], from_end: bool, shift: I64) -> npt.NDArray[np.bool_]:
+        """:meth:`check` with every probe and slip in one array (pairs x probes x slips): for a few
+        pairs (a later pass of ``clean``) the loop's calls would cost more than its work."""
+        ls, ll, s0, l0 = self.ls[:, None], self.ll[:, None, None], self.s0[:, None], self.l0[:, None, None]
+        j = np.arange(PROBES, dtype=np.int64)[None, :]
+        if from_end:
+            p = np.maximum(0, ls - 2 * SHINGLE - j * self.step[:, None])
+        else:
+            p = np.minimum(j * self.step[:, None], ls - 2 * SHINGLE)
+        first = grams[s0 + p][:, :, None]
+        second = grams[s0 + p + SHINGLE][:, :, None]
+        q = p[:, :, None] + shift[:, None, None] + np.arange(-SLIP, SLIP + 1, dtype=np.int64)[None, None, :]
+        inside = (q >= 0) & (q <= ll - 2 * SHINGLE)
+        qc = np.where(inside, q, 0)
+        hit = inside & (grams[l0 + qc] == first) & (grams[l0 + qc + SHINGLE] == second)
+        return np.asarray(hit.any(axis=(1, 2)), dtype=bool)
 
 
 def aligned_pairs_reference(pairs: npt.NDArray[np.int64], lengths: I64, grams: npt.NDArray[np.uint8],

@@ -134,8 +134,14 @@ def test_pairs_within_groups_equal_the_reference(keys: list[int], cap: int, wind
     assert got == pairs_within_groups_reference(arr, cap, window)
 
 
+@pytest.mark.parametrize("few", [0, 10**9], ids=["probe-by-probe", "all-probes-at-once"])
 @pytest.mark.parametrize("seed", range(3))
-def test_alignment_probes_equal_the_reference(seed: int) -> None:
+def test_alignment_probes_equal_the_reference(seed: int, few: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a few pairs (a later pass of clean) are probed with every probe and slip in one array, many
+    # probe by probe: the same answers
+    from dedup.similarity import blocks
+
+    monkeypatch.setattr(blocks, "_FEW_PROBED", few)
     texts = _copies(seed)
     _, grams, starts = sketches_and_grams(texts)
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
