@@ -1804,8 +1804,8 @@ class _Dirty:
         nf = len(index.forms)
         self.order = rows.order
         self.sorted_form = rows.sorted_form
-        self.sorted_form_list: list[int] = rows.sorted_form.tolist()
-        self.order_list: list[int] = rows.order.tolist()
+        #: the blocks of each form asked about (:meth:`_copies_of_each`)
+        self.copies: dict[int, list[int]] = {}
         row_forms = self.row_forms = rows.forms
         self.row_of = row_of = np.full(nf, -1, dtype=np.int64)
         row_of[row_forms] = np.arange(len(row_forms), dtype=np.int64)
@@ -1907,10 +1907,20 @@ class _Dirty:
         hi = np.searchsorted(self.sorted_form, forms, side="right")
         return self.order[_spans(lo, hi)]
 
-    def _copies(self, f: int) -> list[int]:
-        """The blocks of form ``f``, in order."""
-        lo = bisect.bisect_left(self.sorted_form_list, f)
-        return self.order_list[lo : bisect.bisect_right(self.sorted_form_list, f, lo)]
+    def _copies_of_each(self, forms: Iterable[int]) -> dict[int, list[int]]:
+        """The blocks of each of ``forms``, in order (found all at once, and kept: a list of every
+        block would cost more than the look-ups)."""
+        import numpy as np
+
+        known = self.copies
+        todo = [f for f in forms if f not in known]
+        if todo:
+            wanted = np.array(todo, dtype=np.int64)
+            lo = np.searchsorted(self.sorted_form, wanted).tolist()
+            hi = np.searchsorted(self.sorted_form, wanted, side="right").tolist()
+            order = self.order
+            known.update((f, order[a:b].tolist()) for f, a, b in zip(todo, lo, hi, strict=True))
+        return known
 
     def _resolved(self, b: int) -> bool:
         if b not in self.seen:
@@ -1962,17 +1972,18 @@ class _Dirty:
         if fresh:
             self._find_partners(fresh)
         touched: set[int] = set()
-        copies = self._copies
+        partners = index.partners
+        copies = self._copies_of_each(itertools.chain(forms, (g for f in forms for g, _ in partners.get(f, ()))))
         for f in forms:
-            ids = copies(f)
+            ids = copies[f]
             if len(ids) > 1:
                 for a, b in itertools.pairwise(ids):
                     self._record(Pair(a, b, 100.0, "exact"))
                 for b in ids[2:]:
                     self._record(Pair(ids[0], b, 100.0, "exact"))
                 touched.update(ids)
-            for g, (score, how) in index.partners.get(f, ()):
-                ids_x, ids_y = ids, copies(g)
+            for g, (score, how) in partners.get(f, ()):
+                ids_x, ids_y = ids, copies[g]
                 if len(ids_x) * len(ids_y) > _MAX_EXPANSION:
                     ids_x, ids_y = ids_x[:1], ids_y[:1]
                 for a in ids_x:
