@@ -547,3 +547,10 @@ def _distinct_of(values: object) -> object:
     from dedup.rules._duplicates import _distinct
 
     return _distinct(values)
+
+
+def test_the_buckets_read_the_band_tables_pass_one_keeps() -> None:
+    # pass 1's band tables are the buckets' table once joined: a form id in the same bits as a row
+    from dedup.similarity import blocks
+
+    assert _duplicates._FORM_BITS == blocks.TABLE_ROW_BITS

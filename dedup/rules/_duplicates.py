@@ -1030,7 +1030,8 @@ class _ProbeMemo:
 #: many of the forms met
 _MERGE_SHARE = 16
 #: bits of a form id in the buckets' table (``band << 60 | key << 28 | form``: one sorted array for
-#: every band, searched once for all of them); a clean that meets more forms takes the memo path
+#: every band, searched once for all of them, as the sketch of pass 1 keeps its band tables); a
+#: clean that meets more forms takes the memo path
 _FORM_BITS = 28
 
 
@@ -1041,8 +1042,8 @@ class _Buckets:
     keeps those that stand in the pass.  Kept across passes (a pass adds the few forms it made)."""
 
     def __init__(self, bands: list[Any], ends: list[tuple[Any, Any]], held: Any) -> None:
-        #: per band, ``key << 32 | form``, sorted (as the sketch of pass 1 leaves them), until
-        #: :attr:`table` merges them
+        #: per band, ``band << 60 | key << 28 | form``, sorted (as the sketch of pass 1 leaves them:
+        #: its rows are the first forms), until :attr:`table` joins them
         self._bands: list[Any] | None = bands
         self._table: Any = None
         #: per end (heads, tails): the hashes sorted, and the forms in that order
@@ -1062,11 +1063,8 @@ class _Buckets:
 
         if self._table is None:
             assert self._bands is not None
-            low = np.uint64((1 << _FORM_BITS) - 1)
-            # the bands' own order is kept: key first, then form (a form id fits in _FORM_BITS)
-            self._table = np.concatenate([
-                (np.uint64(b) << np.uint64(60)) | ((t >> np.uint64(32)) << np.uint64(_FORM_BITS)) | (t & low)
-                for b, t in enumerate(self._bands)])
+            # each band sorted, and the band in the top bits: joined, they are sorted
+            self._table = np.concatenate(self._bands)
             self._bands = None
         return self._table
 

@@ -485,11 +485,16 @@ def sketch_candidates(keys: npt.NDArray[np.unsignedinteger[Any]]) -> npt.NDArray
     return np.stack((codes // n, codes % n), axis=1)
 
 
+#: bits of a row in the band tables :func:`band_pairs` keeps (``band << 60 | key << 28 | row``)
+TABLE_ROW_BITS = 28
+
+
 def band_pairs(keys: npt.NDArray[np.unsignedinteger[Any]], tables: list[U64] | None = None
                ) -> Iterator[npt.NDArray[np.int64]]:
     """:func:`sketch_candidates` one band at a time (``(i, j)`` with ``i < j``; a pair sharing several
     bands comes once per band): memory stays that of one band.  ``tables``, when given (keys of 32
-    bits or fewer), receives each band's ``key << 32 | row``, sorted."""
+    bits or fewer, fewer than ``2 ** TABLE_ROW_BITS`` rows), receives each band's
+    ``band << 60 | key << TABLE_ROW_BITS | row``, sorted: one sorted array once concatenated."""
     n = keys.shape[0]
     if n < 2:
         return
@@ -498,13 +503,19 @@ def band_pairs(keys: npt.NDArray[np.unsignedinteger[Any]], tables: list[U64] | N
     # (vectorised) puts the members of a bucket in row order, as a stable argsort would, ten times faster
     packed = keys.dtype.itemsize <= 4
     rows = positions.astype(np.uint64)
+    # the rows' bits: 32, or TABLE_ROW_BITS with the band above the key when the tables are kept
+    bits = 32 if tables is None or n >= 1 << TABLE_ROW_BITS or keys.shape[1] > 16 else TABLE_ROW_BITS
+    low = np.uint64((1 << bits) - 1)
     for band in range(keys.shape[1]):
         if packed:
-            both = np.sort((keys[:, band].astype(np.uint64) << np.uint64(32)) | rows)
-            if tables is not None:
+            both = (keys[:, band].astype(np.uint64) << np.uint64(bits)) | rows
+            if bits != 32:
+                both |= np.uint64(band) << np.uint64(60)
+            both.sort()
+            if tables is not None and bits != 32:
                 tables.append(both)
-            order = (both & np.uint64(0xFFFFFFFF)).astype(np.int64)
-            sorted_keys = both >> np.uint64(32)
+            order = (both & low).astype(np.int64)
+            sorted_keys = both >> np.uint64(bits)
         else:
             # stable: members of a bucket come out in row order
             order = np.argsort(keys[:, band], kind="stable")
