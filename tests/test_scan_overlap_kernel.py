@@ -104,16 +104,29 @@ def test_seed_arrays_equal_reference_on_doubled_strips(seed_: int, lang: str, st
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_seed_arrays_equal_reference_across_hash_blocks_and_windows(lang: str) -> None:
+@pytest.mark.parametrize("block", [None, 4096, 1000])
+def test_seed_arrays_equal_reference_across_hash_blocks_and_windows(
+    lang: str, block: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # windows wider than a hash block, many of them, on a text with boilerplate and doubled strips
+    if block is not None:
+        monkeypatch.setattr(so, "_BLOCK", block)
     rng = random.Random(7)
     text = _doubled(rng, big_document(40_000, seed=3, lang=lang), 60)
     norm = matching_text(text)
+    assert len(norm) > so._BLOCK, "the whole text is more than one block"
     seed, min_run = (8, 30) if lang == "zh" else (14, 48)
     seeds = so._seeds(norm, seed, min_run, 9000, 2500)
     assert len(seeds) > 100
+    whole = so._seeds(norm, seed, min_run)
+
+    def reference(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a 64-bit hash collided: the keys are wrong")
+
+    # the keys themselves are right (the reference loop, run on a collision, would hide wrong ones)
+    monkeypatch.setattr(so, "_window_seeds_py", reference)
     assert so._seeds_fast(norm, seed, min_run, 9000, 2500) == seeds
-    assert so._seeds_fast(norm, seed, min_run) == so._seeds(norm, seed, min_run)
+    assert so._seeds_fast(norm, seed, min_run) == whole
 
 
 @pytest.mark.parametrize("bits", [1, 6, 12])

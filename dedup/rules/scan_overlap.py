@@ -191,8 +191,9 @@ def _seed_arrays(
     return merged & 0xFFFFFFFF, merged >> 32
 
 
-#: grams hashed at a time: temporaries this small are recycled by the allocator, not mapped afresh
-_BLOCK = 8192
+#: grams hashed at a time: few enough numpy calls per window, and temporaries (256 KB) that the
+#: allocator recycles once the first is freed (its mmap threshold adapts), not mapped afresh
+_BLOCK = 32768
 
 
 class _Work:
@@ -1864,7 +1865,17 @@ class _Grams:
     def window(self, text: str, b0: int, x0: int, seed: int) -> tuple[NDArray[np.uint32], int] | None:
         """The hashes of the grams lying wholly in the matching form of ``text[b0:x0]`` (in no order;
         some counted twice where that only adds) and that form's length, or None when too little
-        of it is found in :attr:`text`.
+        of it is found in :attr:`text` (:meth:`window_parts`, joined)."""
+        import numpy as np
+
+        found = self.window_parts(text, b0, x0, seed)
+        if found is None:
+            return None
+        parts, size = found
+        return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)), size
+
+    def window_parts(self, text: str, b0: int, x0: int, seed: int) -> tuple[list[NDArray[np.uint32]], int] | None:
+        """:meth:`window` in parts (most of them views of :attr:`hashes`, never copied).
 
         The stretch is matched piece by piece against :attr:`text` near where it stands (moved by
         what was deleted or inserted before it since): the grams wholly in a piece found there are
@@ -1918,7 +1929,7 @@ class _Grams:
             size += f1 - f0
             last = _tail_codes(text, start, end, seed - 1)
             tail = np.concatenate((tail, last))[max(0, len(tail) + len(last) - (seed - 1)) :]
-        return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)), size
+        return parts, size
 
 
 class _FormOffsets(Protocol):
@@ -2238,25 +2249,37 @@ def _boilerplate_free(
     here = (_gram_hashes(whole, seed) >> np.uint64(32)).astype(np.uint32)
     wanted = _distinct(here[second])
     # the high bits of a hash pick its bucket: only the few grams in a wanted bucket are looked up
-    shift = np.uint32(32 - 20)
-    bucket = np.zeros(1 << 20, dtype=bool)
+    # (a table this small, and blocks of hashes this short, stay in cache and need no fresh pages)
+    shift = np.uint32(32 - 16)
+    bucket = np.zeros(1 << 16, dtype=bool)
     bucket[(wanted >> shift).astype(np.intp)] = True
 
     def hits(hashes: NDArray[np.uint32]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         """Positions of ``hashes`` that are wanted, and which wanted hash each is."""
-        maybe = np.flatnonzero(bucket[(hashes >> shift).astype(np.intp)])
-        at = np.minimum(np.searchsorted(wanted, hashes[maybe]), wanted.size - 1)
-        ok = wanted[at] == hashes[maybe]
-        return maybe[ok], at[ok]
+        where: list[NDArray[np.intp]] = []
+        which: list[NDArray[np.intp]] = []
+        for a in range(0, hashes.size, _BLOCK):
+            block = hashes[a : a + _BLOCK]
+            maybe = np.flatnonzero(bucket[block >> shift])
+            if maybe.size:
+                values = block[maybe]
+                at = np.minimum(np.searchsorted(wanted, values), wanted.size - 1)
+                ok = wanted[at] == values
+                where.append(maybe[ok] + a)
+                which.append(at[ok])
+        if not where:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        return np.concatenate(where), np.concatenate(which)
 
     # the grams that start before the stretch: those wholly in a window's worth of text before it
     # (kept from the full search where that text is found whole), and those running into the stretch
     b0 = max(0, x0 - (WINDOW + WINDOW // 16))
-    found = grams.window(text, b0, x0, seed) if grams is not None else None
+    found = grams.window_parts(text, b0, x0, seed) if grams is not None else None
     if found is not None and (b0 == 0 or found[1] >= WINDOW + seed):
         crossing = _high_hashes(np.concatenate((_tail_codes(text, b0, x0, seed - 1), head)), seed)
-        counts = np.bincount(hits(found[0])[1], minlength=wanted.size)
-        counts += np.bincount(hits(crossing)[1], minlength=wanted.size)
+        counts = np.bincount(hits(crossing)[1], minlength=wanted.size)
+        for part in found[0]:
+            counts += np.bincount(hits(part)[1], minlength=wanted.size)
     else:
         before = _before(text, x0, seed)
         starting = _gram_hashes(np.concatenate((before, head)), seed)
