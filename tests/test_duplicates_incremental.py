@@ -363,15 +363,22 @@ def _edges_of(text: str) -> tuple[list[int], list[int]]:
     # stretch is compared, and found further on
     ("ZZ\n\n" + "Q" * 300 + "\n\nSS\n\n" + "Q" * 300 + "\n\nRR", "Z\n\n" + "Q" * 300 + "\n\nRR", [0],
      [(1, 3, 3, 3 - 310)]),
+    # ... or whose last characters stand in a deleted copy after it: found where it starts
+    ("X\n\n" + "ab" * 200 + "\n\n" + "ab" * 200 + "\n\nZZ", "X\n\n" + "ab" * 200 + "\n\nZY", [2],
+     [(0, 2, 0, 0)]),
 ])
-def test_carried_stretches_stand_block_for_block_in_the_old_text(old: str, new: str, changed: list[int],
-                                                                  expected: list[tuple[int, int, int, int]]) -> None:
-    # a later pass takes the forms of unchanged blocks from the pass before by stretches, checking
-    # only the block edges at each stretch's two ends (the same text between two block edges splits
-    # into the same blocks)
+@pytest.mark.parametrize("both_ways", [0, 10**9], ids=["compared-whole", "from-both-ends"])
+def test_carried_stretches_stand_block_for_block_in_the_old_text(
+        old: str, new: str, changed: list[int], expected: list[tuple[int, int, int, int]], both_ways: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a later pass takes the forms of unchanged blocks from the pass before by stretches, located
+    # from both ends when they are few, and checks only the block edges at each stretch's two ends
+    # (the same text between two block edges splits into the same blocks)
     import numpy as np
 
     from dedup.rules._duplicates import _carried
+
+    monkeypatch.setattr(_duplicates, "_CARRY_BOTH_WAYS", both_ways)
 
     old_starts, old_ends = _edges_of(old)
     doc = Document(new)

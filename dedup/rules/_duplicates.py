@@ -891,6 +891,9 @@ _MANY_CHANGES = 256
 _MANY_SEEDS = 64
 #: characters of a stretch of unchanged blocks searched for in the text before, before comparing all
 _CARRY_PROBE = 256
+#: a later pass with at most this many stretches of unchanged blocks locates them from both ends
+#: (more, and shorter: compared whole)
+_CARRY_BOTH_WAYS = 64
 #: blocks resolved ahead of a neighbour walk (fewer rounds of the unit search)
 _WALK_AHEAD = 2
 
@@ -1490,33 +1493,54 @@ def _carried(old: str, old_starts: Any, old_ends: Any, text: str, blocks: Sequen
     and ``shift``, blocks ``first .. stop - 1`` of ``text`` being blocks ``old_first ..`` of ``old``,
     ``shift`` characters further on (``marks``: where the stretches break, :func:`_carry_marks`).
 
-    Each stretch between marks is found in ``old`` after the previous one found (its first
-    characters searched, then the whole stretch compared there), and taken when a block of ``old``
-    starts where it was found and the one ``stop - first - 1`` after it ends where it ends: blocks
-    are runs of non-blank lines, so between two block edges the same text splits into the same
-    blocks.  A block so found has the text of the old block, whatever else is true of it.
+    The text between the marks is the text of the pass before (``Context.dirty`` holds every place
+    where it changed), each stretch somewhere after the one before it.  Its first characters are
+    searched for after where the stretch before was found, its last ones (right to left) before
+    where the stretch after was found: the first search cannot land after the stretch's place nor
+    the second before it, so when they agree it is the place, found without comparing the whole
+    stretch.  When they do not (a deleted copy held the same first or last characters), the whole
+    stretch is compared at each place its first characters stand.  A stretch is taken when a block
+    of ``old`` starts where it was found and the one ``stop - first - 1`` after it ends where it
+    ends: blocks are runs of non-blank lines, so between two block edges the same text splits
+    into the same blocks.  A block so found has the text of the old block.
     """
     import numpy as np
 
     n = len(blocks)
+    spans: list[tuple[int, int]] = []
+    resume = 0
+    for stop, after in itertools.chain(marks, ((n, n),)):
+        lo_block = resume
+        resume = max(resume, after)
+        if lo_block < stop:
+            spans.append((lo_block, stop))
+    # right to left: where each stretch ends at the latest (many short stretches are compared whole:
+    # a search costs more than the comparison)
+    latest: list[int] = [-1] * len(spans)
+    bound = len(old)
+    for k in range(len(spans) - 1, -1, -1) if len(spans) <= _CARRY_BOTH_WAYS else ():
+        lo_block, stop = spans[k]
+        lo, hi = starts[lo_block], blocks[stop - 1].end
+        tail = text[max(lo, hi - _CARRY_PROBE) : hi]
+        at = old.rfind(tail, 0, bound)
+        if at >= 0:
+            latest[k] = at + len(tail)
+            bound = latest[k] - (hi - lo)
     firsts: list[int] = []
     stops: list[int] = []
     ats: list[int] = []
     los: list[int] = []
     his: list[int] = []
     bound = 0
-    resume = 0
-    for stop, after in itertools.chain(marks, ((n, n),)):
-        lo_block = resume
-        resume = max(resume, after)
-        if lo_block >= stop:
-            continue
+    for k, (lo_block, stop) in enumerate(spans):
         lo, hi = starts[lo_block], blocks[stop - 1].end
-        piece = text[lo:hi]
+        head = text[lo : min(hi, lo + _CARRY_PROBE)]
         # a find of the whole stretch would first build its tables: its first characters, then compare
-        at = old.find(piece[:_CARRY_PROBE], bound)
-        while at >= 0 and not old.startswith(piece, at):
-            at = old.find(piece[:_CARRY_PROBE], at + 1)
+        at = old.find(head, bound)
+        if at >= 0 and at + hi - lo != latest[k]:
+            piece = text[lo:hi]
+            while at >= 0 and not old.startswith(piece, at):
+                at = old.find(head, at + 1)
         if at >= 0:
             bound = at + hi - lo
             firsts.append(lo_block)
