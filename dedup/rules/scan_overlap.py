@@ -1194,15 +1194,16 @@ class ScanOverlap(Rule):
         if owned is None:
             owned = _SpanIndex(self._owned(ctx))
         for found in overlaps:
+            # how long the copies are and how far apart: the same however _settle slides them
+            long_run = min(found.a1 - found.a0, found.b1 - found.b0) >= LONG_RUN[script]
+            if found.b0 - found.a1 > (MAX_BETWEEN_LONG if long_run else MAX_BETWEEN):
+                continue
             if owned.hits_core(norm, found):
                 continue  # however _settle slides it, the run overlaps a duplicate already reported
             o = _settle(norm, found, text)
             keep = Span(*norm.to_original(o.a0, o.a1))
             drop = Span(*norm.to_original(o.b0, o.b1))
             if owned.overlaps(drop) or owned.overlaps(keep):
-                continue
-            long_run = min(o.a1 - o.a0, o.b1 - o.b0) >= LONG_RUN[script]
-            if o.b0 - o.a1 > (MAX_BETWEEN_LONG if long_run else MAX_BETWEEN):
                 continue
             if o.b0 - o.a1 > MAX_BETWEEN and not (_opens(text, keep.start) and _opens(text, drop.start)):
                 continue  # a paragraph printed twice starts a paragraph both times
