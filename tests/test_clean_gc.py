@@ -1,5 +1,6 @@
-"""clean freezes what its first pass made while the later passes run, and leaves the collector
-as it found it (a batch over thousands of files must not leak, nor change its host's gc state)."""
+"""clean pauses the cyclic garbage collector while its later passes run (everything its first pass
+made lives until the end, and they make no lasting cycles), and leaves the collector as it found it
+(a batch over thousands of files must not leak, nor change its host's gc state)."""
 
 from __future__ import annotations
 
@@ -24,51 +25,45 @@ TEXT = "\n\n".join([
 
 
 @pytest.fixture
-def freeze_counts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """The collector's frozen-object count seen by every later pass."""
-    seen: list[int] = []
+def collector_states(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
+    """Whether the collector was enabled during every later pass."""
+    seen: list[bool] = []
     real = engine.check_document
 
     def spy(doc: Document, *args: Any, **kwargs: Any) -> Any:
         if kwargs.get("fixable_only"):
-            seen.append(gc.get_freeze_count())
+            seen.append(gc.isenabled())
         return real(doc, *args, **kwargs)
 
     monkeypatch.setattr(engine, "check_document", spy)
     yield seen
 
 
-def test_later_passes_run_frozen_and_thaw(freeze_counts: list[int]) -> None:
-    assert gc.get_freeze_count() == 0
+def test_later_passes_run_paused_and_resume(collector_states: list[bool]) -> None:
+    assert gc.isenabled()
     result = clean_document(Document(TEXT))
     assert result.passes == 2 and result.later_fixes == 1
-    assert freeze_counts and all(count > 0 for count in freeze_counts)
-    assert gc.get_freeze_count() == 0
+    assert collector_states and not any(collector_states)
+    assert gc.isenabled()
 
 
-def test_a_host_that_froze_objects_keeps_them_frozen(freeze_counts: list[int]) -> None:
-    gc.freeze()
-    try:
-        before = gc.get_freeze_count()
-        assert before > 0
-        clean_document(Document(TEXT))
-        assert gc.get_freeze_count() == before  # nothing of the host's unfrozen, nothing of ours left
-    finally:
-        gc.unfreeze()
+def test_a_single_pass_leaves_the_collector_alone(collector_states: list[bool]) -> None:
+    result = clean_document(Document(PARA))
+    assert result.text == PARA and collector_states == []
+    assert gc.isenabled()
 
 
-def test_disabled_collector_stays_disabled(freeze_counts: list[int]) -> None:
+def test_disabled_collector_stays_disabled(collector_states: list[bool]) -> None:
     gc.disable()
     try:
         result = clean_document(Document(TEXT))
         assert not gc.isenabled()
-        assert gc.get_freeze_count() == 0 and freeze_counts == [0] * len(freeze_counts)
     finally:
         gc.enable()
-    assert result.later_fixes == 1
+    assert result.later_fixes == 1 and collector_states and not any(collector_states)
 
 
-def test_thawed_after_a_failing_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resumed_after_a_failing_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     real = engine.check_document
 
     def failing(doc: Document, *args: Any, **kwargs: Any) -> Any:
@@ -79,4 +74,5 @@ def test_thawed_after_a_failing_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "check_document", failing)
     with pytest.raises(RuntimeError):
         clean_document(Document(TEXT))
-    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
