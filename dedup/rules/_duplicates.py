@@ -1935,13 +1935,15 @@ class _Dirty:
         import numpy as np
 
         known = self.copies
-        todo = [f for f in forms if f not in known]
+        todo = list(dict.fromkeys(itertools.filterfalse(known.__contains__, forms)))
         if todo:
             wanted = np.array(todo, dtype=np.int64)
-            lo = np.searchsorted(self.sorted_form, wanted).tolist()
-            hi = np.searchsorted(self.sorted_form, wanted, side="right").tolist()
-            order = self.order
-            known.update((f, order[a:b].tolist()) for f, a, b in zip(todo, lo, hi, strict=True))
+            lo = np.searchsorted(self.sorted_form, wanted)
+            hi = np.searchsorted(self.sorted_form, wanted, side="right")
+            # one list of all their blocks, cut form by form
+            found = self.order[_spans(lo, hi)].tolist()
+            ends = np.cumsum(hi - lo).tolist()
+            known.update(zip(todo, map(found.__getitem__, map(slice, [0, *ends[:-1]], ends)), strict=True))
         return known
 
     def _resolved(self, b: int) -> bool:
@@ -1955,7 +1957,7 @@ class _Dirty:
         if known is None:
             block = self.ctx.blocks[i]
             known = self.skippable[i] = (
-                len(block) <= 20 and looks_like_heading(block.text) and heading_number(block.text) is None
+                block.end - block.start <= 20 and looks_like_heading(block.text) and heading_number(block.text) is None
             )
         return known
 
