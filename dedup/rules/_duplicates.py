@@ -1619,17 +1619,16 @@ def _analyse_dirty(ctx: Context) -> DuplicateAnalysis | None:
     blocks = ctx.blocks
     gone = ctx.removed_blocks()
     starts = ctx.doc.block_starts
-    if len(ctx.dirty) < 64:
-        # a few places: a bisection each (located once a pass for every rule)
-        changed: Sequence[int] = ctx.changed_blocks()
-        dirty_list = np.array(changed, dtype=np.int64)
+    # many places are located all at once in an array of the starts, a few by a bisection each
+    starts_array = np.array(starts, dtype=np.int64) if len(ctx.dirty) >= 64 else None
+    if starts_array is None:
+        dirty_list = np.array(ctx.changed_blocks(), dtype=np.int64)  # located once a pass for every rule
     else:
-        dirty_list = _dirty_blocks(ctx.dirty, np.array(starts, dtype=np.int64))
-        changed = dirty_list.tolist()
+        dirty_list = _dirty_blocks(ctx.dirty, starts_array)
     # where the text changed (a kept twin did not): a block there is read afresh, and a point at a
     # block's start (text taken out before it, how a block is deleted) only splits the stretches
     edited = ctx.dirty.edited
-    marks = _carry_marks(edited, starts, None if len(edited) < 64 else np.array(starts, dtype=np.int64))
+    marks = _carry_marks(edited, starts, starts_array if len(edited) >= 64 else None)
     form, heading = index.carry(ctx.text, blocks, starts, marks)
     now = index.pass_counts(form, heading, gone)
     if gone:
