@@ -156,3 +156,15 @@ def test_only_clean_keeps_a_form_and_a_pass_around_the_changes_lets_it_go() -> N
     mid = len(text) // 2
     _pass(text, memo, Dirty([(mid, mid)]))  # a few changes: stretches around them, no whole search
     assert so._FORM_KEY not in memo
+
+
+@pytest.mark.parametrize("change", ["delete", "insert", "untold"])
+def test_repetitive_text_found_a_little_off_is_spliced_right(change: str) -> None:
+    """A run of one pattern: a stretch's first characters are found at many places, the right one
+    or one a pattern further on; whichever is taken, the characters compared are the same."""
+    text = "前言" * 100 + "一二三四五六七八" * 20_000 + "后记" * 100
+    later = text[:500] + text[501:] if change == "delete" else text[:500] + "X" + text[500:]
+    told = Dirty([]) if change == "untold" else Dirty([(500, 500 if change == "delete" else 501)])
+    spliced = so._splice(_kept(text), later, told)
+    assert spliced is not None and sum(spliced.map.matched) >= 1
+    _check_offsets(spliced, later, random.Random(3))

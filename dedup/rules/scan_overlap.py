@@ -2113,8 +2113,7 @@ def _splice(kept: _KeptForm, text: str, dirty: Dirty) -> _Spliced | None:
                     break
                 pos += 64
                 continue
-            # mostly the whole stretch is found: one comparison
-            m = u1 - pos if old.startswith(text[pos:u1], at) else _common_length(text, pos, old, at, u1 - pos)
+            m = _found_length(text, pos, u1, old, at)
             a = -(-at // step) * step
             e = at + m if at + m == size else (at + m) // step * step
             if e - a >= 64:
@@ -2179,6 +2178,20 @@ def _splice(kept: _KeptForm, text: str, dirty: Dirty) -> _Spliced | None:
     form = "".join(parts)
     pieces = (orig, f_starts, srcs, bases, matched)
     return _Spliced(form, _PieceMap(text, len(form), old, kept.marks, step, fresh, pieces))
+
+
+def _found_length(text: str, pos: int, end: int, old: str, at: int) -> int:
+    """How many characters of ``text[pos:end]`` ``old`` holds from ``at`` on.
+
+    Mostly the whole stretch: one comparison.  Its first characters are compared first, so that
+    repetitive text found at a wrong place (a few characters further on) costs little each time.
+    """
+    head = min(end - pos, 1024)
+    if not old.startswith(text[pos : pos + head], at):
+        return _common_length(text, pos, old, at, head)
+    if head == end - pos or old.startswith(text[pos + head : end], at + head):
+        return end - pos
+    return head + _common_length(text, pos + head, old, at + head, end - pos - head)
 
 
 def _high_hashes(codes: NDArray[np.uint32], seed: int) -> NDArray[np.uint32]:
