@@ -227,7 +227,9 @@ def _hash_block(cp: NDArray[np.uint32], a: int, b: int, seed: int) -> NDArray[np
     width = 1
     while 2 * width <= seed:
         n = h.size - width
-        h = h[:n] * np.uint64(pow(_HASH_MULT, width, 1 << 64)) + h[width:]
+        grown = h[:n] * np.uint64(pow(_HASH_MULT, width, 1 << 64))
+        grown += h[width:]  # in place: one temporary a step
+        h = grown
         width *= 2
     m = b - a
     h = h[:m]
