@@ -9,11 +9,12 @@ from __future__ import annotations
 import bisect
 import collections
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 from dedup import _regex
 
@@ -194,13 +195,41 @@ class Document:
 
     @cached_property
     def blocks(self) -> tuple[Block, ...]:
+        lazy: BlockSequence | None = self.__dict__.get("_lazy")
+        if lazy is not None:
+            return lazy.all()
         starts, ends = self._bounds
         return tuple(_new_blocks(starts, ends, self.text))
+
+    @property
+    def block_list(self) -> Sequence[Block]:
+        """:attr:`blocks`, or (a document :meth:`edited` from another) a sequence of them that
+        makes each block when first asked for: a later pass of ``clean`` reads a few of them."""
+        known = self.__dict__
+        blocks: tuple[Block, ...] | None = known.get("blocks")
+        if blocks is not None:
+            return blocks
+        lazy: BlockSequence | None = known.get("_lazy")
+        return lazy if lazy is not None else self.blocks
 
     @property
     def block_starts(self) -> list[int]:
         """``[b.start for b in self.blocks]``, kept with the blocks (do not modify it)."""
         return self._bounds[0]
+
+    @property
+    def block_ends(self) -> list[int]:
+        """``[b.end for b in self.blocks]``, kept with the blocks (do not modify it)."""
+        return self._bounds[1]
+
+    @cached_property
+    def block_lasts(self) -> str:
+        """The last character of every block, one per block (a document :meth:`edited` from one
+        that knew them gets them from it)."""
+        ends = self._bounds[1]
+        if len(ends) < 2:
+            return "".join(self.text[end - 1] for end in ends)  # itemgetter of one index: no tuple
+        return "".join(operator.itemgetter(*[end - 1 for end in ends])(self.text))
 
     @cached_property
     def _bounds(self) -> tuple[list[int], list[int]]:
@@ -215,10 +244,14 @@ class Document:
         long text; splitting it all again cost 20 ms a 10 MB pass).
         """
         doc = Document(text, self.path, self.encoding, self.bom, self.newline)
-        if "blocks" in self.__dict__:
-            bounds = _bounds_after_edits(*self._bounds, len(self.text), text, edits)
-            doc.__dict__["_bounds"] = bounds
-            doc.__dict__["blocks"] = tuple(_new_blocks(*bounds, text))
+        known = self.__dict__
+        if "_bounds" in known:
+            starts, ends, lasts = _bounds_after_edits(*self._bounds, len(self.text), text, edits,
+                                                      known.get("block_lasts"))
+            doc.__dict__["_bounds"] = (starts, ends)
+            doc.__dict__["_lazy"] = BlockSequence(starts, ends, text)
+            if lasts is not None:
+                doc.__dict__["block_lasts"] = lasts
         return doc
 
 
@@ -294,6 +327,67 @@ def _new_blocks(starts: list[int], ends: list[int], source: str) -> list[Block]:
     return blocks
 
 
+class BlockSequence(Sequence[Block]):
+    """The blocks ``starts[i]..ends[i]`` of ``source``, each made when first asked for; iterating
+    makes the rest at once (in C loops, as :func:`_new_blocks`), keeping the ones already made."""
+
+    __slots__ = ("_all", "_ends", "_made", "_source", "_starts")
+
+    def __init__(self, starts: list[int], ends: list[int], source: str) -> None:
+        self._starts = starts
+        self._ends = ends
+        self._source = source
+        self._made: dict[int, Block] = {}
+        self._all: tuple[Block, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, key: int) -> Block: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> tuple[Block, ...]: ...
+
+    def __getitem__(self, key: int | slice) -> Block | tuple[Block, ...]:
+        if self._all is not None:
+            return self._all[key]
+        if isinstance(key, slice):
+            return tuple(map(self.__getitem__, range(*key.indices(len(self._starts)))))
+        made = self._made.get(key)
+        if made is not None:
+            return made
+        n = len(self._starts)
+        i = key + n if key < 0 else key
+        if not 0 <= i < n:
+            raise IndexError("block index out of range")
+        made = self._made.get(i)
+        if made is None:
+            made = _NEW(Block)
+            _SET_INDEX(made, i)
+            _SET_START(made, self._starts[i])
+            _SET_END(made, self._ends[i])
+            _SET_SOURCE(made, self._source)
+            self._made[i] = made
+        return made
+
+    def __iter__(self) -> Iterator[Block]:
+        return iter(self.all())
+
+    def __reversed__(self) -> Iterator[Block]:
+        return reversed(self.all())
+
+    def all(self) -> tuple[Block, ...]:
+        """Every block, as a tuple (the ones handed out already among them)."""
+        if self._all is None:
+            blocks = _new_blocks(self._starts, self._ends, self._source)
+            for i, made in self._made.items():
+                blocks[i] = made
+            self._all = tuple(blocks)
+            self._made = {}
+        return self._all
+
+
 def _consume(calls: Iterable[object]) -> None:
     collections.deque(calls, maxlen=0)
 
@@ -306,13 +400,14 @@ def blocks_after_edits(blocks: Sequence[Block], old_length: int, text: str, edit
     between two), so each is re-split from the start of the block before it to the end of the
     block after it: those ends stay block edges whatever the edit does inside.
     """
-    bounds = _bounds_after_edits([b.start for b in blocks], [b.end for b in blocks], old_length, text, edits)
-    return tuple(_new_blocks(*bounds, text))
+    starts, ends, _ = _bounds_after_edits([b.start for b in blocks], [b.end for b in blocks], old_length, text, edits)
+    return tuple(_new_blocks(starts, ends, text))
 
 
 def _bounds_after_edits(starts: list[int], ends: list[int], old_length: int, text: str,
-                        edits: Sequence[Edit]) -> tuple[list[int], list[int]]:
-    """:func:`blocks_after_edits` on the blocks' starts and ends."""
+                        edits: Sequence[Edit], lasts: str | None = None) -> tuple[list[int], list[int], str | None]:
+    """:func:`blocks_after_edits` on the blocks' starts and ends; and with ``lasts``, the old
+    blocks' last characters (:attr:`Document.block_lasts`), the new ones'."""
     n = len(starts)
     # stretches of old block indices [lo, hi] to split again (-1 and n: the text's edges); a
     # deletion of exactly one block and the blank lines after it (how the rules delete a block)
@@ -339,9 +434,12 @@ def _bounds_after_edits(starts: list[int], ends: list[int], old_length: int, tex
             stretches.append([lo, hi, dropped])
     new_starts: list[int] = []
     new_ends: list[int] = []
+    new_lasts: list[str] = []
 
     def moved(first: int, last: int, shift: int) -> None:
         """Old blocks ``first..last - 1``, untouched, ``shift`` further on."""
+        if lasts is not None:
+            new_lasts.append(lasts[first:last])
         if shift:
             new_starts.extend([s + shift for s in starts[first:last]])
             new_ends.extend([e + shift for e in ends[first:last]])
@@ -368,9 +466,11 @@ def _bounds_after_edits(starts: list[int], ends: list[int], old_length: int, tex
         piece_starts, piece_ends = block_bounds(text[new_start : old_end + shift])
         new_starts.extend([s + new_start for s in piece_starts])
         new_ends.extend([e + new_start for e in piece_ends])
+        if lasts is not None:
+            new_lasts.extend(text[e + new_start - 1] for e in piece_ends)
         done = hi + 1
     moved(done, n, shift)
-    return new_starts, new_ends
+    return new_starts, new_ends, "".join(new_lasts) if lasts is not None else None
 
 
 def _trim_blank_edges(text: str, start: int, end: int) -> tuple[int, int]:

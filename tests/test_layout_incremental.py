@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.config import Config
 from dedup.model import Block, Document, Finding
@@ -299,3 +301,24 @@ def test_lay004_does_not_look_at_a_twin_kept_by_the_last_pass() -> None:
     assert _safe(_run(_context(text, changed), "LAY004"), "LAY004") == full
     kept = Dirty([(marker.start, marker.end), (far, far)], edited=Dirty([(far, far)]))
     assert not _run(_context(text, kept), "LAY004")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(0, 30), st.lists(st.integers(0, 29), max_size=8), st.lists(st.integers(-35, 35), max_size=10))
+def test_blocks_without_a_few_read_through(n: int, gone: list[int], reads: list[int]) -> None:
+    """_Without (LAY001's live blocks on a later pass of clean) is the list of the blocks left."""
+    from dedup.rules._layout import _Without
+
+    doc = Document("\n\n".join(f"b{i}" for i in range(n)))
+    blocks = doc.blocks
+    out = sorted({g for g in gone if g < len(blocks)})
+    view = _Without(blocks, out)
+    left = [b for b in blocks if b.index not in out]
+    assert len(view) == len(left) and list(view) == left
+    for k in reads:
+        if -len(left) <= k < len(left):
+            assert view[k] is left[k]
+        else:
+            with pytest.raises(IndexError):
+                view[k]
+    assert view[1:4] == tuple(left[1:4]) and view[::-1] == tuple(left[::-1])

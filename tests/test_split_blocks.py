@@ -32,6 +32,7 @@ def test_line_starts_equal_the_line_break_scan(text: str) -> None:
 
 # --- blocks derived after edits (later passes of clean) ---------------------------------------
 
+import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -104,3 +105,41 @@ def test_blocks_after_block_deletions_equal_a_fresh_split(case: tuple[str, list[
     old = Document(text)
     _ = old.blocks
     assert old.edited(new_text, edits).blocks == tuple(split_blocks(new_text))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_blocks_deleted(), st.lists(st.integers(-12, 12), max_size=12), st.integers(-3, 12), st.integers(-3, 12))
+def test_blocks_of_a_derived_document_are_made_as_read(case: tuple[str, list[Edit]], reads: list[int],
+                                                       lo: int, hi: int) -> None:
+    """A derived document's blocks, read one by one, by slices and whole, are the fresh split's;
+    a block read before the rest were made is the same object afterwards."""
+    import bisect
+
+    from dedup.fixer import apply_edits
+    from dedup.model import BlockSequence
+
+    text, edits = case
+    new_text = apply_edits(text, edits)
+    old = Document(text)
+    _ = old.block_lasts  # bounds and last characters known, blocks not made: enough to derive
+    derived = old.edited(new_text, edits)
+    assert "block_lasts" in derived.__dict__  # carried over, not read again
+    assert derived.block_lasts == "".join(new_text[b.end - 1] for b in split_blocks(new_text))
+    expected = tuple(split_blocks(new_text))
+    lazy = derived.block_list
+    assert isinstance(lazy, BlockSequence) and len(lazy) == len(expected)
+    handed = {}
+    for i in reads:
+        if -len(expected) <= i < len(expected):
+            handed[i % len(expected)] = lazy[i]
+            assert lazy[i] == expected[i]
+        else:
+            with pytest.raises(IndexError):
+                lazy[i]
+    assert lazy[lo:hi] == expected[lo:hi]
+    starts = [b.start for b in expected]
+    for x in (0, len(new_text) // 2, len(new_text)):
+        assert bisect.bisect_right(lazy, x, key=lambda b: b.start) == bisect.bisect_right(starts, x)
+    assert derived.blocks == expected and tuple(lazy) == expected and derived.block_list is derived.blocks
+    assert all(derived.blocks[i] is block for i, block in handed.items())
+    assert derived.block_starts == [b.start for b in expected] and derived.block_ends == [b.end for b in expected]

@@ -11,12 +11,13 @@ constant with the reason it has its value.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from dedup import _regex
 from dedup.model import Block, Edit, Span
@@ -849,7 +850,7 @@ class Breaks:
 
     joins: list[Join]
     splices: list[Splice]
-    live: list[Block]
+    live: Sequence[Block]
 
 
 #: characters a Chinese heading does not end with (function words, openers, a comma)
@@ -1003,7 +1004,18 @@ def analyse_breaks(ctx: Context) -> Breaks:
     LAY002 agree on every decision.
     """
     removed = removed_blocks(ctx)
-    live = [b for b in ctx.blocks if b.index not in removed] if removed else list(ctx.blocks)
+    blocks = ctx.blocks
+    live: Sequence[Block]
+    # the blocks' last characters decide which may be cut, read from the document's list of block
+    # ends: a later pass of clean makes only the blocks it then looks at
+    open_blocks = _open_lasts(ctx.doc.block_lasts)
+    if not removed:
+        live = blocks
+    else:
+        gone = sorted(removed)
+        live = _Without(blocks, gone) if len(gone) * 64 < len(blocks) else [b for b in blocks if b.index not in removed]
+        # positions among the live blocks
+        open_blocks = [j - bisect.bisect_left(gone, j) for j in open_blocks if j not in removed]
     width = layout_width(ctx)
     # breaks an earlier fix already removes (a tile overlap deleted with the break before it)
     bridged = ctx.planned_deletions()
@@ -1038,8 +1050,7 @@ def analyse_breaks(ctx: Context) -> Breaks:
         scores[key] = found
         return found
 
-    # only a block that may not end a sentence can be a cut (or a splice's target)
-    open_blocks = _open_blocks(ctx.text, live)
+    # only a block that may not end a sentence can be a cut (or a splice's target): open_blocks
     for i in open_blocks:
         if i + 1 >= len(live):
             break
@@ -1193,8 +1204,47 @@ def _open_blocks(text: str, blocks: Sequence[Block]) -> list[int]:
     """
     if len(blocks) < 2:
         return list(range(len(blocks)))  # itemgetter of one index returns the item, not a tuple
-    lasts = "".join(operator.itemgetter(*[b.end - 1 for b in blocks])(text))
+    return _open_lasts("".join(operator.itemgetter(*[b.end - 1 for b in blocks])(text)))
+
+
+def _open_lasts(lasts: str) -> list[int]:
+    """:func:`_open_blocks` of the blocks whose last characters are ``lasts``, one each."""
     return [m.start() for m in _NOT_PLAIN_END_RE.finditer(lasts)]
+
+
+class _Without(Sequence[Block]):
+    """``blocks`` less the few at the sorted indices ``gone``, read through (no list of the rest)."""
+
+    def __init__(self, blocks: Sequence[Block], gone: list[int]) -> None:
+        self._blocks = blocks
+        self._gone = gone
+        self._gone_set = set(gone)
+
+    def __len__(self) -> int:
+        return len(self._blocks) - len(self._gone)
+
+    @overload
+    def __getitem__(self, key: int) -> Block: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> tuple[Block, ...]: ...
+
+    def __getitem__(self, key: int | slice) -> Block | tuple[Block, ...]:
+        if isinstance(key, slice):
+            return tuple(map(self.__getitem__, range(*key.indices(len(self)))))
+        n = len(self)
+        k = key + n if key < 0 else key
+        if not 0 <= k < n:
+            raise IndexError("block index out of range")
+        for g in self._gone:  # the k-th block left: past every gone block at or before it
+            if g > k:
+                break
+            k += 1
+        return self._blocks[k]
+
+    def __iter__(self) -> Iterator[Block]:
+        gone = self._gone_set
+        return (b for b in self._blocks if b.index not in gone)
 
 
 def _bridged(a: Block, b: Block, bridged: Sequence[Span]) -> bool:

@@ -236,8 +236,9 @@ class Context:
         return self.doc.text
 
     @property
-    def blocks(self) -> tuple[Block, ...]:
-        return self.doc.blocks
+    def blocks(self) -> Sequence[Block]:
+        """The document's blocks (on a later pass of ``clean``, each made when first read)."""
+        return self.doc.block_list
 
     def option(self, rule: type[Rule] | Rule, name: str) -> Any:
         return self.config.rule_option(rule, name)

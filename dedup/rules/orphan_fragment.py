@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from dedup import _regex
@@ -116,7 +116,7 @@ class OrphanFragment(Rule):
             )
 
     @staticmethod
-    def _at_seam(block: Block, blocks: tuple[Block, ...], removed: set[int]) -> bool:
+    def _at_seam(block: Block, blocks: Sequence[Block], removed: set[int]) -> bool:
         """Next to text an earlier phase removes, or to page furniture: where fragments are left."""
         for i in (block.index - 1, block.index + 1):
             if 0 <= i < len(blocks) and (i in removed or is_furniture_text(blocks[i].text)):
