@@ -1854,7 +1854,7 @@ class _Grams:
     """
 
     text: str
-    #: where in the matching form each original offset falls (:class:`_Marks` or a :class:`_Spliced` form)
+    #: where in the matching form each original offset falls (:class:`_Marks`, or a spliced form's :class:`_PieceMap`)
     offsets: _FormOffsets
     hashes: NDArray[np.uint32]
     seed: int
