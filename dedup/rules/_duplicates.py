@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -676,7 +675,7 @@ def _analyse_full(ctx: Context) -> DuplicateAnalysis:
     pairs = [p for p in find_pairs(norms, blocks, found) if p.a not in gone and p.b not in gone]
     if ctx.memo is not None and found is not None:
         # what a later pass starts from: kept by reference, indexed only if a later pass comes
-        first = _FirstPass(ctx.text, blocks, ctx.doc.block_starts, forms, gone, found, pairs)
+        first = _FirstPass(ctx.text, blocks, ctx.doc.block_starts, ctx.doc.block_ends, forms, gone, found, pairs)
         ctx.memo[_STATE] = None if found.get("all_pairs", True) else first
         del forms
         return _decide(ctx, pairs, norms, found.setdefault("covers", {}))
@@ -905,8 +904,9 @@ class _FirstPass:
 
     text: str
     blocks: Sequence[Block]
-    #: the blocks' starts (``Document.block_starts``: shared, never modified)
+    #: the blocks' starts and ends (``Document.block_starts``, ``block_ends``: shared, never modified)
     starts: Sequence[int]
+    ends: Sequence[int]
     forms: list[str]
     gone: set[int]
     record: dict[str, Any]
@@ -1246,7 +1246,7 @@ class _Index:
         index.set_partners(state.pairs, first_form)
         index.text = state.text
         index.starts = np.array(state.starts, dtype=np.int64)
-        index.ends = np.fromiter(map(_block_end, state.blocks), dtype=np.int64, count=len(state.blocks))
+        index.ends = np.array(state.ends, dtype=np.int64)
         index.block_form, index.block_heading = first_form, first_heading
         # its probes and verdicts, by the forms they were about
         for kind, part, passed in record.get("probed", ()):
@@ -1444,9 +1444,6 @@ class _Index:
         counts = np.bincount(form[form >= 0], minlength=len(self.forms))
         sizes = np.bincount(heading[heading >= 0], minlength=len(self.headings))
         return _PassCounts(counts, sizes, gone_forms[gone_forms >= 0])
-
-
-_block_end = operator.attrgetter("end")
 
 
 def _carry_marks(places: Dirty, starts: Sequence[int], starts_array: Any = None) -> list[tuple[int, int]]:
