@@ -219,6 +219,10 @@ class _Work:
             config = self.resolver.for_file(shown)
             doc = read_document(target.path, self.encoding)
             doc.path = shown
+            if len(doc.text) >= _LONG:
+                from dedup._malloc import keep_freed_memory
+
+                keep_freed_memory()
             result = (self.cleaner or clean_document)(doc, config) if self.clean else check_document(doc, config)
             record = build_record(result)
             record.fail_on = config.fail_on
@@ -236,6 +240,10 @@ class _Work:
                 raise
             return error_record(shown, f"internal error: {type(exc).__name__}: {exc}")
 
+
+#: documents this long (characters) allocate and free enough to keep freed memory in the process
+#: (see dedup._malloc); a short one would only pay for loading ctypes
+_LONG = 1_000_000
 
 #: the run a worker process serves (set before the pool forks, so nothing needs pickling on the way in)
 _WORK: _Work | None = None
