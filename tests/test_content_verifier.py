@@ -40,3 +40,15 @@ def test_losses_are_seen(before: str, after: str) -> None:
 )
 def test_twins_and_furniture_are_excused(before: str, after: str) -> None:
     assert not lost_content(before, after)
+
+
+def test_a_copy_alike_but_for_its_number_is_no_twin() -> None:
+    numbered = "\n\n".join(f"第{i}段，内容各不相同。" for i in (1, 2, 300))
+    lost = lost_content(numbered, "第1段，内容各不相同。")
+    assert len(lost) == 2 and lost[0].text.startswith("第2段")
+    years = "In 1915 the council approved the bridge.\n\nIn 1916 the council approved the bridge."
+    assert lost_content(years, "In 1915 the council approved the bridge.")
+    # a true copy (same number) may go; a lone digit inside a word is OCR noise, not a number
+    assert not lost_content(numbered + "\n\n第2段，内容各不相同。", numbered)
+    assert not lost_content("The mayor of t`e2county spoke.\n\nThe mayor of t`e county spoke.",
+                            "The mayor of t`e county spoke.")

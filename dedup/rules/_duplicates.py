@@ -209,30 +209,27 @@ def _verifier() -> Callable[[str, str], tuple[float, str] | None]:
 
 #: digits and Chinese numerals
 _NUMBER_CHARS = frozenset("0123456789〇一二三四五六七八九十百千万亿零")
+_DIGIT_CHARS = frozenset("0123456789")
 
 
 def _same_numbers(x: str, y: str) -> bool:
-    """Whether two alike texts say the same numbers: no number character is read as another
-    (``第100段`` | ``第200段``, ``三万人`` | ``五万人``, ``1915`` | ``1916``) and no digit is added
-    to or dropped from a number (``100`` | ``1000``).  Then neither is a copy of the other, whatever
-    OCR may misread: losing the number would lose what the text says.  A number character read for
-    a letter or the other way round (``1``/``l``, ``人``/``八``, ``干``/``千``) is an OCR slip."""
+    """Whether two alike texts (matching forms) say the same numbers: no digit or Chinese numeral
+    stands where the other text has another (``第100段`` | ``第200段``, ``三万人`` | ``五万人``,
+    ``In 1915`` | ``In 1916``), and no digit is added or dropped (``100`` | ``1000``).  Otherwise
+    neither is a copy of the other, whatever OCR may have misread: removing one would lose a number.
+    A number character read for a letter or a letter for one (``1``/``l``, ``人``/``八``) is an
+    OCR slip."""
     if x == y or not (_NUMBER_CHARS.intersection(x) or _NUMBER_CHARS.intersection(y)):
         return True
     from rapidfuzz.distance import Levenshtein
 
-    numbers = _NUMBER_CHARS
+    numbers, digits = _NUMBER_CHARS, _DIGIT_CHARS
     for op in Levenshtein.editops(x, y):
         if op.tag == "replace":
             if x[op.src_pos] in numbers and y[op.dest_pos] in numbers:
                 return False
-        else:
-            # the text holding the digit, and where it stands
-            text, at = (x, op.src_pos) if op.tag == "delete" else (y, op.dest_pos)
-            if text[at].isascii() and text[at].isdigit() and any(
-                0 <= k < len(text) and text[k].isascii() and text[k].isdigit() for k in (at - 1, at + 1)
-            ):
-                return False
+        elif (x[op.src_pos] if op.tag == "delete" else y[op.dest_pos]) in digits:
+            return False
     return True
 
 
