@@ -39,6 +39,7 @@ from dedup.rules._text import (
     is_bracketed,
     looks_like_continuation,
     looks_like_heading,
+    same_numbers,
     strip_enumeration,
 )
 from dedup.rules.base import Context, Dirty, Rule
@@ -188,7 +189,7 @@ def _verifier() -> Callable[[str, str], tuple[float, str] | None]:
             # characters; OCR damages characters here and there, paragraphs written from one
             # template differ in whole words
             limit = max(1, int(0.08 * len(short)))
-            if score >= NEAR_RATIO and distance(x, y, score_cutoff=limit) <= limit and _same_numbers(x, y):
+            if score >= NEAR_RATIO and distance(x, y, score_cutoff=limit) <= limit and same_numbers(x, y):
                 return score, "near"
         # a copy cut off at either end: it aligns with the start or the end of its twin, which goes
         # on for more than OCR slips add (a garbled reading a few characters longer is no more
@@ -197,40 +198,14 @@ def _verifier() -> Callable[[str, str], tuple[float, str] | None]:
                 and len(long_) - len(short) > max(1, int(0.08 * len(short)))):
             head = ratio(short, long_[: len(short)], score_cutoff=CONTAINED_RATIO)
             tail = ratio(short, long_[-len(short) :], score_cutoff=CONTAINED_RATIO)
-            head = head if head and _same_numbers(short, long_[: len(short)]) else 0.0
-            tail = tail if tail and _same_numbers(short, long_[-len(short) :]) else 0.0
+            head = head if head and same_numbers(short, long_[: len(short)]) else 0.0
+            tail = tail if tail and same_numbers(short, long_[-len(short) :]) else 0.0
             score = max(head, tail)
             if score >= CONTAINED_RATIO:
                 return score, "contained"
         return None
 
     return verify
-
-
-#: digits and Chinese numerals
-_NUMBER_CHARS = frozenset("0123456789〇一二三四五六七八九十百千万亿零")
-_DIGIT_CHARS = frozenset("0123456789")
-
-
-def _same_numbers(x: str, y: str) -> bool:
-    """Whether two alike texts (matching forms) say the same numbers: no digit or Chinese numeral
-    stands where the other text has another (``第100段`` | ``第200段``, ``三万人`` | ``五万人``,
-    ``In 1915`` | ``In 1916``), and no digit is added or dropped (``100`` | ``1000``).  Otherwise
-    neither is a copy of the other, whatever OCR may have misread: removing one would lose a number.
-    A number character read for a letter or a letter for one (``1``/``l``, ``人``/``八``) is an
-    OCR slip."""
-    if x == y or not (_NUMBER_CHARS.intersection(x) or _NUMBER_CHARS.intersection(y)):
-        return True
-    from rapidfuzz.distance import Levenshtein
-
-    numbers, digits = _NUMBER_CHARS, _DIGIT_CHARS
-    for op in Levenshtein.editops(x, y):
-        if op.tag == "replace":
-            if x[op.src_pos] in numbers and y[op.dest_pos] in numbers:
-                return False
-        elif (x[op.src_pos] if op.tag == "delete" else y[op.dest_pos]) in digits:
-            return False
-    return True
 
 
 def brute_force_pairs(norms: Sequence[str]) -> list[Pair]:

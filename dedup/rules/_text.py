@@ -15,6 +15,7 @@ __all__ = [
     "is_bracketed",
     "looks_like_continuation",
     "looks_like_heading",
+    "same_numbers",
     "strip_enumeration",
 ]
 
@@ -175,3 +176,29 @@ def looks_like_continuation(text: str) -> bool:
     if is_cjk(first):
         return True
     return first.islower() or first in ",;:)、，；：）”’"
+
+
+#: digits and Chinese numerals
+_NUMBER_CHARS = frozenset("0123456789〇一二三四五六七八九十百千万亿零")
+_DIGIT_CHARS = frozenset("0123456789")
+
+
+def same_numbers(x: str, y: str) -> bool:
+    """Whether two alike texts (matching forms) say the same numbers: no digit or Chinese numeral
+    stands where the other text has another (``第100段`` | ``第200段``, ``三万人`` | ``五万人``,
+    ``In 1915`` | ``In 1916``), and no digit is added or dropped (``100`` | ``1000``).  Otherwise
+    neither is a copy of the other, whatever OCR may have misread: removing one would lose a number.
+    A number character read for a letter or a letter for one (``1``/``l``, ``人``/``八``) is an
+    OCR slip."""
+    if x == y or not (_NUMBER_CHARS.intersection(x) or _NUMBER_CHARS.intersection(y)):
+        return True
+    from rapidfuzz.distance import Levenshtein
+
+    numbers, digits = _NUMBER_CHARS, _DIGIT_CHARS
+    for op in Levenshtein.editops(x, y):
+        if op.tag == "replace":
+            if x[op.src_pos] in numbers and y[op.dest_pos] in numbers:
+                return False
+        elif (x[op.src_pos] if op.tag == "delete" else y[op.dest_pos]) in digits:
+            return False
+    return True

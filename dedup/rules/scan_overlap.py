@@ -13,6 +13,7 @@ from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import fold_char, matching_text, normalize
 from dedup.rules import register
 from dedup.rules._layout import _strip_closers, ends_sentence, script_of, single_whole_line
+from dedup.rules._text import same_numbers
 from dedup.rules.base import Context, Dirty, Rule
 
 #: seed length (matching-form characters): long enough to be rare, short enough to fall between OCR errors
@@ -1219,6 +1220,8 @@ class ScanOverlap(Rule):
                 continue  # a headline in capitals repeated by its article is writing, not a scan fault
             if _different_words(keep.slice(text), drop.slice(text), script):
                 continue  # a formula filled in twice (另一个名字, Ward Six / Ward One) is not one print
+            if not same_numbers(norm.text[o.a0 : o.a1], norm.text[o.b0 : o.b1]):
+                continue  # copies that say other numbers (105 to 3 / 108 to 3): removing one loses one
             if _parallel_lines(text, keep, drop):
                 continue  # list items or table rows built on one pattern, each line ending its own way
             if _cut_at_break(text, keep.end) and _flows_on(text, drop.end):
