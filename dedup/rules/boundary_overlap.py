@@ -21,6 +21,7 @@ from dedup.rules._layout import (
     script_of,
     single_whole_line,
 )
+from dedup.rules._text import same_numbers
 from dedup.rules.base import Context, Rule
 
 #: shortest exact overlap (matching-form characters) worth a finding, per script
@@ -539,6 +540,8 @@ def _overlap(text: str, a: Block, b: Block, fa: str, fb: str) -> tuple[Span, Spa
         return None
     if not _distinct_enough(fa[len(fa) - k :], fb[:k], script, sim):
         return None
+    if not same_numbers(fa[len(fa) - k :], fb[:k]):
+        return None  # the two say other numbers (spend 120 | spend 150): neither repeats the other
     return Span(a_s, a_e), Span(b_s, b_e), sim
 
 
