@@ -1220,14 +1220,17 @@ class ScanOverlap(Rule):
                 continue  # a headline in capitals repeated by its article is writing, not a scan fault
             if _different_words(keep.slice(text), drop.slice(text), script):
                 continue  # a formula filled in twice (另一个名字, Ward Six / Ward One) is not one print
-            if not same_numbers(norm.text[o.a0 : o.a1], norm.text[o.b0 : o.b1]):
-                continue  # copies that say other numbers (105 to 3 / 108 to 3): removing one loses one
+            if not _says_nothing_more(norm.text[o.a0 : o.a1], norm.text[o.b0 : o.b1]):
+                continue
+            # copies that say other numbers (105 to 3 / 108 to 3): OCR misread one, or they are two
+            # statements; removing either may lose a number, so the finding is left to a reader
+            numbers_differ = not same_numbers(norm.text[o.a0 : o.a1], norm.text[o.b0 : o.b1])
             if _parallel_lines(text, keep, drop):
                 continue  # list items or table rows built on one pattern, each line ending its own way
             if _cut_at_break(text, keep.end) and _flows_on(text, drop.end):
                 # the first copy breaks off where the second goes on: keep the one that reads on
                 keep, drop = drop, keep
-            yield self._finding(ctx, norm, keep, drop, o)
+            yield self._finding(ctx, norm, keep, drop, o, numbers_differ)
 
     @staticmethod
     def _owned(ctx: Context) -> list[Span]:
@@ -1240,7 +1243,8 @@ class ScanOverlap(Rule):
                     spans.extend(e.span for e in f.fix.edits)
         return spans
 
-    def _finding(self, ctx: Context, norm: _MatchingForm, keep: Span, drop: Span, o: Overlap) -> Finding:
+    def _finding(self, ctx: Context, norm: _MatchingForm, keep: Span, drop: Span, o: Overlap,
+                 numbers_differ: bool = False) -> Finding:
         text = ctx.text
         one_block = _same_block(ctx.blocks, min(keep.start, drop.start), max(keep.end, drop.end))
         kind = "repeated-phrase" if one_block else "duplicate-section"
@@ -1252,15 +1256,18 @@ class ScanOverlap(Rule):
         else:
             # a later pass of clean reports nothing: no line table (a pass over the whole text) for it
             twin = f"offset {keep.start}"
+        action = ("the copies say other numbers: check the scan, nothing is removed" if numbers_differ
+                  else "this copy is removed")
         return self.finding(
             ctx,
             drop,
             f"text read twice (scan tiles overlap): {preview!r} repeats the run at {twin} "
-            f"({o.ratio:.0f}% alike); this copy is removed",
-            confidence=min(0.95, 0.6 + (o.ratio - MIN_RATIO) / 40),
+            f"({o.ratio:.0f}% alike); {action}",
+            confidence=min(0.95, 0.6 + (o.ratio - MIN_RATIO) / 40) - (0.2 if numbers_differ else 0.0),
             related=(keep,),
-            evidence={"ratio": round(o.ratio, 1), "characters": len(drop), "within_block": one_block},
-            fix=Fix((edit,), keeps=(keep,)),
+            evidence={"ratio": round(o.ratio, 1), "characters": len(drop), "within_block": one_block,
+                      **({"numbers_differ": True} if numbers_differ else {})},
+            fix=Fix((edit,), keeps=(keep,), safe=not numbers_differ),
             kind=kind,
         )
 
@@ -1416,6 +1423,21 @@ def _different_words(a: str, b: str, script: str) -> bool:
             ):
                 return True
     return False
+
+
+def _says_nothing_more(first: str, second: str) -> bool:
+    """Whether the second copy (matching form) holds no text the first lacks: OCR damages a
+    character here and there, while three or more in a row that only one copy has, or more than
+    one in twelve of it, are text of its own (a fragment run in with control characters, found by
+    fuzzing).  Either copy may be the one removed, so both ways."""
+    from rapidfuzz.distance import Levenshtein
+
+    for stays, gone in ((first, second), (second, first)):
+        ops = Levenshtein.opcodes(stays, gone)
+        own = [op.dest_end - op.dest_start for op in ops if op.tag in ("insert", "replace")]
+        if any(n >= 3 for n in own) or sum(own) * 12 > max(1, len(gone)):
+            return False
+    return True
 
 
 def _same_block(blocks: Sequence[Block], start: int, end: int) -> bool:
