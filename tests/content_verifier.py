@@ -243,17 +243,17 @@ def lost_content(before: str, after: str) -> list[Loss]:
                 for o in (out, raw_out)
             )
             # a twin says the same numbers: a copy alike but for a number (第100段 | 第200段) is not one
-            lost = not twinned or bool(_numbers_missing(src, pos, stop, (out, raw_out)))
+            lost = not twinned or bool(_numbers_missing(src, src_lines, pos, stop, (out, raw_out)))
             if lost and not _is_furniture(before, {line}):
                 losses.append(Loss(piece, pos))
             pos = stop
     return losses
 
 
-def _numbers_missing(src: str, start: int, stop: int, outs: tuple[str, ...]) -> list[str]:
-    """The numbers (whole runs of digits of ``src``) that a digit of ``src[start:stop]`` belongs to
-    and that no text of ``outs`` holds.  A lone digit between two letters (``t`e2county``, ``1ike``
-    read for ``like``) is OCR noise inside a word, not a number."""
+def _numbers_missing(src: str, src_lines: list[int], start: int, stop: int, outs: tuple[str, ...]) -> list[str]:
+    """The numbers (whole runs of digits of ``src``, on one line) that a digit of ``src[start:stop]``
+    belongs to and that no text of ``outs`` holds.  A lone digit between two letters (``t`e2county``,
+    ``1ike`` read for ``like``) is OCR noise inside a word, not a number."""
     missing: list[str] = []
     k = start
     while k < stop:
@@ -261,9 +261,10 @@ def _numbers_missing(src: str, start: int, stop: int, outs: tuple[str, ...]) -> 
             k += 1
             continue
         a, b = k, k
-        while a > 0 and src[a - 1] in _ASCII_DIGITS:
+        # the skeleton drops line breaks: a number ends with its line (``。一0`` | ``1. Proposal``)
+        while a > 0 and src[a - 1] in _ASCII_DIGITS and src_lines[a - 1] == src_lines[k]:
             a -= 1
-        while b < len(src) and src[b] in _ASCII_DIGITS:
+        while b < len(src) and src[b] in _ASCII_DIGITS and src_lines[b] == src_lines[k]:
             b += 1
         in_word = b - a == 1 and a > 0 and b < len(src) and _latin_letter(src[a - 1]) and _latin_letter(src[b])
         if not in_word and not any(src[a:b] in o for o in outs):

@@ -52,3 +52,10 @@ def test_a_copy_alike_but_for_its_number_is_no_twin() -> None:
     assert not lost_content(numbered + "\n\n第2段，内容各不相同。", numbered)
     assert not lost_content("The mayor of t`e2county spoke.\n\nThe mayor of t`e county spoke.",
                             "The mayor of t`e county spoke.")
+
+
+def test_numbers_end_with_their_line() -> None:
+    # the skeleton drops line breaks: 0 and the 1 of the next line are two numbers, not "01"
+    before = "Some text of the council.\n\n。一0\n\n1. Proposal Station Moved\n\nMore text here."
+    after = "Some text of the council.\n\n1. Proposal Station Moved 。一0\n\nMore text here."
+    assert not lost_content(before, after)
