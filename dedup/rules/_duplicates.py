@@ -40,6 +40,7 @@ from dedup.rules._text import (
     looks_like_continuation,
     looks_like_heading,
     same_numbers,
+    says_nothing_more,
     strip_enumeration,
 )
 from dedup.rules.base import Context, Dirty, Rule
@@ -722,13 +723,9 @@ def _decide(ctx: Context, pairs: list[Pair], norms: Sequence[str],
     return DuplicateAnalysis(pairs, covered)
 
 
-_REPLACEMENT = "\ufffd"
-
-
 def _covers(removed: int, kept: int, how: str, norms: Sequence[str]) -> bool:
     """Whether the kept block holds everything the removed block says (no unique text lost)."""
     from rapidfuzz import fuzz
-    from rapidfuzz.distance import Levenshtein
 
     gone, stays = norms[removed], norms[kept]
     if how == "contained":
@@ -738,16 +735,7 @@ def _covers(removed: int, kept: int, how: str, norms: Sequence[str]) -> bool:
         stays = max((stays[: len(gone)], stays[-len(gone) :]), key=lambda window: fuzz.ratio(gone, window))
     elif how != "near":
         return True
-    # OCR damages a character here and there; a run of three or more characters that only the
-    # removed copy has is text of its own (a fragment glued on by a join), not noise
-    own = [op.dest_end - op.dest_start for op in Levenshtein.opcodes(stays, gone) if op.tag in ("insert", "replace")]
-    if any(n >= 3 for n in own):
-        return False
-    # nor is more than one character in twelve of what the copy says (two OCR readings of one
-    # text differ by twice a page's error rate, a few in a hundred; more is other wording, found by
-    # the property tests).  Replacement characters (bytes that did not decode) say nothing: they
-    # make "Cont\ufffd…2" and "Cont\ufffd…6" long and alike (found by fuzzing)
-    return sum(own) * 12 <= max(1, len(gone) - gone.count(_REPLACEMENT))
+    return says_nothing_more(stays, gone)
 
 
 def _covered_parts(run: Run, norms: Sequence[str], covers: dict[tuple[str, str, str], bool] | None = None

@@ -16,6 +16,7 @@ __all__ = [
     "looks_like_continuation",
     "looks_like_heading",
     "same_numbers",
+    "says_nothing_more",
     "strip_enumeration",
 ]
 
@@ -202,3 +203,22 @@ def same_numbers(x: str, y: str) -> bool:
         elif (x[op.src_pos] if op.tag == "delete" else y[op.dest_pos]) in digits:
             return False
     return True
+
+
+def says_nothing_more(stays: str, gone: str) -> bool:
+    """Whether ``gone`` (matching form) holds no text that its twin ``stays`` lacks, so that removing
+    it loses nothing.
+
+    OCR damages a character here and there; a run of three or more characters that only the
+    removed copy has is text of its own (a fragment glued on by a join, or run in with control
+    characters), not noise.  Nor is more than one character in twelve of what the copy says (two
+    OCR readings of one text differ by twice a page's error rate, a few in a hundred; more is other
+    wording, found by the property tests).  Replacement characters (bytes that did not decode) say
+    nothing: they make ``Cont\ufffd…2`` and ``Cont\ufffd…6`` long and alike (found by fuzzing).
+    """
+    from rapidfuzz.distance import Levenshtein
+
+    own = [op.dest_end - op.dest_start for op in Levenshtein.opcodes(stays, gone) if op.tag in ("insert", "replace")]
+    if any(n >= 3 for n in own):
+        return False
+    return sum(own) * 12 <= max(1, len(gone) - gone.count("\ufffd"))

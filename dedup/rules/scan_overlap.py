@@ -13,7 +13,7 @@ from dedup.model import Block, Edit, Finding, Fix, Span
 from dedup.normalize import fold_char, matching_text, normalize
 from dedup.rules import register
 from dedup.rules._layout import _strip_closers, ends_sentence, script_of, single_whole_line
-from dedup.rules._text import same_numbers
+from dedup.rules._text import same_numbers, says_nothing_more
 from dedup.rules.base import Context, Dirty, Rule
 
 #: seed length (matching-form characters): long enough to be rare, short enough to fall between OCR errors
@@ -1220,11 +1220,12 @@ class ScanOverlap(Rule):
                 continue  # a headline in capitals repeated by its article is writing, not a scan fault
             if _different_words(keep.slice(text), drop.slice(text), script):
                 continue  # a formula filled in twice (另一个名字, Ward Six / Ward One) is not one print
-            if not _says_nothing_more(norm.text[o.a0 : o.a1], norm.text[o.b0 : o.b1]):
-                continue
+            first, second = norm.text[o.a0 : o.a1], norm.text[o.b0 : o.b1]
+            if not (says_nothing_more(first, second) and says_nothing_more(second, first)):
+                continue  # either copy may be the one removed: neither may hold text the other lacks
             # copies that say other numbers (105 to 3 / 108 to 3): OCR misread one, or they are two
             # statements; removing either may lose a number, so the finding is left to a reader
-            numbers_differ = not same_numbers(norm.text[o.a0 : o.a1], norm.text[o.b0 : o.b1])
+            numbers_differ = not same_numbers(first, second)
             if _parallel_lines(text, keep, drop):
                 continue  # list items or table rows built on one pattern, each line ending its own way
             if _cut_at_break(text, keep.end) and _flows_on(text, drop.end):
@@ -1423,21 +1424,6 @@ def _different_words(a: str, b: str, script: str) -> bool:
             ):
                 return True
     return False
-
-
-def _says_nothing_more(first: str, second: str) -> bool:
-    """Whether the second copy (matching form) holds no text the first lacks: OCR damages a
-    character here and there, while three or more in a row that only one copy has, or more than
-    one in twelve of it, are text of its own (a fragment run in with control characters, found by
-    fuzzing).  Either copy may be the one removed, so both ways."""
-    from rapidfuzz.distance import Levenshtein
-
-    for stays, gone in ((first, second), (second, first)):
-        ops = Levenshtein.opcodes(stays, gone)
-        own = [op.dest_end - op.dest_start for op in ops if op.tag in ("insert", "replace")]
-        if any(n >= 3 for n in own) or sum(own) * 12 > max(1, len(gone)):
-            return False
-    return True
 
 
 def _same_block(blocks: Sequence[Block], start: int, end: int) -> bool:
