@@ -23,8 +23,7 @@ from dedup.config import Config
 from dedup.model import Block, Document, Finding
 from dedup.rules import registry
 from dedup.rules._layout import (
-    _open_blocks,
-    dirty_blocks,
+    _open_lasts,
     ends_sentence,
     layout_width,
     line_width,
@@ -212,14 +211,14 @@ def test_dirty_blocks_and_removed_blocks_agree_with_the_context(seed: int) -> No
         dirty = Dirty(places)
         for reach in (0, 1, 2):
             ctx = _context(text, dirty)
-            assert dirty_blocks(ctx, reach) == dirty.block_indices(doc.blocks, reach)
+            assert ctx.dirty_blocks(reach) == dirty.block_indices(doc.blocks, reach)
     ctx = _context(text)
     ctx.findings.extend(_run(_context(text), "LAY004", "DUP001", "DUP002", "DUP003", "LAY003"))
     assert ctx.removed_blocks()  # the generated document has copies to delete
     assert removed_blocks(ctx) == ctx.removed_blocks()
-    assert dirty_blocks(ctx) is None  # a full run: the whole text
+    assert ctx.dirty_blocks() is None  # a full run: the whole text
     everywhere = Dirty([(b.start, b.start) for b in doc.blocks[::3]])
-    assert dirty_blocks(_context(text, everywhere)) is None  # changes all over: the whole text too
+    assert _context(text, everywhere).dirty_blocks() is None  # changes all over: the whole text too
 
 
 def test_open_blocks_hold_every_block_that_does_not_end_a_sentence() -> None:
@@ -227,7 +226,7 @@ def test_open_blocks_hold_every_block_that_does_not_end_a_sentence() -> None:
     texts.append("a”\n\nb。\n\nc.\u200b\n\n  d !  \n\ne：\n\nf)\n\ng")
     for text in texts:
         blocks = Document(text).blocks
-        flagged = set(_open_blocks(text, blocks))
+        flagged = set(_open_lasts(Document(text).block_lasts))
         wanted = {b.index for b in blocks if not ends_sentence(b.text.strip())}
         assert wanted <= flagged
         assert len(flagged) < len(blocks) or len(blocks) < 10  # it does skip the plain endings

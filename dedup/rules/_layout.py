@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -585,11 +584,6 @@ def deleted_by_kind(ctx: Context, kinds: Iterable[str]) -> set[int]:
         if not e.replacement
     )
     return covered_blocks(ctx.blocks, [(s.start, s.end) for s in spans])
-
-
-def dirty_blocks(ctx: Context, reach: int = 0) -> list[int] | None:
-    """:meth:`Context.dirty_blocks` (every changed place), for the layout and repeat rules."""
-    return ctx.dirty_blocks(reach)
 
 
 def removed_blocks(ctx: Context) -> set[int]:
@@ -1195,20 +1189,14 @@ _PLAIN_ENDS = frozenset(BLOCK_END - CLOSERS - frozenset(_INVISIBLE))
 _NOT_PLAIN_END_RE = _regex.compile("[^" + re.escape("".join(sorted(_PLAIN_ENDS))) + "]")
 
 
-def _open_blocks(text: str, blocks: Sequence[Block]) -> list[int]:
-    """Indices of ``blocks`` that may not end a sentence: all but those whose last character is a
-    plain sentence end (most blocks), found among the blocks' last characters in C.
+def _open_lasts(lasts: str) -> list[int]:
+    """Indices of the blocks whose last characters are ``lasts`` (one each,
+    :attr:`Document.block_lasts`) that may not end a sentence: all but those ending on a plain
+    sentence end (most blocks), found in C.
 
     A superset of the blocks :func:`ends_sentence` rejects (its callers test again), without
     cutting every block's text.
     """
-    if len(blocks) < 2:
-        return list(range(len(blocks)))  # itemgetter of one index returns the item, not a tuple
-    return _open_lasts("".join(operator.itemgetter(*[b.end - 1 for b in blocks])(text)))
-
-
-def _open_lasts(lasts: str) -> list[int]:
-    """:func:`_open_blocks` of the blocks whose last characters are ``lasts``, one each."""
     return [m.start() for m in _NOT_PLAIN_END_RE.finditer(lasts)]
 
 
